@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import {ApiKeysService} from './service.js';
+import {COMMANDS} from './commands/index.js';
+import {FLAGS, type CommandContext, type FlagName, type Flags} from './commands/context.js';
+import {streamOutput} from './commands/output.js';
+import {isApiKeysError, usage, type ApiKeysError} from './core/errors.js';
+import {TOKEN_SHAPE} from './core/token.js';
+import {resolveOperator} from './identity.js';
+import {resolveStorePath} from './store/paths.js';
+import {sanitize} from './ui/sanitize.js';
+
+const GLOBAL_FLAGS: readonly FlagName[] = ['store', 'help', 'version'];
+
+const help = () => `
+  Manage API keys and their secret tokens.
+
+  Usage
+    $ apikeys <command> [options]
+
+  Commands
+${Object.entries(COMMANDS)
+	.map(([, command]) => `    ${command.usage}\n        ${command.summary}`)
+	.join('\n')}
+
+  Options
+    --store PATH   the store file (else $APIKEYS_STORE, else $XDG_DATA_HOME/apikeys/store.json)
+    --json         machine-readable output
+    --help         this help
+
+  Exit codes: 0 success, 1 refused or failed, 2 bad usage. Tokens are never accepted on the
+  command line: verify reads them from standard input or APIKEYS_TOKEN.
+`;
+
+const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const kebab = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+
+/** Checks argv before parsing: secrets, unknown options, options missing their value. */
+export function preflight(argv: readonly string[]): Set<FlagName> {
+	if (argv.some(arg => TOKEN_SHAPE.test(arg))) {
+		throw usage(
+			'a token was given on the command line, where other users can read it (/proc/*/cmdline): pipe it on standard input or set APIKEYS_TOKEN, and consider renewing it',
+		);
+	}
+	const given = new Set<FlagName>();
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (arg === '--') break;
+		if (!arg.startsWith('-') || arg === '-') continue;
+		if (!arg.startsWith('--')) throw usage(`unknown option ${sanitize(arg.slice(0, 40))} (see apikeys --help)`);
+		const [rawName, inline] = splitOnce(arg.slice(2), '=');
+		const negated = rawName.startsWith('no-') && !(camel(rawName) in FLAGS);
+		const name = camel(negated ? rawName.slice(3) : rawName) as FlagName;
+		const spec = FLAGS[name];
+		if (!spec) throw usage(`unknown option --${sanitize(rawName.slice(0, 40))} (see apikeys --help)`);
+		if (spec.type === 'string') {
+			if (negated) throw usage(`--${rawName} is not an option`);
+			if (inline === undefined) {
+				const next = argv[i + 1];
+				if (next === undefined || (next.startsWith('--') && next.length > 2)) throw usage(`--${kebab(name)} needs a value`);
+				i++;
+			}
+		} else if (inline !== undefined && inline !== 'true' && inline !== 'false') {
+			throw usage(`--${kebab(name)} takes no value`);
+		}
+		given.add(name);
+	}
+	return given;
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+	const index = text.indexOf(separator);
+	return index < 0 ? [text, undefined] : [text.slice(0, index), text.slice(index + 1)];
+}
+
+async function main(argv: string[]): Promise<number> {
+	const given = preflight(argv);
+	const cli = meow(help(), {
+		importMeta: import.meta,
+		argv,
+		flags: FLAGS as never,
+		allowUnknownFlags: true,
+		autoHelp: true,
+		autoVersion: true,
+	});
+	const [name, ...args] = cli.input;
+	if (!name) {
+		cli.showHelp(0);
+		return 0;
+	}
+	const command = COMMANDS[name];
+	if (!command) throw usage(`unknown command "${sanitize(name.slice(0, 40))}" (see apikeys --help)`);
+	for (const flag of given) {
+		if (!command.flags.includes(flag) && !GLOBAL_FLAGS.includes(flag)) {
+			throw usage(`${name} does not take --${kebab(flag)} (usage: apikeys ${command.usage})`);
+		}
+	}
+	const flags = cli.flags as unknown as Flags;
+	const storePath = resolveStorePath(flags.store);
+	const operator = resolveOperator();
+	let service: Promise<ApiKeysService> | undefined;
+	const ctx: CommandContext = {
+		args,
+		flags,
+		given,
+		out: streamOutput(process.stdout),
+		stdin: process.stdin,
+		env: process.env,
+		storePath,
+		operator,
+		service: () => (service ??= ApiKeysService.open(storePath, {operator})),
+	};
+	const code = await command.run(ctx);
+	return typeof code === 'number' ? code : 0;
+}
+
+const exitCode = (error: ApiKeysError) => (error.kind === 'usage' ? 2 : 1);
+
+function report(error: unknown): number {
+	if (process.env.APIKEYS_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+	if (isApiKeysError(error)) {
+		process.stderr.write(`apikeys: ${sanitize(error.message)}\n`);
+		return exitCode(error);
+	}
+	const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+	process.stderr.write(`apikeys: unexpected error: ${sanitize(message ?? '')} (run with APIKEYS_DEBUG=1 for details)\n`);
+	return 1;
+}
+
+process.on('uncaughtException', error => process.exit(report(error)));
+process.on('unhandledRejection', error => process.exit(report(error)));
+process.stdout.on('error', error => {
+	// A closed pipe (`apikeys list | head`) is not an error worth a message.
+	if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+	code => {
+		process.exitCode = code;
+	},
+	error => {
+		process.exitCode = report(error);
+	},
+);

@@ -1,0 +1,34 @@
+import type {Command} from './context.js';
+import {audit} from './audit.js';
+import {deleteCommand} from './delete.js';
+import {edit} from './edit.js';
+import {external} from './external.js';
+import {generate} from './generate.js';
+import {init} from './init.js';
+import {list} from './list.js';
+import {operators} from './operators.js';
+import {deleteOldToken, renew, undoRenewal} from './renewal.js';
+import {roles} from './roles.js';
+import {settings} from './settings.js';
+import {activate, deactivate} from './status.js';
+import {redeem, verify} from './tokens.js';
+
+export const COMMANDS: Record<string, Command> = {
+	init,
+	list,
+	generate,
+	edit,
+	activate,
+	deactivate,
+	renew,
+	'delete-old-token': deleteOldToken,
+	'undo-renewal': undoRenewal,
+	delete: deleteCommand,
+	redeem,
+	verify,
+	external,
+	settings,
+	roles,
+	operators,
+	audit,
+};

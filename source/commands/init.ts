@@ -1,0 +1,16 @@
+import {usage} from '../core/errors.js';
+import {ApiKeysService} from '../service.js';
+import {noArguments, type Command} from './context.js';
+
+export const init: Command = {
+	usage: 'init --account NAME',
+	summary: 'create a store for an account; you become its Owner (Admin Super)',
+	flags: ['account', 'json'],
+	async run(ctx) {
+		noArguments(ctx);
+		if (!ctx.flags.account) throw usage('name the account: apikeys init --account NAME');
+		const service = await ApiKeysService.init(ctx.storePath, ctx.flags.account, {operator: ctx.operator});
+		if (ctx.flags.json) return ctx.out.json({account: ctx.flags.account, store: service.path, owner: ctx.operator});
+		ctx.out.out(`Created store ${service.path} for account ${ctx.flags.account}; ${ctx.operator} is its Owner (Admin Super).`);
+	},
+};

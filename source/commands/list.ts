@@ -1,0 +1,23 @@
+import {usage} from '../core/errors.js';
+import {SORT_COLUMNS, STATUS_FILTERS, type SortColumn, type StatusFilter} from '../core/query.js';
+import {noArguments, type Command} from './context.js';
+import {keyJson, keyTableHeaders, keyTableRow} from './format.js';
+import {renderTable} from './output.js';
+
+export const list: Command = {
+	usage: 'list [--search Q] [--status active|inactive] [--alert] [--sort COLUMN] [--json]',
+	summary: 'list generated keys with token ages, renewal alerts and pending renewals',
+	flags: ['search', 'status', 'alert', 'sort', 'json'],
+	async run(ctx) {
+		noArguments(ctx);
+		const status = (ctx.flags.status ?? 'all') as StatusFilter;
+		if (!STATUS_FILTERS.includes(status)) throw usage('--status is active or inactive');
+		const sort = (ctx.flags.sort ?? 'created') as SortColumn;
+		if (!SORT_COLUMNS.includes(sort)) throw usage(`--sort is one of ${SORT_COLUMNS.join(', ')}`);
+		const service = await ctx.service();
+		const {rows, total} = await service.listKeys({search: ctx.flags.search, status, alertOnly: ctx.flags.alert, sort});
+		if (ctx.flags.json) return ctx.out.json(rows.map(keyJson));
+		if (rows.length > 0) for (const line of renderTable(keyTableHeaders, rows.map(keyTableRow))) ctx.out.out(line);
+		ctx.out.out(`${rows.length} of ${total} keys`);
+	},
+};

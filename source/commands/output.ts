@@ -1,0 +1,28 @@
+import stringWidth from 'string-width';
+import {sanitize} from '../ui/sanitize.js';
+
+export interface Output {
+	out(line?: string): void;
+	json(value: unknown): void;
+}
+
+export function streamOutput(stream: NodeJS.WritableStream): Output {
+	return {
+		out: (line = '') => stream.write(`${line}\n`),
+		json: value => stream.write(`${JSON.stringify(value, null, 2)}\n`),
+	};
+}
+
+/** A plain aligned table; every cell goes through the sanitizer, widths count display cells. */
+export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+	const cells = rows.map(row => row.map(cell => sanitize(cell)));
+	const widths = headers.map((header, column) =>
+		Math.max(stringWidth(header), ...cells.map(row => stringWidth(row[column] ?? ''))),
+	);
+	const line = (row: readonly string[]) =>
+		row
+			.map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(widths[column]! - stringWidth(cell))))
+			.join('  ')
+			.trimEnd();
+	return [line(headers), ...cells.map(line)];
+}

@@ -1,0 +1,34 @@
+import {usage} from '../core/errors.js';
+import {ALL_RESOURCES} from '../core/roles.js';
+import {onlyArgument, type Command, type CommandContext} from './context.js';
+import {renderTable} from './output.js';
+
+const actions: Record<string, (ctx: CommandContext) => Promise<void>> = {
+	async list(ctx) {
+		if (ctx.args.length > 0) throw usage(`unexpected argument "${ctx.args[0]!.slice(0, 60)}"`);
+		const roles = await (await ctx.service()).roles();
+		if (ctx.flags.json) return ctx.out.json(roles.map(r => ({name: r.name, predefined: r.predefined, resources: r.resources})));
+		const rows = roles.map(r => [r.name, r.predefined ? 'predefined' : 'custom', r.resources.join(', ')]);
+		for (const line of renderTable(['ROLE', 'KIND', 'RESOURCES'], rows)) ctx.out.out(line);
+		ctx.out.out('');
+		ctx.out.out(`Resources: ${ALL_RESOURCES.join(', ')}`);
+	},
+	async add(ctx) {
+		const name = onlyArgument(ctx, 'role name');
+		const role = await (await ctx.service()).addRole({name, resources: ctx.flags.resource});
+		if (ctx.flags.json) return ctx.out.json({name: role.name, predefined: false, resources: role.resources});
+		ctx.out.out(`Added role ${role.name}: ${role.resources.join(', ')}`);
+	},
+};
+
+export const roles: Command = {
+	usage: 'roles list | roles add NAME --resource R...',
+	summary: 'the roles catalog: predefined roles and custom roles made of resources',
+	flags: ['resource', 'json'],
+	async run(ctx) {
+		const [action, ...rest] = ctx.args;
+		const run = action ? actions[action] : undefined;
+		if (!run) throw usage('roles needs list or add');
+		await run({...ctx, args: rest});
+	},
+};

@@ -1,0 +1,45 @@
+import {usage} from '../core/errors.js';
+import {readStdin, type Command} from './context.js';
+
+export const redeem: Command = {
+	usage: 'redeem [LINK]    (the link may come on standard input instead)',
+	summary: 'open a single-access link: prints its token once; the link is dead afterwards',
+	flags: ['json'],
+	async run(ctx) {
+		if (ctx.args.length > 1) throw usage('one link at a time');
+		const link = ctx.args[0] ?? (ctx.stdin.isTTY ? '' : await readStdin(ctx.stdin));
+		if (!link) throw usage('give the link: apikeys redeem LINK, or pipe it on standard input');
+		const {appKey, token} = await (await ctx.service()).redeem(link);
+		if (ctx.flags.json) return ctx.out.json({appKey, token});
+		ctx.out.out(`Token for ${appKey} (shown once; save it in a safe place):`);
+		ctx.out.out(token);
+	},
+};
+
+export const verify: Command = {
+	usage: 'verify --key APPKEY    (token on standard input or in APIKEYS_TOKEN, never on the command line)',
+	summary: 'check a token: exit 0 and the roles when valid, exit 1 when not',
+	flags: ['key', 'json'],
+	async run(ctx) {
+		if (ctx.args.length > 0) throw usage('the token is never accepted on the command line: pipe it on standard input or set APIKEYS_TOKEN');
+		if (!ctx.flags.key) throw usage('name the key: --key APPKEY');
+		let token = ctx.env.APIKEYS_TOKEN ?? '';
+		if (!token) {
+			if (ctx.stdin.isTTY) throw usage('pipe the token on standard input or set APIKEYS_TOKEN');
+			token = await readStdin(ctx.stdin);
+		}
+		if (!token) throw usage('no token: pipe it on standard input or set APIKEYS_TOKEN');
+		const result = await (await ctx.service()).verify(ctx.flags.key, token.trim());
+		if (ctx.flags.json) {
+			ctx.out.json(result);
+			return result.valid ? 0 : 1;
+		}
+		if (!result.valid) {
+			process.stderr.write(`apikeys: invalid: ${result.reason}\n`);
+			return 1;
+		}
+		const which = result.matched === 'old' ? 'the old token of a pending renewal' : 'the current token';
+		ctx.out.out(`valid: ${result.appKey} (${which}); roles: ${result.roles.join(', ') || '—'}`);
+		return 0;
+	},
+};

@@ -1,0 +1,57 @@
+import {parseAppKey} from './appkey.js';
+import {notFound, refused} from './errors.js';
+import {resolveRoles} from './roles.js';
+import type {ExternalKey, RuleContext, StoreData} from './types.js';
+
+/** The account that owns an appKey, parsed from `{prefix}-{account}-{XXXXXX}`. */
+export function ownerOf(appKey: string): string | null {
+	return parseAppKey(appKey)?.account ?? null;
+}
+
+export function findExternal(data: StoreData, appKey: string): ExternalKey {
+	const key = data.external.find(k => k.appKey === appKey);
+	if (!key) throw notFound(`no external key ${appKey.slice(0, 100)} in this store`);
+	return key;
+}
+
+export function addExternalKey(
+	data: StoreData,
+	input: {appKey: string; roles: readonly string[]},
+	ctx: RuleContext,
+): ExternalKey {
+	const appKey = input.appKey.trim();
+	const owner = ownerOf(appKey);
+	if (!owner) {
+		throw refused(`"${appKey.slice(0, 100)}" is not an appKey: expected prefix-account-XXXXXX (e.g. vtexappkey-partner-ABCDEF)`);
+	}
+	if (owner === data.account) {
+		throw refused(`${appKey} belongs to this account (${data.account}): its own keys are managed in the Generated tab`);
+	}
+	if (data.external.some(k => k.appKey === appKey)) throw refused(`${appKey} is already an external key of this account`);
+	const key: ExternalKey = {
+		appKey,
+		roles: resolveRoles(data, input.roles),
+		added: ctx.now,
+		addedBy: ctx.operator,
+		active: true,
+	};
+	data.external.push(key);
+	return key;
+}
+
+export function editExternalRoles(
+	data: StoreData,
+	appKey: string,
+	roles: readonly string[],
+): {key: ExternalKey; before: string[]} {
+	const key = findExternal(data, appKey);
+	const before = key.roles;
+	key.roles = resolveRoles(data, roles);
+	return {key, before};
+}
+
+export function removeExternalKey(data: StoreData, appKey: string): ExternalKey {
+	const key = findExternal(data, appKey);
+	data.external.splice(data.external.indexOf(key), 1);
+	return key;
+}

@@ -1,0 +1,169 @@
+import {newAppKey} from './appkey.js';
+import {notFound, refused} from './errors.js';
+import {destroyLinks, issueLink, openLinkFor, type IssuedLink} from './links.js';
+import {validateKeyName} from './names.js';
+import {resolveRoles} from './roles.js';
+import {formatTime} from './time.js';
+import {TOKEN_RANDOM_BYTES, checkTokenFormat, digestsEqual, mintToken, tokenDigest, tokenRecord} from './token.js';
+import type {GeneratedKey, LinkPurpose, RuleContext, StoreData} from './types.js';
+
+/** How a new token reaches the person: a single-access link, or (reveal: direct) the token itself, once. */
+export type Reveal = ({kind: 'link'} & IssuedLink) | {kind: 'token'; token: string};
+
+export type DeleteOld = 'now' | 'later';
+
+export function findKey(data: StoreData, appKey: string): GeneratedKey {
+	const key = data.keys.find(k => k.appKey === appKey);
+	if (!key) throw notFound(`no generated key ${appKey.slice(0, 100)} in this store`);
+	return key;
+}
+
+function revealNewToken(data: StoreData, appKey: string, purpose: LinkPurpose, token: string, ctx: RuleContext): Reveal {
+	if (data.settings.reveal === 'direct') return {kind: 'token', token};
+	return {kind: 'link', ...issueLink(data, {appKey, purpose, token}, ctx)};
+}
+
+const rolesText = (roles: readonly string[]) => (roles.length > 0 ? roles.join(', ') : '(none)');
+
+export function generateKey(
+	data: StoreData,
+	input: {name: string; roles: readonly string[]},
+	ctx: RuleContext,
+): {key: GeneratedKey; reveal: Reveal; summary: string} {
+	const name = validateKeyName(input.name);
+	const roles = resolveRoles(data, input.roles);
+	const taken = new Set(data.keys.map(k => k.appKey));
+	const appKey = newAppKey(data.settings.keyPrefix, data.account, ctx.random, candidate => taken.has(candidate));
+	const token = mintToken(ctx.random(TOKEN_RANDOM_BYTES));
+	const key: GeneratedKey = {
+		appKey,
+		name,
+		roles,
+		created: ctx.now,
+		createdBy: ctx.operator,
+		active: true,
+		token: tokenRecord(token, ctx.now),
+	};
+	data.keys.push(key);
+	const reveal = revealNewToken(data, appKey, 'generate', token, ctx);
+	return {key, reveal, summary: `name: ${name}; roles: ${rolesText(roles)}`};
+}
+
+/** Edit: new roles and/or the Active flag. `summary` is null when nothing changes. */
+export function editKey(
+	data: StoreData,
+	appKey: string,
+	input: {roles?: readonly string[]; active?: boolean},
+): {key: GeneratedKey; summary: string | null} {
+	const key = findKey(data, appKey);
+	const roles = input.roles === undefined ? key.roles : resolveRoles(data, input.roles);
+	const active = input.active ?? key.active;
+	const changes: string[] = [];
+	const sameRoles = roles.length === key.roles.length && roles.every(r => key.roles.includes(r));
+	if (!sameRoles) changes.push(`roles: ${rolesText(key.roles)} → ${rolesText(roles)}`);
+	if (active !== key.active) changes.push(`status: ${statusText(key.active)} → ${statusText(active)}`);
+	key.roles = roles;
+	key.active = active;
+	return {key, summary: changes.length > 0 ? changes.join('; ') : null};
+}
+
+export const statusText = (active: boolean) => (active ? 'Active' : 'Inactive');
+
+export function deactivateKey(data: StoreData, appKey: string): GeneratedKey {
+	const key = findKey(data, appKey);
+	if (!key.active) throw refused(`${appKey} is already inactive`);
+	key.active = false;
+	return key;
+}
+
+export function activateKey(data: StoreData, appKey: string): GeneratedKey {
+	const key = findKey(data, appKey);
+	if (key.active) throw refused(`${appKey} is already active`);
+	key.active = true;
+	return key;
+}
+
+/** The seed's warning, shown whenever a key is activated. */
+export const ACTIVATE_WARNING =
+	'Only reactivate a key you are sure was not compromised: anyone with its token can access the account while it is active.';
+
+/** Why a renewal is not possible now, or null. */
+export function renewalBlocker(data: StoreData, key: GeneratedKey, now: number): string | null {
+	if (key.oldToken) {
+		return `${key.appKey} already has a renewed token pending: delete the old token or undo the renewal first`;
+	}
+	const link = openLinkFor(data, key.appKey, now);
+	if (link) {
+		return `${key.appKey} has a single-access link that has not been used yet (valid until ${formatTime(link.expires)}): use it or wait until it expires before renewing again`;
+	}
+	return null;
+}
+
+export function renewToken(
+	data: StoreData,
+	appKey: string,
+	deleteOld: DeleteOld,
+	ctx: RuleContext,
+): {key: GeneratedKey; reveal: Reveal; summary: string} {
+	const key = findKey(data, appKey);
+	const blocker = renewalBlocker(data, key, ctx.now);
+	if (blocker) throw refused(blocker);
+	const token = mintToken(ctx.random(TOKEN_RANDOM_BYTES));
+	if (deleteOld === 'later') key.oldToken = key.token;
+	key.token = tokenRecord(token, ctx.now);
+	const reveal = revealNewToken(data, appKey, 'renew', token, ctx);
+	const summary =
+		deleteOld === 'later' ? 'delete old token: Later (both tokens valid)' : 'delete old token: Now (old token deleted)';
+	return {key, reveal, summary};
+}
+
+export function deleteOldToken(data: StoreData, appKey: string): GeneratedKey {
+	const key = findKey(data, appKey);
+	if (!key.oldToken) throw refused(`${appKey} has no old token to delete: no renewal is pending`);
+	delete key.oldToken;
+	return key;
+}
+
+export function undoRenewal(data: StoreData, appKey: string): GeneratedKey {
+	const key = findKey(data, appKey);
+	if (!key.oldToken) {
+		throw refused(`${appKey} has no renewal to undo: the old token was already deleted (renew again or delete the key)`);
+	}
+	const newDigest = key.token.digest;
+	destroyLinks(data, l => l.appKey === appKey && l.tokenDigest === newDigest);
+	key.token = key.oldToken;
+	delete key.oldToken;
+	return key;
+}
+
+export function deleteKey(data: StoreData, appKey: string): GeneratedKey {
+	const key = findKey(data, appKey);
+	data.keys.splice(data.keys.indexOf(key), 1);
+	destroyLinks(data, l => l.appKey === appKey);
+	return key;
+}
+
+export type VerifyResult =
+	| {valid: true; appKey: string; roles: string[]; matched: 'current' | 'old'}
+	| {valid: false; appKey: string; reason: string};
+
+/** Valid iff the key exists, is active, and the token matches its current or pending old token. */
+export function verifyToken(data: StoreData, appKey: string, token: string): VerifyResult {
+	const format = checkTokenFormat(token);
+	if (!format.ok) {
+		const reason =
+			format.reason === 'checksum' ? 'the token checksum does not match (a typo?)' : 'that is not an apikeys token';
+		return {valid: false, appKey, reason};
+	}
+	const key = data.keys.find(k => k.appKey === appKey);
+	if (!key) return {valid: false, appKey, reason: `no generated key ${appKey.slice(0, 100)}`};
+	const digest = tokenDigest(token);
+	const matched = digestsEqual(digest, key.token.digest)
+		? 'current'
+		: key.oldToken && digestsEqual(digest, key.oldToken.digest)
+			? 'old'
+			: null;
+	if (!matched) return {valid: false, appKey, reason: 'the token does not match this key'};
+	if (!key.active) return {valid: false, appKey, reason: `${appKey} is inactive`};
+	return {valid: true, appKey, roles: [...key.roles], matched};
+}

@@ -1,0 +1,95 @@
+import {statusText} from './keys.js';
+import {openLinkFor} from './links.js';
+import {renewalAlert, tokenAgeLabel, type AlertLevel} from './time.js';
+import type {GeneratedKey, Millis, StoreData} from './types.js';
+
+export type StatusFilter = 'all' | 'active' | 'inactive';
+export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'active', 'inactive'];
+
+export type SortColumn = 'created' | 'name' | 'appKey' | 'tokenAge' | 'status' | 'lastUsed';
+export const SORT_COLUMNS: readonly SortColumn[] = ['created', 'name', 'appKey', 'tokenAge', 'status', 'lastUsed'];
+
+export interface KeyQuery {
+	search?: string;
+	status?: StatusFilter;
+	alertOnly?: boolean;
+	sort?: SortColumn;
+	descending?: boolean;
+}
+
+export interface TokenView {
+	hint: string;
+	created: Millis;
+	age: string;
+}
+
+/** One row of the Generated table / `list`: the key with everything derived from it at `now`. */
+export interface KeyRow {
+	appKey: string;
+	name: string;
+	roles: string[];
+	created: Millis;
+	status: 'Active' | 'Inactive';
+	token: TokenView;
+	/** Present while a renewal is pending: the old token, "pending deletion". */
+	oldToken?: TokenView;
+	alert: AlertLevel;
+	lastUsed?: Millis;
+	/** The time until which an unused single-access link for the key stays valid. */
+	linkValidUntil?: Millis;
+}
+
+const tokenView = (token: {hint: string; created: Millis}, now: Millis): TokenView => ({
+	hint: token.hint,
+	created: token.created,
+	age: tokenAgeLabel(token.created, now),
+});
+
+export function keyRow(data: StoreData, key: GeneratedKey, now: Millis): KeyRow {
+	const row: KeyRow = {
+		appKey: key.appKey,
+		name: key.name,
+		roles: [...key.roles],
+		created: key.created,
+		status: statusText(key.active) as KeyRow['status'],
+		token: tokenView(key.token, now),
+		alert: renewalAlert(key.token.created, data.settings.renewalAlertMonths, now),
+	};
+	if (key.oldToken) row.oldToken = tokenView(key.oldToken, now);
+	if (key.lastUsed !== undefined) row.lastUsed = key.lastUsed;
+	const link = openLinkFor(data, key.appKey, now);
+	if (link) row.linkValidUntil = link.expires;
+	return row;
+}
+
+/** Case-insensitive substring on name or appKey. */
+export function matchesSearch(key: Pick<GeneratedKey, 'name' | 'appKey'>, search: string): boolean {
+	const needle = search.trim().toLowerCase();
+	return needle === '' || key.name.toLowerCase().includes(needle) || key.appKey.toLowerCase().includes(needle);
+}
+
+const compareBy: Record<SortColumn, (a: GeneratedKey, b: GeneratedKey) => number> = {
+	created: (a, b) => a.created - b.created,
+	name: (a, b) => a.name.localeCompare(b.name),
+	appKey: (a, b) => (a.appKey < b.appKey ? -1 : a.appKey > b.appKey ? 1 : 0),
+	tokenAge: (a, b) => b.token.created - a.token.created,
+	status: (a, b) => Number(b.active) - Number(a.active),
+	lastUsed: (a, b) => (a.lastUsed ?? 0) - (b.lastUsed ?? 0),
+};
+
+/** Filtered and sorted keys; default order is newest first. */
+export function queryKeys(data: StoreData, query: KeyQuery, now: Millis): GeneratedKey[] {
+	const status = query.status ?? 'all';
+	const period = data.settings.renewalAlertMonths;
+	const selected = data.keys.filter(
+		k =>
+			(status === 'all' || (status === 'active') === k.active) &&
+			(!query.alertOnly || renewalAlert(k.token.created, period, now) !== 'none') &&
+			matchesSearch(k, query.search ?? ''),
+	);
+	const sort = query.sort ?? 'created';
+	const descending = query.descending ?? sort === 'created';
+	const compare = compareBy[sort];
+	// Ties fall back to the appKey so the order is stable across refreshes.
+	return selected.sort((a, b) => (descending ? -compare(a, b) : compare(a, b)) || compareBy.appKey(a, b));
+}

@@ -1,0 +1,113 @@
+import {refused} from './errors.js';
+import {hasForbiddenCharacters} from './names.js';
+import {KEY_RESOURCES, type CustomRole, type KeyResource, type Millis, type StoreData} from './types.js';
+
+export interface Role {
+	name: string;
+	resources: readonly string[];
+	predefined: boolean;
+}
+
+export const OWNER_ROLE = 'Owner (Admin Super)';
+export const USER_ADMIN_ROLE = 'User Administrator - RESTRICTED';
+
+/** Resources of the integration roles: what a key holding them may reach in the account. */
+const INTEGRATION_RESOURCES = [
+	'View orders',
+	'Change orders',
+	'Cancel orders',
+	'View logistics',
+	'Edit logistics',
+	'Call center',
+	'View financial reports',
+	'Edit financial settings',
+	'Checkout admin',
+	'Notify payments',
+	'Fulfillment integration',
+	'Web services',
+	'View catalog',
+	'Edit catalog',
+	'View pricing',
+	'Edit pricing',
+	'View customers',
+	'Edit customers',
+] as const;
+
+export const ALL_RESOURCES: readonly string[] = [...KEY_RESOURCES, ...INTEGRATION_RESOURCES];
+
+const role = (name: string, resources: readonly string[]): Role => ({name, resources, predefined: true});
+
+export const PREDEFINED_ROLES: readonly Role[] = [
+	role(OWNER_ROLE, ALL_RESOURCES),
+	role(USER_ADMIN_ROLE, KEY_RESOURCES),
+	role('API Keys - Read only', ['View API Keys']),
+	role('API Keys - Token renewal', ['View API Keys', 'Renew API token']),
+	role('OMS - Full access', ['View orders', 'Change orders', 'Cancel orders']),
+	role('OMS - Read only', ['View orders']),
+	role('Logistics - Full access', ['View logistics', 'Edit logistics']),
+	role('Logistics - Read only', ['View logistics']),
+	role('Call center operator', ['Call center', 'View orders', 'View customers']),
+	role('Finance - Full access', ['View financial reports', 'Edit financial settings']),
+	role('Checkout Admin', ['Checkout admin']),
+	role('Payments Notifier', ['Notify payments']),
+	role('IntegrationProfile - Fulfillment Oms', ['Fulfillment integration', 'View orders', 'Change orders']),
+	role('Webservice - Full access', ['Web services']),
+	role('Catalog - Full access', ['View catalog', 'Edit catalog']),
+	role('Catalog - Read only', ['View catalog']),
+	role('Pricing - Full access', ['View pricing', 'Edit pricing']),
+	role('Customers - Read only', ['View customers']),
+];
+
+/** Every role the store knows: the predefined ones, then the store's custom roles. */
+export function roleCatalog(data: Pick<StoreData, 'roles'>): Role[] {
+	return [...PREDEFINED_ROLES, ...data.roles.map(r => ({name: r.name, resources: r.resources, predefined: false}))];
+}
+
+/** Canonical role names for what a person typed (case-insensitive); unknown names are refused. */
+export function resolveRoles(data: Pick<StoreData, 'roles'>, requested: readonly string[]): string[] {
+	const catalog = roleCatalog(data);
+	const resolved: string[] = [];
+	for (const wanted of requested) {
+		const needle = wanted.trim().toLowerCase();
+		const found = catalog.find(r => r.name.toLowerCase() === needle);
+		if (!found) throw refused(`unknown role "${wanted.slice(0, 100)}": see apikeys roles list`);
+		if (!resolved.includes(found.name)) resolved.push(found.name);
+	}
+	return resolved;
+}
+
+export function resourcesOfRoles(data: Pick<StoreData, 'roles'>, roles: readonly string[]): Set<string> {
+	const catalog = roleCatalog(data);
+	const resources = new Set<string>();
+	for (const name of roles) {
+		for (const resource of catalog.find(r => r.name === name)?.resources ?? []) resources.add(resource);
+	}
+	return resources;
+}
+
+export function addCustomRole(
+	data: StoreData,
+	input: {name: string; resources: readonly string[]},
+	ctx: {now: Millis; operator: string},
+): CustomRole {
+	const name = input.name.trim();
+	if (name.length === 0 || [...name].length > 100 || hasForbiddenCharacters(name)) {
+		throw refused('a role name is 1–100 printable characters');
+	}
+	if (roleCatalog(data).some(r => r.name.toLowerCase() === name.toLowerCase())) {
+		throw refused(`a role named "${name}" already exists`);
+	}
+	if (input.resources.length === 0) throw refused('a role needs at least one resource (--resource)');
+	const resources: string[] = [];
+	for (const wanted of input.resources) {
+		const found = ALL_RESOURCES.find(r => r.toLowerCase() === wanted.trim().toLowerCase());
+		if (!found) throw refused(`unknown resource "${wanted.slice(0, 100)}": see apikeys roles list`);
+		if (!resources.includes(found)) resources.push(found);
+	}
+	const created: CustomRole = {name, resources, created: ctx.now, createdBy: ctx.operator};
+	data.roles.push(created);
+	return created;
+}
+
+export const isKeyResource = (resource: string): resource is KeyResource =>
+	(KEY_RESOURCES as readonly string[]).includes(resource);

@@ -1,0 +1,239 @@
+import {validateAccount} from './appkey.js';
+import {OWNER_ROLE} from './roles.js';
+import {defaultSettings} from './settings.js';
+import {
+	SCHEMA_VERSION,
+	type ActivityEntry,
+	type CustomRole,
+	type ExternalKey,
+	type GeneratedKey,
+	type LinkRecord,
+	type Millis,
+	type Operator,
+	type Settings,
+	type StoreData,
+	type TokenRecord,
+} from './types.js';
+
+export function emptyStore(account: string, owner: string, now: Millis): StoreData {
+	return {
+		schemaVersion: SCHEMA_VERSION,
+		revision: 0,
+		account: validateAccount(account),
+		created: now,
+		settings: defaultSettings(),
+		roles: [],
+		operators: [{login: owner, roles: [OWNER_ROLE], added: now, addedBy: owner}],
+		keys: [],
+		external: [],
+		links: [],
+		activity: [],
+	};
+}
+
+/** A structural problem in a parsed store: `where` is a path like keys[12].name. */
+export class SchemaError extends Error {
+	constructor(
+		readonly where: string,
+		problem: string,
+	) {
+		super(`${where} ${problem}`);
+	}
+}
+
+type Raw = Record<string, unknown>;
+
+function object(value: unknown, where: string): Raw {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SchemaError(where, 'is not an object');
+	return value as Raw;
+}
+
+function array(value: unknown, where: string): unknown[] {
+	if (!Array.isArray(value)) throw new SchemaError(where, 'is not a list');
+	return value;
+}
+
+function string(value: unknown, where: string): string {
+	if (typeof value !== 'string') throw new SchemaError(where, 'is not text');
+	return value;
+}
+
+function time(value: unknown, where: string): Millis {
+	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new SchemaError(where, 'is not a time');
+	return value;
+}
+
+function boolean(value: unknown, where: string): boolean {
+	if (typeof value !== 'boolean') throw new SchemaError(where, 'is not true or false');
+	return value;
+}
+
+const strings = (value: unknown, where: string) => array(value, where).map((v, i) => string(v, `${where}[${i}]`));
+
+function optional<T>(raw: Raw, field: string, where: string, read: (v: unknown, w: string) => T): T | undefined {
+	return raw[field] === undefined ? undefined : read(raw[field], `${where}.${field}`);
+}
+
+function tokenRecord(value: unknown, where: string): TokenRecord {
+	const raw = object(value, where);
+	return {digest: string(raw.digest, `${where}.digest`), hint: string(raw.hint, `${where}.hint`), created: time(raw.created, `${where}.created`)};
+}
+
+function generatedKey(value: unknown, where: string): GeneratedKey {
+	const raw = object(value, where);
+	const key: GeneratedKey = {
+		appKey: string(raw.appKey, `${where}.appKey`),
+		name: string(raw.name, `${where}.name`),
+		roles: strings(raw.roles, `${where}.roles`),
+		created: time(raw.created, `${where}.created`),
+		createdBy: string(raw.createdBy, `${where}.createdBy`),
+		active: boolean(raw.active, `${where}.active`),
+		token: tokenRecord(raw.token, `${where}.token`),
+	};
+	const oldToken = optional(raw, 'oldToken', where, tokenRecord);
+	if (oldToken) key.oldToken = oldToken;
+	const lastUsed = optional(raw, 'lastUsed', where, time);
+	if (lastUsed !== undefined) key.lastUsed = lastUsed;
+	return key;
+}
+
+function externalKey(value: unknown, where: string): ExternalKey {
+	const raw = object(value, where);
+	return {
+		appKey: string(raw.appKey, `${where}.appKey`),
+		roles: strings(raw.roles, `${where}.roles`),
+		added: time(raw.added, `${where}.added`),
+		addedBy: string(raw.addedBy, `${where}.addedBy`),
+		active: boolean(raw.active, `${where}.active`),
+	};
+}
+
+function linkRecord(value: unknown, where: string): LinkRecord {
+	const raw = object(value, where);
+	const purpose = string(raw.purpose, `${where}.purpose`);
+	if (purpose !== 'generate' && purpose !== 'renew') throw new SchemaError(`${where}.purpose`, 'is not generate or renew');
+	const link: LinkRecord = {
+		id: string(raw.id, `${where}.id`),
+		appKey: string(raw.appKey, `${where}.appKey`),
+		purpose,
+		tokenDigest: string(raw.tokenDigest, `${where}.tokenDigest`),
+		created: time(raw.created, `${where}.created`),
+		expires: time(raw.expires, `${where}.expires`),
+	};
+	const sealed = optional(raw, 'sealed', where, string);
+	if (sealed !== undefined) link.sealed = sealed;
+	const used = optional(raw, 'used', where, time);
+	if (used !== undefined) link.used = used;
+	const usedBy = optional(raw, 'usedBy', where, string);
+	if (usedBy !== undefined) link.usedBy = usedBy;
+	return link;
+}
+
+function operator(value: unknown, where: string): Operator {
+	const raw = object(value, where);
+	return {
+		login: string(raw.login, `${where}.login`),
+		roles: strings(raw.roles, `${where}.roles`),
+		added: time(raw.added, `${where}.added`),
+		addedBy: string(raw.addedBy, `${where}.addedBy`),
+	};
+}
+
+function customRole(value: unknown, where: string): CustomRole {
+	const raw = object(value, where);
+	return {
+		name: string(raw.name, `${where}.name`),
+		resources: strings(raw.resources, `${where}.resources`),
+		created: time(raw.created, `${where}.created`),
+		createdBy: string(raw.createdBy, `${where}.createdBy`),
+	};
+}
+
+function activityEntry(value: unknown, where: string): ActivityEntry {
+	const raw = object(value, where);
+	const entry: ActivityEntry = {
+		at: time(raw.at, `${where}.at`),
+		operator: string(raw.operator, `${where}.operator`),
+		action: string(raw.action, `${where}.action`),
+	};
+	const appKey = optional(raw, 'appKey', where, string);
+	if (appKey !== undefined) entry.appKey = appKey;
+	const summary = optional(raw, 'summary', where, string);
+	if (summary !== undefined) entry.summary = summary;
+	return entry;
+}
+
+function settings(value: unknown, where: string): Settings {
+	const raw = object(value, where);
+	const defaults = defaultSettings();
+	const months = raw.renewalAlertMonths ?? defaults.renewalAlertMonths;
+	if (months !== 3 && months !== 6) throw new SchemaError(`${where}.renewalAlertMonths`, 'is not 3 or 6');
+	const reveal = raw.reveal ?? defaults.reveal;
+	if (reveal !== 'link' && reveal !== 'direct') throw new SchemaError(`${where}.reveal`, 'is not link or direct');
+	return {
+		renewalAlertMonths: months,
+		reveal,
+		shareBaseUrl: string(raw.shareBaseUrl ?? defaults.shareBaseUrl, `${where}.shareBaseUrl`),
+		keyPrefix: string(raw.keyPrefix ?? defaults.keyPrefix, `${where}.keyPrefix`),
+	};
+}
+
+const list = <T>(raw: Raw, field: string, read: (v: unknown, w: string) => T): T[] =>
+	array(raw[field] ?? [], field).map((v, i) => read(v, `${field}[${i}]`));
+
+/** The schema version a parsed file declares, before anything else is trusted. */
+export function declaredVersion(parsed: unknown): number {
+	const raw = object(parsed, 'the top level');
+	const version = raw.schemaVersion;
+	if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+		throw new SchemaError('schemaVersion', 'is missing or not a positive whole number');
+	}
+	return version;
+}
+
+/**
+ * Builds a fresh, typed store from parsed JSON, copying only known fields: nothing the file
+ * adds (prototype keys included) reaches the program. Throws SchemaError naming the place.
+ */
+export function normalizeStore(parsed: unknown): StoreData {
+	const raw = object(parsed, 'the top level');
+	const revision = raw.revision;
+	if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) {
+		throw new SchemaError('revision', 'is not a whole number');
+	}
+	const account = string(raw.account, 'account');
+	try {
+		validateAccount(account);
+	} catch {
+		throw new SchemaError('account', 'is not a valid account name');
+	}
+	return {
+		schemaVersion: declaredVersion(parsed),
+		revision,
+		account,
+		created: time(raw.created, 'created'),
+		settings: settings(raw.settings ?? {}, 'settings'),
+		roles: list(raw, 'roles', customRole),
+		operators: list(raw, 'operators', operator),
+		keys: list(raw, 'keys', generatedKey),
+		external: list(raw, 'external', externalKey),
+		links: list(raw, 'links', linkRecord),
+		activity: list(raw, 'activity', activityEntry),
+	};
+}
+
+/** Upgrades older layouts in place, one version at a time. Version 1 is the first layout. */
+const MIGRATIONS: Record<number, (raw: Raw) => void> = {};
+
+export function migrate(parsed: unknown): unknown {
+	let version = declaredVersion(parsed);
+	const raw = parsed as Raw;
+	while (version < SCHEMA_VERSION) {
+		const step = MIGRATIONS[version];
+		if (!step) throw new SchemaError('schemaVersion', `${version} has no migration`);
+		step(raw);
+		version++;
+		raw.schemaVersion = version;
+	}
+	return raw;
+}

@@ -1,0 +1,70 @@
+import type {Millis, RenewalPeriod} from './types.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** The same wall-clock instant `months` calendar months later (UTC), clamped to the month's last day. */
+export function addMonths(at: Millis, months: number): Millis {
+	const date = new Date(at);
+	const day = date.getUTCDate();
+	date.setUTCDate(1);
+	date.setUTCMonth(date.getUTCMonth() + months);
+	const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+	date.setUTCDate(Math.min(day, lastDay));
+	return date.getTime();
+}
+
+/** Whole calendar months from `from` to `to` (0 when `to` is earlier). */
+export function wholeMonthsBetween(from: Millis, to: Millis): number {
+	if (to <= from) return 0;
+	const a = new Date(from);
+	const b = new Date(to);
+	let months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
+	if (addMonths(from, months) > to) months--;
+	return Math.max(0, months);
+}
+
+const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
+
+/** A token's age in words: "5 hours", "12 days", "3 months", "1 year 2 months". */
+export function tokenAgeLabel(created: Millis, now: Millis): string {
+	const elapsed = Math.max(0, now - created);
+	if (elapsed < MINUTE) return 'under a minute';
+	if (elapsed < HOUR) return plural(Math.floor(elapsed / MINUTE), 'minute');
+	if (elapsed < DAY) return plural(Math.floor(elapsed / HOUR), 'hour');
+	const months = wholeMonthsBetween(created, now);
+	if (months === 0) return plural(Math.floor(elapsed / DAY), 'day');
+	if (months < 12) return plural(months, 'month');
+	const years = Math.floor(months / 12);
+	const rest = months % 12;
+	return rest === 0 ? plural(years, 'year') : `${plural(years, 'year')} ${plural(rest, 'month')}`;
+}
+
+export type AlertLevel = 'none' | 'orange' | 'red';
+
+/**
+ * Orange once the token is older than the recommended period; red from 3 months past it.
+ * Counted from the current token's creation. The alert never disables anything.
+ */
+export function renewalAlert(tokenCreated: Millis, period: RenewalPeriod, now: Millis): AlertLevel {
+	if (now >= addMonths(tokenCreated, period + 3)) return 'red';
+	if (now > addMonths(tokenCreated, period)) return 'orange';
+	return 'none';
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-11-23" (UTC). */
+export function formatDate(at: Millis): string {
+	const d = new Date(at);
+	return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** "2026-11-23 19:40 UTC". */
+export function formatTime(at: Millis): string {
+	const d = new Date(at);
+	return `${formatDate(at)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+export const isoTime = (at: Millis) => new Date(at).toISOString();

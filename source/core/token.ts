@@ -1,0 +1,52 @@
+import {createHash, timingSafeEqual} from 'node:crypto';
+import {crc32} from 'node:zlib';
+import {base62Encode, base62FromBigInt} from './base62.js';
+import type {Millis, TokenRecord} from './types.js';
+
+/** Fixed, recognizable prefix: a secret scanner can spot a token; `_` keeps it one double-click word. */
+export const TOKEN_PREFIX = 'apikt_';
+/** 32 random bytes need 43 base62 digits (62^43 > 2^256). */
+export const TOKEN_RANDOM_BYTES = 32;
+const BODY_LENGTH = 43;
+const CHECKSUM_LENGTH = 6;
+export const TOKEN_LENGTH = TOKEN_PREFIX.length + BODY_LENGTH + CHECKSUM_LENGTH;
+const HINT_BODY_CHARS = 4;
+
+/** Matches anything shaped like a token, anywhere in a string (used to refuse tokens on argv). */
+export const TOKEN_SHAPE = new RegExp(`${TOKEN_PREFIX}[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH}}`);
+const TOKEN_EXACT = new RegExp(`^${TOKEN_PREFIX}([0-9A-Za-z]{${BODY_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`);
+
+const checksumOf = (body: string) => base62FromBigInt(BigInt(crc32(body)), CHECKSUM_LENGTH);
+
+/** Builds a token from caller-supplied random bytes (crypto.randomBytes in the service). */
+export function mintToken(randomBytes: Uint8Array): string {
+	if (randomBytes.length < TOKEN_RANDOM_BYTES) throw new RangeError(`a token needs ${TOKEN_RANDOM_BYTES} random bytes`);
+	const body = base62Encode(randomBytes.subarray(0, TOKEN_RANDOM_BYTES), BODY_LENGTH);
+	return TOKEN_PREFIX + body + checksumOf(body);
+}
+
+export type TokenCheck = {ok: true} | {ok: false; reason: 'format' | 'checksum'};
+
+/** Offline check: shape and CRC32 checksum; a one-character typo fails here. */
+export function checkTokenFormat(candidate: string): TokenCheck {
+	const match = TOKEN_EXACT.exec(candidate);
+	if (!match) return {ok: false, reason: 'format'};
+	return checksumOf(match[1]!) === match[2] ? {ok: true} : {ok: false, reason: 'checksum'};
+}
+
+export const tokenDigest = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
+
+export const tokenHint = (token: string) => token.slice(0, TOKEN_PREFIX.length + HINT_BODY_CHARS);
+
+export const tokenRecord = (token: string, created: Millis): TokenRecord => ({
+	digest: tokenDigest(token),
+	hint: tokenHint(token),
+	created,
+});
+
+/** Constant-time comparison of two base64url digests. */
+export function digestsEqual(a: string, b: string): boolean {
+	const left = Buffer.from(a, 'base64url');
+	const right = Buffer.from(b, 'base64url');
+	return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}

@@ -1,0 +1,336 @@
+import {randomBytes} from 'node:crypto';
+import {activitySince, recordActivity} from './core/activity.js';
+import {refused, usage} from './core/errors.js';
+import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from './core/external.js';
+import {
+	activateKey,
+	deactivateKey,
+	deleteKey,
+	deleteOldToken,
+	editKey,
+	findKey,
+	generateKey,
+	renewToken,
+	undoRenewal,
+	verifyToken,
+	type DeleteOld,
+	type Reveal,
+	type VerifyResult,
+} from './core/keys.js';
+import {purgeExpiredLinks, redeemLink} from './core/links.js';
+import {addOperator, missingResource, operatorResources, removeOperator, requireResource} from './core/permissions.js';
+import {keyRow, matchesSearch, queryKeys, type KeyQuery, type KeyRow} from './core/query.js';
+import {addCustomRole, resolveRoles, roleCatalog, type Role} from './core/roles.js';
+import {emptyStore} from './core/schema.js';
+import {updateSettings, type SettingsPatch} from './core/settings.js';
+import {MINUTE} from './core/time.js';
+import type {
+	ActivityEntry,
+	CustomRole,
+	ExternalKey,
+	KeyResource,
+	Millis,
+	Operator,
+	RuleContext,
+	Settings,
+	StoreData,
+} from './core/types.js';
+import {Store} from './store/store.js';
+
+export interface ServiceOptions {
+	operator: string;
+	clock?: () => Millis;
+	random?: (bytes: number) => Uint8Array;
+}
+
+export interface ExternalRow extends ExternalKey {
+	owner: string;
+}
+
+interface Outcome<T> {
+	result: T;
+	appKey?: string;
+	summary?: string | null;
+}
+
+/** `verify` records "last used" at most this often per key, so verification stays read-mostly. */
+export const LAST_USED_RESOLUTION = MINUTE;
+
+/**
+ * The one API the command line and the interface call: operator → permission → core rule →
+ * activity → persist. Nothing else writes the store.
+ */
+export class ApiKeysService {
+	readonly operator: string;
+	private readonly clock: () => Millis;
+	private readonly random: (bytes: number) => Uint8Array;
+
+	private constructor(
+		readonly store: Store,
+		options: ServiceOptions,
+	) {
+		this.operator = options.operator;
+		this.clock = options.clock ?? Date.now;
+		this.random = options.random ?? (bytes => randomBytes(bytes));
+	}
+
+	static async open(path: string, options: ServiceOptions): Promise<ApiKeysService> {
+		return new ApiKeysService(await Store.open(path), options);
+	}
+
+	/** Creates a store for `account`; the operator who creates it becomes its Owner (Admin Super). */
+	static async init(path: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
+		const now = (options.clock ?? Date.now)();
+		const initial = emptyStore(account, options.operator, now);
+		recordActivity(initial, {at: now, operator: options.operator, action: 'create store', summary: `account: ${account}`});
+		return new ApiKeysService(await Store.create(path, initial), options);
+	}
+
+	get path(): string {
+		return this.store.path;
+	}
+
+	now(): Millis {
+		return this.clock();
+	}
+
+	private context(now: Millis): RuleContext {
+		return {now, operator: this.operator, random: this.random};
+	}
+
+	/** Reads under a resource; the data must not be changed. */
+	private async view(): Promise<StoreData> {
+		const data = await this.store.read();
+		requireResource(data, this.operator, 'View API Keys', 'view API keys');
+		return data;
+	}
+
+	private change<T>(
+		resource: KeyResource | null,
+		what: string,
+		action: string,
+		apply: (data: StoreData, ctx: RuleContext) => Outcome<T>,
+	): Promise<T> {
+		return this.store.transact((data, tx) => {
+			if (resource) requireResource(data, this.operator, resource, what);
+			const ctx = this.context(this.clock());
+			const outcome = apply(data, ctx);
+			if (outcome.summary === null) {
+				tx.skipWrite();
+				return outcome.result;
+			}
+			purgeExpiredLinks(data, ctx.now);
+			recordActivity(data, {at: ctx.now, operator: this.operator, action, appKey: outcome.appKey, summary: outcome.summary});
+			return outcome.result;
+		});
+	}
+
+	// ---- reading ----
+
+	/** The raw data for screens that render it; throws when the operator may not view keys. */
+	snapshot(): Promise<StoreData> {
+		return this.view();
+	}
+
+	async listKeys(query: KeyQuery = {}): Promise<{rows: KeyRow[]; total: number}> {
+		const data = await this.view();
+		const now = this.clock();
+		return {rows: queryKeys(data, query, now).map(k => keyRow(data, k, now)), total: data.keys.length};
+	}
+
+	async getKey(appKey: string): Promise<KeyRow> {
+		const data = await this.view();
+		return keyRow(data, findKey(data, appKey), this.clock());
+	}
+
+	async listExternal(search = ''): Promise<ExternalRow[]> {
+		const data = await this.view();
+		return data.external
+			.filter(k => matchesSearch({name: ownerOf(k.appKey) ?? '', appKey: k.appKey}, search))
+			.map(k => ({...k, roles: [...k.roles], owner: ownerOf(k.appKey) ?? '?'}));
+	}
+
+	async activity(since?: Millis): Promise<ActivityEntry[]> {
+		return activitySince(await this.view(), since);
+	}
+
+	async settings(): Promise<Settings & {account: string}> {
+		const data = await this.view();
+		return {...data.settings, account: data.account};
+	}
+
+	async roles(): Promise<Role[]> {
+		return roleCatalog(await this.view());
+	}
+
+	async operators(): Promise<Operator[]> {
+		return (await this.view()).operators.map(o => ({...o, roles: [...o.roles]}));
+	}
+
+	/** The resource the operator lacks for an action, or null; the interface dims what is missing. */
+	async missing(resource: KeyResource): Promise<KeyResource | null> {
+		return missingResource(await this.store.read(), this.operator, resource);
+	}
+
+	async whoami(): Promise<{login: string; known: boolean; resources: string[]}> {
+		const data = await this.store.read();
+		return {
+			login: this.operator,
+			known: data.operators.some(o => o.login === this.operator),
+			resources: [...operatorResources(data, this.operator)],
+		};
+	}
+
+	// ---- generated keys ----
+
+	generate(input: {name: string; roles: readonly string[]}): Promise<{row: KeyRow; reveal: Reveal}> {
+		return this.change('Edit API Keys', 'generate keys', 'generate', (data, ctx) => {
+			const {key, reveal, summary} = generateKey(data, input, ctx);
+			return {result: {row: keyRow(data, key, ctx.now), reveal}, appKey: key.appKey, summary};
+		});
+	}
+
+	edit(
+		appKey: string,
+		input: {roles?: readonly string[]; addRoles?: readonly string[]; removeRoles?: readonly string[]; active?: boolean},
+	): Promise<{row: KeyRow; changed: boolean}> {
+		return this.change('Edit API Keys', 'edit keys', 'edit', (data, ctx) => {
+			const key = findKey(data, appKey);
+			let roles = input.roles === undefined ? [...key.roles] : resolveRoles(data, input.roles);
+			for (const role of resolveRoles(data, input.addRoles ?? [])) if (!roles.includes(role)) roles.push(role);
+			for (const role of resolveRoles(data, input.removeRoles ?? [])) {
+				if (!roles.includes(role)) throw refused(`${appKey} does not hold the role "${role}"`);
+				roles = roles.filter(r => r !== role);
+			}
+			const {summary} = editKey(data, appKey, {roles, active: input.active});
+			return {result: {row: keyRow(data, key, ctx.now), changed: summary !== null}, appKey, summary};
+		});
+	}
+
+	activate(appKey: string): Promise<KeyRow> {
+		return this.change('Edit API Keys', 'activate keys', 'activate', (data, ctx) => {
+			const key = activateKey(data, appKey);
+			return {result: keyRow(data, key, ctx.now), appKey, summary: 'status: Inactive → Active'};
+		});
+	}
+
+	deactivate(appKey: string): Promise<KeyRow> {
+		return this.change('Edit API Keys', 'deactivate keys', 'deactivate', (data, ctx) => {
+			const key = deactivateKey(data, appKey);
+			return {result: keyRow(data, key, ctx.now), appKey, summary: 'status: Active → Inactive'};
+		});
+	}
+
+	renew(appKey: string, deleteOld: DeleteOld): Promise<{row: KeyRow; reveal: Reveal}> {
+		return this.change('Renew API token', 'renew tokens', 'renew token', (data, ctx) => {
+			const {key, reveal, summary} = renewToken(data, appKey, deleteOld, ctx);
+			return {result: {row: keyRow(data, key, ctx.now), reveal}, appKey, summary};
+		});
+	}
+
+	/** Deletes the old token; `reason` tells the activity log whether it was the renewal's "Now". */
+	deleteOldToken(appKey: string, reason: 'manual' | 'renewal-now' = 'manual'): Promise<KeyRow> {
+		return this.change('Renew API token', 'delete old tokens', 'delete old token', (data, ctx) => {
+			const key = deleteOldToken(data, appKey);
+			const summary = reason === 'renewal-now' ? 'renewal completed: Now' : 'old token deleted';
+			return {result: keyRow(data, key, ctx.now), appKey, summary};
+		});
+	}
+
+	undoRenewal(appKey: string): Promise<KeyRow> {
+		return this.change('Renew API token', 'undo renewals', 'undo renewal', (data, ctx) => {
+			const key = undoRenewal(data, appKey);
+			return {result: keyRow(data, key, ctx.now), appKey, summary: 'new token and its link destroyed; old token current again'};
+		});
+	}
+
+	deleteKey(appKey: string): Promise<{appKey: string; name: string}> {
+		return this.change('Edit API Keys', 'delete keys', 'delete', data => {
+			const key = deleteKey(data, appKey);
+			return {result: {appKey: key.appKey, name: key.name}, appKey, summary: `name: ${key.name}`};
+		});
+	}
+
+	// ---- tokens ----
+
+	/** Consumes a single-access link: the token comes back once. The link itself is the credential. */
+	redeem(link: string): Promise<{appKey: string; token: string}> {
+		return this.change(null, 'redeem links', 'redeem link', (data, ctx) => {
+			const {appKey, token, purpose} = redeemLink(data, link, ctx);
+			return {result: {appKey, token}, appKey, summary: `${purpose === 'renew' ? 'renewed' : 'new'} token revealed`};
+		});
+	}
+
+	/** Checks a token; records "last used" at most once a minute per key. Needs no operator. */
+	async verify(appKey: string, token: string): Promise<VerifyResult> {
+		const data = await this.store.read();
+		const result = verifyToken(data, appKey, token);
+		if (!result.valid) return result;
+		const now = this.clock();
+		const lastUsed = data.keys.find(k => k.appKey === appKey)?.lastUsed;
+		if (lastUsed === undefined || now - lastUsed >= LAST_USED_RESOLUTION) {
+			await this.store.transact((fresh, tx) => {
+				const key = fresh.keys.find(k => k.appKey === appKey);
+				if (!key || (key.lastUsed !== undefined && now - key.lastUsed < LAST_USED_RESOLUTION)) return tx.skipWrite();
+				key.lastUsed = now;
+			});
+		}
+		return result;
+	}
+
+	// ---- external keys ----
+
+	addExternal(input: {appKey: string; roles: readonly string[]}): Promise<ExternalRow> {
+		return this.change('Edit API Keys', 'add external keys', 'external add', (data, ctx) => {
+			const key = addExternalKey(data, input, ctx);
+			return {result: {...key, owner: ownerOf(key.appKey)!}, appKey: key.appKey, summary: `roles: ${key.roles.join(', ') || '(none)'}`};
+		});
+	}
+
+	editExternal(appKey: string, roles: readonly string[]): Promise<ExternalRow> {
+		return this.change('Edit API Keys', 'edit external keys', 'external edit', data => {
+			const {key, before} = editExternalRoles(data, appKey, roles);
+			const same = before.length === key.roles.length && before.every(r => key.roles.includes(r));
+			const summary = same ? null : `roles: ${before.join(', ') || '(none)'} → ${key.roles.join(', ') || '(none)'}`;
+			return {result: {...key, owner: ownerOf(key.appKey)!}, appKey, summary};
+		});
+	}
+
+	removeExternal(appKey: string): Promise<ExternalRow> {
+		return this.change('Edit API Keys', 'remove external keys', 'external remove', data => {
+			const key = removeExternalKey(data, appKey);
+			return {result: {...key, owner: ownerOf(key.appKey)!}, appKey, summary: 'removed'};
+		});
+	}
+
+	// ---- settings, roles, operators ----
+
+	updateSettings(patch: SettingsPatch): Promise<Settings> {
+		return this.change('Edit API Keys settings', 'change settings', 'settings', data => {
+			const summary = updateSettings(data, patch);
+			return {result: {...data.settings}, summary};
+		});
+	}
+
+	addRole(input: {name: string; resources: readonly string[]}): Promise<CustomRole> {
+		return this.change('Edit API Keys', 'add roles', 'role add', (data, ctx) => {
+			const role = addCustomRole(data, input, ctx);
+			return {result: role, summary: `${role.name}: ${role.resources.join(', ')}`};
+		});
+	}
+
+	addOperator(input: {login: string; roles: readonly string[]}): Promise<Operator> {
+		return this.change('Edit API Keys', 'add operators', 'operator add', (data, ctx) => {
+			const operator = addOperator(data, input, ctx);
+			return {result: operator, summary: `${operator.login}: ${operator.roles.join(', ')}`};
+		});
+	}
+
+	removeOperator(login: string): Promise<Operator> {
+		if (login.length === 0) throw usage('name the operator to remove');
+		return this.change('Edit API Keys', 'remove operators', 'operator remove', data => {
+			const operator = removeOperator(data, login);
+			return {result: operator, summary: operator.login};
+		});
+	}
+}

@@ -1,0 +1,48 @@
+import lockfile from 'proper-lockfile';
+import {storeFailure} from '../core/errors.js';
+
+export interface LockOptions {
+	/** A lock untouched this long is taken over (its holder is presumed dead or paused). */
+	staleMs: number;
+	/** How long to keep trying before reporting the store busy. */
+	retries: number;
+}
+
+export const DEFAULT_LOCK: LockOptions = {staleMs: 10_000, retries: 600};
+
+export interface Lease {
+	/** Set when another process took the lock over while this one held it. */
+	readonly compromised: boolean;
+	release(): Promise<void>;
+}
+
+/** Cross-process lock on `file` (a `file.lock` directory), held only around read → change → write. */
+export async function acquireLock(file: string, options: LockOptions = DEFAULT_LOCK): Promise<Lease> {
+	let compromised = false;
+	let release: () => Promise<void>;
+	try {
+		release = await lockfile.lock(file, {
+			realpath: false,
+			stale: options.staleMs,
+			update: Math.max(1000, Math.floor(options.staleMs / 2)),
+			retries: {retries: options.retries, factor: 1.15, minTimeout: 2, maxTimeout: 60, randomize: true},
+			onCompromised: () => {
+				compromised = true;
+			},
+		});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+			throw storeFailure(`store ${file} is busy: another apikeys process holds ${file}.lock; try again`);
+		}
+		throw storeFailure(`could not lock store ${file}: ${(error as Error).message.split('\n')[0]}`);
+	}
+	return {
+		get compromised() {
+			return compromised;
+		},
+		async release() {
+			// A lock that was taken over is no longer ours to remove.
+			if (!compromised) await release().catch(() => undefined);
+		},
+	};
+}

@@ -1,0 +1,129 @@
+import {mkdir, readdir, stat, unlink} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
+import {Low} from 'lowdb';
+import {notFound, refused, storeFailure} from '../core/errors.js';
+import type {StoreData} from '../core/types.js';
+import {AtomicJsonFile, StaleWriteError, tempFilePattern} from './adapter.js';
+import {DEFAULT_LOCK, acquireLock, type LockOptions} from './lock.js';
+
+export interface Transaction {
+	/** Leave the file as it is: the change turned out to change nothing. */
+	skipWrite(): void;
+}
+
+const processAlive = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
+
+/**
+ * The store file behind lowdb's `Low`: reads need no lock (renames are atomic); every change
+ * runs as lock → re-read → change → fenced atomic write → unlock.
+ */
+export class Store {
+	private readonly adapter: AtomicJsonFile;
+	private readonly db: Low<StoreData | null>;
+
+	private constructor(
+		readonly path: string,
+		private readonly lock: LockOptions,
+	) {
+		this.adapter = new AtomicJsonFile(path);
+		this.db = new Low<StoreData | null>(this.adapter as never, null);
+	}
+
+	/** Opens an existing store, after clearing temp files that dead writers left behind. */
+	static async open(path: string, lock: LockOptions = DEFAULT_LOCK): Promise<Store> {
+		const store = new Store(path, lock);
+		await store.removeStaleTempFiles();
+		await store.read();
+		return store;
+	}
+
+	/** Creates the store file (and its directory, mode 0700); refuses when one exists. */
+	static async create(path: string, initial: StoreData, lock: LockOptions = DEFAULT_LOCK): Promise<Store> {
+		const directory = dirname(path);
+		try {
+			await mkdir(directory, {recursive: true, mode: 0o700});
+		} catch (error) {
+			throw storeFailure(`could not create the directory ${directory}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+		}
+		const store = new Store(path, lock);
+		const lease = await acquireLock(path, lock);
+		try {
+			if ((await store.adapter.diskRevision()) !== null) throw refused(`a store already exists at ${path}`);
+			await store.adapter.write({...initial, revision: 1});
+		} finally {
+			await lease.release();
+		}
+		return store;
+	}
+
+	/** The current data. Callers must not change it: use transact. */
+	async read(): Promise<StoreData> {
+		await this.db.read();
+		if (!this.db.data) throw notFound(`no store at ${this.path}: create one with "apikeys init --account NAME"`);
+		return this.db.data;
+	}
+
+	get revision(): number {
+		return this.db.data?.revision ?? 0;
+	}
+
+	/**
+	 * Runs `change` on freshly read data under the lock and persists the result. Rules check
+	 * before they change anything; if anything fails, the cached data is dropped and re-read.
+	 */
+	async transact<T>(change: (data: StoreData, tx: Transaction) => T): Promise<T> {
+		for (let attempt = 0; ; attempt++) {
+			const lease = await acquireLock(this.path, this.lock);
+			try {
+				const data = await this.read();
+				let skip = false;
+				const result = change(data, {skipWrite: () => (skip = true)});
+				if (!skip) {
+					if (lease.compromised) throw new StaleWriteError(`lost the lock on ${this.path}`);
+					data.revision += 1;
+					await this.db.write();
+				}
+				return result;
+			} catch (error) {
+				this.adapter.invalidate();
+				// A writer that lost its lock retries from a fresh read: nothing of it was acknowledged.
+				if (error instanceof StaleWriteError && attempt < 3) continue;
+				if (error instanceof StaleWriteError) throw storeFailure(`${error.message}; nothing was changed, try again`);
+				throw error;
+			} finally {
+				await lease.release();
+			}
+		}
+	}
+
+	/** Temp files of writers that died (their pid is gone) or stalled past the lock's stale time. */
+	async removeStaleTempFiles(now = Date.now()): Promise<number> {
+		const directory = dirname(this.path);
+		const pattern = tempFilePattern(this.path);
+		let removed = 0;
+		let names: string[];
+		try {
+			names = await readdir(directory);
+		} catch {
+			return 0;
+		}
+		for (const name of names) {
+			const match = pattern.exec(name);
+			if (!match) continue;
+			const file = join(directory, name);
+			const info = await stat(file).catch(() => null);
+			if (!info) continue;
+			if (!processAlive(Number(match[1])) || now - info.mtimeMs > this.lock.staleMs) {
+				await unlink(file).then(() => removed++, () => undefined);
+			}
+		}
+		return removed;
+	}
+}
