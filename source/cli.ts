@@ -13,8 +13,6 @@ import {sanitize} from './ui/sanitize.js';
 const GLOBAL_FLAGS: readonly FlagName[] = ['store', 'help', 'version'];
 
 const help = () => `
-  Manage API keys and their secret tokens.
-
   Usage
     $ apikeys <command> [options]
 

@@ -1,0 +1,306 @@
+import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {beforeEach, describe, expect, it} from 'vitest';
+import {generateKey, renewToken} from '../../source/core/keys.js';
+import {redeemLink} from '../../source/core/links.js';
+import {serializeStore} from '../../source/store/adapter.js';
+import {DAY, HOUR, addMonths} from '../../source/core/time.js';
+import {TOKEN_IN_TEXT, context, freshStore, runCli, tempDir} from '../helpers.js';
+
+let store: string;
+const cli = (args: string[], options: {input?: string; env?: Record<string, string>; operator?: string} = {}) =>
+	runCli(args, {store, ...options});
+
+async function generate(name = 'ERP', roles = ['OMS - Full access']) {
+	const result = await cli(['generate', '--name', name, ...roles.flatMap(r => ['--role', r]), '--json']);
+	expect(result.code, result.stderr).toBe(0);
+	return JSON.parse(result.stdout) as {appKey: string; link: string; linkExpires: string};
+}
+
+async function redeem(link: string) {
+	const result = await cli(['redeem', link]);
+	expect(result.code, result.stderr).toBe(0);
+	const token = result.stdout.match(TOKEN_IN_TEXT)?.[0];
+	expect(token).toBeDefined();
+	return token!;
+}
+
+const verify = (appKey: string, token: string) => cli(['verify', '--key', appKey], {input: token});
+const storeText = () => readFileSync(store, 'utf8');
+
+beforeEach(async () => {
+	store = join(tempDir(), 'store.json');
+	const init = await cli(['init', '--account', 'acme']);
+	expect(init.code, init.stderr).toBe(0);
+	expect(init.stdout).toContain(`Created store ${store} for account acme; alice is its Owner (Admin Super).`);
+});
+
+describe('apikeys, as a new user walks it', () => {
+	it('init refuses a second store and a bad account name', async () => {
+		expect(await cli(['init', '--account', 'acme'])).toMatchObject({code: 1, stderr: `apikeys: a store already exists at ${store}\n`});
+		const other = join(tempDir(), 's.json');
+		const bad = await runCli(['init', '--account', 'Not Valid!'], {store: other});
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toMatch(/^apikeys: "Not Valid!" is not an account name/);
+	});
+
+	it('generate prints an appKey and a single-access link, and the store file holds no token', async () => {
+		const result = await cli(['generate', '--name', 'ERP', '--role', 'OMS - Full access']);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/^Generated appkey-acme-[A-Z]{6} \(ERP\), active now, roles: OMS - Full access\n/);
+		expect(result.stdout).toMatch(/\n {2}http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}\n/);
+		expect(result.stdout).toContain('it will not be shown again');
+		expect(statSync(store).mode & 0o777).toBe(0o600);
+		expect(storeText()).not.toMatch(TOKEN_IN_TEXT);
+		expect(storeText()).not.toContain(result.stdout.match(/credentials\/(\w+)/)![1]);
+	});
+
+	it('redeem prints the token once; a second redeem is refused with the time it was used', async () => {
+		const {appKey, link} = await generate();
+		const first = await cli(['redeem', link]);
+		expect(first.stdout).toMatch(new RegExp(`^Token for ${appKey} \\(shown once; save it in a safe place\\):\\napikt_\\w{49}\\n$`));
+		const token = first.stdout.match(TOKEN_IN_TEXT)![0];
+		expect(storeText()).not.toContain(token);
+		const second = await cli(['redeem', link]);
+		expect(second.code).toBe(1);
+		expect(second.stderr).toMatch(/^apikeys: this link was already used at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n$/);
+		expect(second.stdout).toBe('');
+	});
+
+	it('redeem also takes the link on standard input', async () => {
+		const {link} = await generate();
+		const result = await cli(['redeem'], {input: `${link}\n`});
+		expect(result.stdout).toMatch(TOKEN_IN_TEXT);
+	});
+
+	it('verify exits 0 for the token from stdin or APIKEYS_TOKEN, 1 for a one-character typo', async () => {
+		const {appKey, link} = await generate('ERP', ['OMS - Full access', 'Payments Notifier']);
+		const token = await redeem(link);
+		const ok = await verify(appKey, token);
+		expect(ok).toMatchObject({code: 0, stdout: `valid: ${appKey} (the current token); roles: OMS - Full access, Payments Notifier\n`});
+		expect((await cli(['verify', '--key', appKey], {env: {APIKEYS_TOKEN: token}})).code).toBe(0);
+		const typo = token.slice(0, 20) + (token[20] === 'a' ? 'b' : 'a') + token.slice(21);
+		expect(await verify(appKey, typo)).toMatchObject({code: 1, stderr: 'apikeys: invalid: the token checksum does not match (a typo?)\n'});
+		expect((await verify('appkey-acme-NOSUCH', token)).code).toBe(1);
+		const json = await cli(['verify', '--key', appKey, '--json'], {input: token});
+		expect(JSON.parse(json.stdout)).toEqual({valid: true, appKey, roles: ['OMS - Full access', 'Payments Notifier'], matched: 'current'});
+	});
+
+	it('a token on the command line is refused without being echoed', async () => {
+		const {appKey, link} = await generate();
+		const token = await redeem(link);
+		for (const args of [['verify', '--key', appKey, token], ['verify', `--key=${token}`], ['list', '--search', token]]) {
+			const result = await cli(args);
+			expect(result.code).toBe(2);
+			expect(result.stderr).toMatch(/^apikeys: a token was given on the command line/);
+			expect(result.stderr + result.stdout).not.toContain(token);
+		}
+	});
+
+	it('renew later keeps both tokens valid until delete-old-token; undo-renewal brings the old one back', async () => {
+		const {appKey, link} = await generate();
+		const oldToken = await redeem(link);
+		const renewed = await cli(['renew', appKey, '--delete-old', 'later']);
+		expect(renewed.code, renewed.stderr).toBe(0);
+		expect(renewed.stdout).toContain(`both tokens are valid until you run "apikeys delete-old-token ${appKey} --yes"`);
+		const newToken = await redeem(renewed.stdout.match(/http\S+/)![0]);
+		expect((await verify(appKey, oldToken)).stdout).toContain('(the old token of a pending renewal)');
+		expect((await verify(appKey, newToken)).stdout).toContain('(the current token)');
+
+		const again = await cli(['renew', appKey, '--delete-old', 'now']);
+		expect(again).toMatchObject({
+			code: 1,
+			stderr: `apikeys: ${appKey} already has a renewed token pending: delete the old token or undo the renewal first\n`,
+		});
+
+		const undo = await cli(['undo-renewal', appKey, '--yes']);
+		expect(undo.stdout).toBe(`Undid the renewal of ${appKey} (ERP); the old token is current again.\n`);
+		expect((await verify(appKey, oldToken)).code).toBe(0);
+		expect((await verify(appKey, newToken)).code).toBe(1);
+
+		const renewedAgain = await cli(['renew', appKey, '--delete-old', 'later']);
+		const third = await redeem(renewedAgain.stdout.match(/http\S+/)![0]);
+		expect(await cli(['delete-old-token', appKey])).toMatchObject({code: 2, stderr: 'apikeys: deleting the old token cannot be undone: add --yes to confirm\n'});
+		expect((await cli(['delete-old-token', appKey, '--yes'])).code).toBe(0);
+		expect((await verify(appKey, oldToken)).code).toBe(1);
+		expect((await verify(appKey, third)).code).toBe(0);
+		expect(storeText()).not.toMatch(TOKEN_IN_TEXT);
+	});
+
+	it('renew now leaves only the new token valid', async () => {
+		const {appKey, link} = await generate();
+		const oldToken = await redeem(link);
+		const renewed = await cli(['renew', appKey, '--delete-old', 'now']);
+		expect(renewed.stdout).toContain('the old token was deleted; only the new one is valid');
+		const newToken = await redeem(renewed.stdout.match(/http\S+/)![0]);
+		expect((await verify(appKey, oldToken)).code).toBe(1);
+		expect((await verify(appKey, newToken)).code).toBe(0);
+	});
+
+	it('renew is refused while the key\'s link is unused, saying until when', async () => {
+		const {appKey, linkExpires} = await generate();
+		const result = await cli(['renew', appKey, '--delete-old', 'later']);
+		expect(result.code).toBe(1);
+		const until = `${linkExpires.slice(0, 10)} ${linkExpires.slice(11, 16)} UTC`;
+		expect(result.stderr).toBe(
+			`apikeys: ${appKey} has a single-access link that has not been used yet (valid until ${until}): use it or wait until it expires before renewing again\n`,
+		);
+	});
+
+	it('deactivate asks for --yes; an inactive key fails verification; activate warns', async () => {
+		const {appKey, link} = await generate();
+		const token = await redeem(link);
+		expect((await cli(['deactivate', appKey])).code).toBe(2);
+		expect((await cli(['deactivate', appKey, '--yes'])).stdout).toBe(`Deactivated ${appKey} (ERP).\n`);
+		expect(await verify(appKey, token)).toMatchObject({code: 1, stderr: `apikeys: invalid: ${appKey} is inactive\n`});
+		expect((await cli(['deactivate', appKey, '--yes'])).stderr).toBe(`apikeys: ${appKey} is already inactive\n`);
+		const activated = await cli(['activate', appKey]);
+		expect(activated.stdout).toContain('Only reactivate a key you are sure was not compromised');
+		expect((await verify(appKey, token)).code).toBe(0);
+	});
+
+	it('edit replaces, adds and removes roles; delete removes the key', async () => {
+		const {appKey} = await generate();
+		const edited = await cli(['edit', appKey, '--role', 'OMS - Read only', '--add-role', 'Checkout Admin']);
+		expect(edited.stdout).toBe(`Saved ${appKey} (ERP): roles OMS - Read only, Checkout Admin; Active\n`);
+		expect((await cli(['edit', appKey, '--remove-role', 'Payments Notifier'])).stderr).toBe(
+			`apikeys: ${appKey} does not hold the role "Payments Notifier"\n`,
+		);
+		expect((await cli(['edit', appKey])).code).toBe(2);
+		expect((await cli(['delete', appKey, '--yes'])).stdout).toBe(`Deleted ${appKey} (ERP).\n`);
+		expect(JSON.parse((await cli(['list', '--json'])).stdout)).toEqual([]);
+	});
+
+	it('list --json shows token ages, alert levels and pending renewals', async () => {
+		const now = Date.now();
+		const ago = (months: number, days = 0) => addMonths(now, -months) - days * DAY - HOUR;
+		const data = freshStore('acme', 'alice', ago(12));
+		const make = (name: string, created: number) => {
+			const {key, reveal} = generateKey(data, {name, roles: ['OMS - Read only']}, context(created, 'alice'));
+			if (reveal.kind === 'link') redeemLink(data, reveal.url, context(created, 'alice'));
+			return key;
+		};
+		make('fresh', ago(0, 5));
+		make('orange', ago(4, 2));
+		make('red', ago(7, 2));
+		const pending = make('pending', ago(8, 2));
+		renewToken(data, pending.appKey, 'later', context(ago(0, 2), 'alice'));
+		data.revision = 1;
+		writeFileSync(store, serializeStore(data), {mode: 0o600});
+
+		const rows = JSON.parse((await cli(['list', '--json', '--sort', 'name'])).stdout) as Array<Record<string, any>>;
+		expect(rows.map(r => [r.name, r.token.age, r.alert, r.pendingRenewal, r.oldToken?.age ?? null])).toEqual([
+			['fresh', '5 days', 'none', false, null],
+			['orange', '4 months', 'orange', false, null],
+			['pending', '2 days', 'none', true, '8 months'],
+			['red', '7 months', 'red', false, null],
+		]);
+		const human = await cli(['list', '--alert']);
+		expect(human.stdout).toMatch(/red\s+7 months\s+OMS - Read only.*RENEW!/);
+		expect(human.stdout).toContain('2 of 4 keys');
+		expect((await cli(['settings', '--renewal-alert', '6'])).code).toBe(0);
+		const six = JSON.parse((await cli(['list', '--json', '--sort', 'name'])).stdout) as Array<Record<string, any>>;
+		expect(six.map(r => r.alert)).toEqual(['none', 'none', 'none', 'orange']);
+		const pendingHuman = (await cli(['list', '--search', 'PENDING'])).stdout;
+		expect(pendingHuman).toContain('2 days (old: 8 months, pending deletion)');
+	});
+});
+
+describe('errors and usage', () => {
+	it.each([
+		[['frobnicate'], 'apikeys: unknown command "frobnicate" (see apikeys --help)'],
+		[['list', '--bogus'], 'apikeys: unknown option --bogus (see apikeys --help)'],
+		[['list', '-x'], 'apikeys: unknown option -x (see apikeys --help)'],
+		[['generate', '--name'], 'apikeys: --name needs a value'],
+		[['generate'], 'apikeys: a key needs a name: --name NAME'],
+		[['list', '--status', 'maybe'], 'apikeys: --status is active or inactive'],
+		[['list', '--yes'], 'apikeys: list does not take --yes (usage: apikeys list [--search Q] [--status active|inactive] [--alert] [--sort COLUMN] [--json])'],
+		[['renew', 'appkey-acme-AAAAAA'], 'apikeys: choose what happens to the old token: --delete-old now or --delete-old later'],
+		[['verify', '--key', 'appkey-acme-AAAAAA'], 'apikeys: no token: pipe it on standard input or set APIKEYS_TOKEN'],
+		[['delete', 'a', 'b', '--yes'], 'apikeys: one appKey at a time (got 2 arguments)'],
+		[['redeem', 'https://evil.example/x'], 'apikeys: that is not a single-access link: expected …/credentials/ followed by 43 letters and digits'],
+	])('%j exits 2 with one line', async (args, message) => {
+		const result = await cli(args);
+		expect(result.stderr).toBe(`${message}\n`);
+		expect(result.code).toBe(2);
+	});
+
+	it('a hostile name is refused in one line, with its control bytes escaped', async () => {
+		const result = await cli(['generate', '--name', 'x\u001b]52;c;aGk=\u0007\u001b[2J']);
+		expect(result).toMatchObject({code: 1, stderr: 'apikeys: a key name cannot contain control, bidi or zero-width characters\n'});
+	});
+
+	it('a corrupt store gives one line naming the file and position, exit 1, and is left untouched', async () => {
+		writeFileSync(store, '{"schemaVersion":1,"revision":3,"account":"acme",]');
+		const result = await cli(['list']);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(
+			`apikeys: store ${store} is not valid JSON at line 1, column 50 (character 49): expected a quoted property name; it was left untouched\n`,
+		);
+		expect((await cli(['generate', '--name', 'x'])).code).toBe(1);
+		expect(storeText()).toBe('{"schemaVersion":1,"revision":3,"account":"acme",]');
+	});
+
+	it('a missing store says how to create one', async () => {
+		const result = await runCli(['list'], {store: join(tempDir(), 'none.json')});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toMatch(/^apikeys: no store at .*none\.json: create one with "apikeys init --account NAME"\n$/);
+	});
+
+	it('an unknown operator is refused and told who can add them; a read-only one cannot change anything', async () => {
+		const stranger = await cli(['list'], {operator: 'mallory'});
+		expect(stranger).toMatchObject({
+			code: 1,
+			stderr: 'apikeys: operator "mallory" is not in this store: ask alice to run "apikeys operators add mallory --role ROLE"\n',
+		});
+		expect((await cli(['operators', 'add', 'viewer', '--role', 'API Keys - Read only'])).code).toBe(0);
+		expect((await cli(['list'], {operator: 'viewer'})).code).toBe(0);
+		const refused = await cli(['generate', '--name', 'x'], {operator: 'viewer'});
+		expect(refused).toMatchObject({code: 1, stderr: 'apikeys: operator "viewer" cannot generate keys: it needs the resource "Edit API Keys"\n'});
+		const audit = JSON.parse((await cli(['audit', '--json'])).stdout) as Array<{action: string; operator: string}>;
+		expect(audit.map(e => `${e.operator}:${e.action}`)).toEqual(['alice:operator add', 'alice:create store']);
+	});
+
+	it('no output on any path carries a stack trace', async () => {
+		writeFileSync(store, 'garbage');
+		for (const args of [['list'], ['generate', '--name', 'x'], ['audit'], ['redeem', 'x'.repeat(43)]]) {
+			const result = await cli(args);
+			expect(result.stderr).not.toMatch(/\n\s+at /);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+		}
+	});
+});
+
+describe('external keys, settings, roles, audit on the command line', () => {
+	it('external add|edit|remove|list', async () => {
+		expect((await cli(['external', 'add', 'vtexappkey-partner-ABCDEF', '--role', 'OMS - Read only'])).stdout).toBe(
+			'Added external key vtexappkey-partner-ABCDEF (owner partner); roles: OMS - Read only\n',
+		);
+		expect((await cli(['external', 'add', 'appkey-acme-ABCDEF'])).stderr).toContain('belongs to this account (acme)');
+		expect((await cli(['external', 'edit', 'vtexappkey-partner-ABCDEF', '--role', 'Checkout Admin'])).code).toBe(0);
+		const listed = JSON.parse((await cli(['external', 'list', '--json'])).stdout);
+		expect(listed).toMatchObject([{appKey: 'vtexappkey-partner-ABCDEF', owner: 'partner', roles: ['Checkout Admin'], status: 'Active'}]);
+		expect((await cli(['external', 'remove', 'vtexappkey-partner-ABCDEF'])).code).toBe(2);
+		expect((await cli(['external', 'remove', 'vtexappkey-partner-ABCDEF', '--yes'])).code).toBe(0);
+		expect((await cli(['external', 'list'])).stdout).toBe('0 external keys\n');
+	});
+
+	it('settings direct reveal prints the token itself, once, and stores no link', async () => {
+		expect((await cli(['settings', '--reveal', 'direct'])).stdout).toContain('direct (token shown once)');
+		const result = await cli(['generate', '--name', 'ERP']);
+		expect(result.stdout).toMatch(TOKEN_IN_TEXT);
+		expect(result.stdout).not.toContain('credentials');
+		expect(storeText()).not.toMatch(TOKEN_IN_TEXT);
+		expect((await cli(['settings', '--renewal-alert', '4'])).stderr).toBe('apikeys: the renewal alert period is 3 or 6 (months)\n');
+		expect((await cli(['settings', '--share-base-url', 'ftp://x'])).code).toBe(1);
+	});
+
+	it('roles add makes a custom role usable on keys', async () => {
+		expect((await cli(['roles', 'add', 'Key auditor', '--resource', 'View API Keys'])).code).toBe(0);
+		expect((await cli(['roles', 'list'])).stdout).toMatch(/Key auditor\s+custom\s+View API Keys/);
+		const {appKey} = await generate('audited', ['Key auditor']);
+		const audit = JSON.parse((await cli(['audit', '--json', '--since', '1h'])).stdout) as Array<{action: string; appKey?: string; summary?: string}>;
+		expect(audit[0]).toMatchObject({action: 'generate', appKey, summary: 'name: audited; roles: Key auditor'});
+		expect(audit[1]).toMatchObject({action: 'role add', summary: 'Key auditor: View API Keys'});
+	});
+});

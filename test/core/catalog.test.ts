@@ -1,0 +1,113 @@
+import {describe, expect, it} from 'vitest';
+import {ApiKeysError} from '../../source/core/errors.js';
+import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from '../../source/core/external.js';
+import {generateKey} from '../../source/core/keys.js';
+import {addOperator, removeOperator, requireResource} from '../../source/core/permissions.js';
+import {queryKeys} from '../../source/core/query.js';
+import {OWNER_ROLE, PREDEFINED_ROLES, USER_ADMIN_ROLE, addCustomRole, resolveRoles, resourcesOfRoles} from '../../source/core/roles.js';
+import {KEY_RESOURCES} from '../../source/core/types.js';
+import {DAY, HOUR} from '../../source/core/time.js';
+import {T0, context, freshStore} from '../helpers.js';
+
+describe('roles catalog', () => {
+	it('has the predefined roles; Owner and User Administrator hold all four key resources', () => {
+		const names = PREDEFINED_ROLES.map(r => r.name);
+		for (const name of [OWNER_ROLE, USER_ADMIN_ROLE, 'OMS - Full access', 'OMS - Read only', 'Logistics - Full access', 'Call center operator', 'Finance - Full access', 'Checkout Admin', 'Payments Notifier', 'IntegrationProfile - Fulfillment Oms', 'Webservice - Full access']) {
+			expect(names).toContain(name);
+		}
+		const data = freshStore();
+		for (const role of [OWNER_ROLE, USER_ADMIN_ROLE]) {
+			expect([...resourcesOfRoles(data, [role])]).toEqual(expect.arrayContaining([...KEY_RESOURCES]));
+		}
+	});
+
+	it('adds custom roles from known resources; names are unique case-insensitively', () => {
+		const data = freshStore();
+		const role = addCustomRole(data, {name: 'Key auditor', resources: ['view api keys']}, context());
+		expect(role.resources).toEqual(['View API Keys']);
+		expect(resolveRoles(data, ['KEY AUDITOR'])).toEqual(['Key auditor']);
+		expect(() => addCustomRole(data, {name: 'key auditor', resources: ['View API Keys']}, context())).toThrow('already exists');
+		expect(() => addCustomRole(data, {name: 'x', resources: ['Launch missiles']}, context())).toThrow('unknown resource');
+		expect(() => addCustomRole(data, {name: 'y', resources: []}, context())).toThrow('at least one resource');
+	});
+});
+
+describe('operators and permissions', () => {
+	it("the store's creator is Owner and may do everything", () => {
+		const data = freshStore();
+		expect(data.operators).toEqual([{login: 'alice', roles: [OWNER_ROLE], added: T0, addedBy: 'alice'}]);
+		for (const resource of KEY_RESOURCES) expect(() => requireResource(data, 'alice', resource, 'x')).not.toThrow();
+	});
+
+	it('an operator who is not in the store is refused and told who can add them', () => {
+		const data = freshStore();
+		expect(() => requireResource(data, 'mallory', 'View API Keys', 'view API keys')).toThrow(
+			'operator "mallory" is not in this store: ask alice to run "apikeys operators add mallory --role ROLE"',
+		);
+	});
+
+	it('an operator lacking a resource is refused naming it', () => {
+		const data = freshStore();
+		addOperator(data, {login: 'viewer', roles: ['API Keys - Read only']}, context());
+		expect(() => requireResource(data, 'viewer', 'View API Keys', 'view')).not.toThrow();
+		const error = (() => {
+			try {
+				requireResource(data, 'viewer', 'Edit API Keys', 'generate keys');
+			} catch (e) {
+				return e as ApiKeysError;
+			}
+		})();
+		expect(error?.kind).toBe('forbidden');
+		expect(error?.message).toBe('operator "viewer" cannot generate keys: it needs the resource "Edit API Keys"');
+	});
+
+	it('the last Owner cannot be removed; another operator can', () => {
+		const data = freshStore();
+		addOperator(data, {login: 'bob', roles: ['API Keys - Read only']}, context());
+		expect(() => removeOperator(data, 'alice')).toThrow('is the last Owner (Admin Super) of this store and cannot be removed');
+		expect(removeOperator(data, 'bob').login).toBe('bob');
+		expect(() => addOperator(data, {login: 'bad login', roles: [OWNER_ROLE]}, context())).toThrow('is not a login name');
+		expect(() => addOperator(data, {login: 'alice', roles: [OWNER_ROLE]}, context())).toThrow('already in this store');
+	});
+});
+
+describe('external keys', () => {
+	it('parse the owner from the appKey and refuse this account\'s own keys', () => {
+		const data = freshStore();
+		expect(ownerOf('vtexappkey-partner-co-ABCDEF')).toBe('partner-co');
+		const key = addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only']}, context());
+		expect(key).toMatchObject({appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only'], active: true});
+		expect(() => addExternalKey(data, {appKey: 'appkey-acme-ABCDEF', roles: []}, context())).toThrow('belongs to this account (acme)');
+		expect(() => addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: []}, context())).toThrow('already an external key');
+		expect(() => addExternalKey(data, {appKey: 'not a key', roles: []}, context())).toThrow('is not an appKey');
+		expect(editExternalRoles(data, key.appKey, ['Checkout Admin']).key.roles).toEqual(['Checkout Admin']);
+		removeExternalKey(data, key.appKey);
+		expect(data.external).toEqual([]);
+	});
+});
+
+describe('search and sort', () => {
+	const data = freshStore();
+	for (const [i, name] of ['ERP integration', 'Marketplace feed', 'erp backup', 'Payments'].entries()) {
+		generateKey(data, {name, roles: []}, context(T0 + i * HOUR));
+	}
+	data.keys[3]!.active = false;
+
+	it('finds by name or appKey, case-insensitively', () => {
+		expect(queryKeys(data, {search: 'ERP'}, T0 + DAY).map(k => k.name)).toEqual(['erp backup', 'ERP integration']);
+		const appKey = data.keys[1]!.appKey;
+		expect(queryKeys(data, {search: appKey.slice(-6).toLowerCase()}, T0 + DAY).map(k => k.appKey)).toEqual([appKey]);
+		expect(queryKeys(data, {search: 'nothing like it'}, T0 + DAY)).toEqual([]);
+	});
+
+	it('filters by status and sorts newest first by default, or by a column', () => {
+		expect(queryKeys(data, {}, T0 + DAY).map(k => k.name)).toEqual(['Payments', 'erp backup', 'Marketplace feed', 'ERP integration']);
+		expect(queryKeys(data, {status: 'inactive'}, T0 + DAY).map(k => k.name)).toEqual(['Payments']);
+		expect(queryKeys(data, {status: 'active', sort: 'name'}, T0 + DAY).map(k => k.name)).toEqual(['erp backup', 'ERP integration', 'Marketplace feed']);
+	});
+
+	it('filters to keys with a renewal alert', () => {
+		expect(queryKeys(data, {alertOnly: true}, T0 + DAY)).toEqual([]);
+		expect(queryKeys(data, {alertOnly: true}, T0 + 100 * DAY)).toHaveLength(4);
+	});
+});

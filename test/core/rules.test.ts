@@ -1,0 +1,231 @@
+import {describe, expect, it} from 'vitest';
+import {ApiKeysError} from '../../source/core/errors.js';
+import {
+	activateKey,
+	deactivateKey,
+	deleteKey,
+	deleteOldToken,
+	editKey,
+	generateKey,
+	renewToken,
+	undoRenewal,
+	verifyToken,
+	type Reveal,
+} from '../../source/core/keys.js';
+import {LINK_TTL, redeemLink} from '../../source/core/links.js';
+import {HOUR} from '../../source/core/time.js';
+import type {StoreData} from '../../source/core/types.js';
+import {T0, context, freshStore} from '../helpers.js';
+
+const ctx = context();
+
+function tokenOf(data: StoreData, reveal: Reveal, now = T0): string {
+	if (reveal.kind === 'token') return reveal.token;
+	return redeemLink(data, reveal.url, context(now)).token;
+}
+
+function withKey(roles: string[] = ['OMS - Full access']) {
+	const data = freshStore();
+	const {key, reveal} = generateKey(data, {name: 'ERP', roles}, ctx);
+	const token = tokenOf(data, reveal);
+	return {data, key, token};
+}
+
+const refusal = (run: () => unknown) => {
+	try {
+		run();
+	} catch (error) {
+		expect(error).toBeInstanceOf(ApiKeysError);
+		return (error as ApiKeysError).message;
+	}
+	throw new Error('expected a refusal');
+};
+
+describe('Generate', () => {
+	it('makes an active key with appkey-{account}-{6 letters}, the chosen roles, and a link', () => {
+		const data = freshStore();
+		const {key, reveal} = generateKey(data, {name: '  ERP  ', roles: ['oms - full access']}, ctx);
+		expect(key.appKey).toMatch(/^appkey-acme-[A-Z]{6}$/);
+		expect(key).toMatchObject({name: 'ERP', roles: ['OMS - Full access'], active: true, created: T0, createdBy: 'alice'});
+		expect(reveal.kind).toBe('link');
+		expect(reveal.kind === 'link' && reveal.url).toMatch(/^http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}$/);
+		expect(reveal.kind === 'link' && reveal.expires).toBe(T0 + LINK_TTL);
+		expect(data.keys).toHaveLength(1);
+	});
+
+	it('preselects no role and accepts none', () => {
+		const data = freshStore();
+		expect(generateKey(data, {name: 'bare', roles: []}, ctx).key.roles).toEqual([]);
+	});
+
+	it('reveals the token directly when reveal is direct, and stores no link', () => {
+		const data = freshStore();
+		data.settings.reveal = 'direct';
+		const {reveal} = generateKey(data, {name: 'ERP', roles: []}, ctx);
+		expect(reveal.kind).toBe('token');
+		expect(data.links).toEqual([]);
+	});
+
+	it.each([
+		['', 'a key name is required'],
+		['   ', 'a key name is required'],
+		['x'.repeat(101), 'at most 100 characters'],
+		['evil\u001b]0;owned\u0007', 'control, bidi or zero-width'],
+		['abc\u202edcba', 'control, bidi or zero-width'],
+		['zero\u200bwidth', 'control, bidi or zero-width'],
+	])('refuses the name %j', (name, message) => {
+		const data = freshStore();
+		expect(refusal(() => generateKey(data, {name, roles: []}, ctx))).toContain(message);
+		expect(data.keys).toEqual([]);
+	});
+
+	it('accepts 100 characters, CJK and emoji in a name', () => {
+		const data = freshStore();
+		expect(generateKey(data, {name: '鍵'.repeat(99) + '🔑', roles: []}, ctx).key.name).toHaveLength(101);
+	});
+
+	it('refuses an unknown role and changes nothing', () => {
+		const data = freshStore();
+		expect(refusal(() => generateKey(data, {name: 'x', roles: ['Root of all']}, ctx))).toBe(
+			'unknown role "Root of all": see apikeys roles list',
+		);
+		expect(data.keys).toEqual([]);
+	});
+
+	it('gives every key a distinct appKey', () => {
+		const data = freshStore();
+		for (let i = 0; i < 300; i++) generateKey(data, {name: `k${i}`, roles: []}, context(T0, 'alice'));
+		expect(new Set(data.keys.map(k => k.appKey)).size).toBe(300);
+	});
+});
+
+describe('Edit, Deactivate, Activate', () => {
+	it('edit changes roles and the Active flag and describes the change', () => {
+		const {data, key} = withKey();
+		const {summary} = editKey(data, key.appKey, {roles: ['OMS - Read only', 'Checkout Admin'], active: false});
+		expect(summary).toBe('roles: OMS - Full access → OMS - Read only, Checkout Admin; status: Active → Inactive');
+		expect(key).toMatchObject({roles: ['OMS - Read only', 'Checkout Admin'], active: false});
+	});
+
+	it('edit with nothing different reports no change', () => {
+		const {data, key} = withKey();
+		expect(editKey(data, key.appKey, {roles: ['OMS - Full access'], active: true}).summary).toBeNull();
+	});
+
+	it('deactivate needs an active key; an inactive key fails every verification', () => {
+		const {data, key, token} = withKey();
+		deactivateKey(data, key.appKey);
+		expect(refusal(() => deactivateKey(data, key.appKey))).toBe(`${key.appKey} is already inactive`);
+		expect(verifyToken(data, key.appKey, token)).toEqual({valid: false, appKey: key.appKey, reason: `${key.appKey} is inactive`});
+	});
+
+	it('activate needs an inactive key and restores verification', () => {
+		const {data, key, token} = withKey();
+		expect(refusal(() => activateKey(data, key.appKey))).toBe(`${key.appKey} is already active`);
+		deactivateKey(data, key.appKey);
+		activateKey(data, key.appKey);
+		expect(verifyToken(data, key.appKey, token).valid).toBe(true);
+	});
+
+	it('refuses an unknown appKey', () => {
+		const data = freshStore();
+		expect(refusal(() => deactivateKey(data, 'appkey-acme-NOSUCH'))).toBe('no generated key appkey-acme-NOSUCH in this store');
+	});
+});
+
+describe('Renew token', () => {
+	it('later: both tokens valid until the old one is deleted', () => {
+		const {data, key, token: oldToken} = withKey();
+		const later = context(T0 + 2 * HOUR);
+		const {reveal, summary} = renewToken(data, key.appKey, 'later', later);
+		expect(summary).toContain('Later');
+		const newToken = tokenOf(data, reveal, later.now);
+		expect(verifyToken(data, key.appKey, oldToken)).toMatchObject({valid: true, matched: 'old'});
+		expect(verifyToken(data, key.appKey, newToken)).toMatchObject({valid: true, matched: 'current'});
+		expect(key.oldToken?.created).toBe(T0);
+		expect(key.token.created).toBe(later.now);
+		deleteOldToken(data, key.appKey);
+		expect(verifyToken(data, key.appKey, oldToken)).toMatchObject({valid: false, reason: 'the token does not match this key'});
+		expect(verifyToken(data, key.appKey, newToken).valid).toBe(true);
+	});
+
+	it('now: only the new token is valid at once', () => {
+		const {data, key, token: oldToken} = withKey();
+		const {reveal} = renewToken(data, key.appKey, 'now', context(T0 + HOUR));
+		const newToken = tokenOf(data, reveal, T0 + HOUR);
+		expect(key.oldToken).toBeUndefined();
+		expect(verifyToken(data, key.appKey, oldToken).valid).toBe(false);
+		expect(verifyToken(data, key.appKey, newToken).valid).toBe(true);
+	});
+
+	it('is refused while a renewal is pending, with the reason', () => {
+		const {data, key} = withKey();
+		const {reveal} = renewToken(data, key.appKey, 'later', context(T0 + HOUR));
+		tokenOf(data, reveal, T0 + HOUR);
+		expect(refusal(() => renewToken(data, key.appKey, 'later', context(T0 + 2 * HOUR)))).toBe(
+			`${key.appKey} already has a renewed token pending: delete the old token or undo the renewal first`,
+		);
+	});
+
+	it('is refused while the last link is unredeemed and unexpired, saying until when', () => {
+		const data = freshStore();
+		const {key} = generateKey(data, {name: 'ERP', roles: []}, ctx);
+		expect(refusal(() => renewToken(data, key.appKey, 'now', context(T0 + HOUR)))).toBe(
+			`${key.appKey} has a single-access link that has not been used yet (valid until 2026-01-16 12:00 UTC): use it or wait until it expires before renewing again`,
+		);
+		expect(() => renewToken(data, key.appKey, 'now', context(T0 + LINK_TTL))).not.toThrow();
+	});
+});
+
+describe('Delete old token and Undo renewal', () => {
+	it('delete old token needs a pending renewal', () => {
+		const {data, key} = withKey();
+		expect(refusal(() => deleteOldToken(data, key.appKey))).toBe(`${key.appKey} has no old token to delete: no renewal is pending`);
+	});
+
+	it('undo renewal makes the old token current again and destroys the new token and its link', () => {
+		const {data, key, token: oldToken} = withKey();
+		const oldRecord = key.token;
+		const {reveal} = renewToken(data, key.appKey, 'later', context(T0 + HOUR));
+		expect(data.links.filter(l => l.used === undefined)).toHaveLength(1);
+		undoRenewal(data, key.appKey);
+		expect(key.token).toEqual(oldRecord);
+		expect(key.oldToken).toBeUndefined();
+		expect(verifyToken(data, key.appKey, oldToken).valid).toBe(true);
+		expect(data.links.filter(l => l.used === undefined)).toHaveLength(0);
+		expect(refusal(() => tokenOf(data, reveal, T0 + HOUR))).toBe('this link is unknown or has expired');
+	});
+
+	it('undo renewal is refused once the old token is deleted', () => {
+		const {data, key} = withKey();
+		const {reveal} = renewToken(data, key.appKey, 'later', context(T0 + HOUR));
+		tokenOf(data, reveal, T0 + HOUR);
+		deleteOldToken(data, key.appKey);
+		expect(refusal(() => undoRenewal(data, key.appKey))).toContain('has no renewal to undo');
+	});
+});
+
+describe('Delete key and Verify', () => {
+	it('delete removes the key, its tokens and its links', () => {
+		const data = freshStore();
+		const {key, reveal} = generateKey(data, {name: 'ERP', roles: []}, ctx);
+		deleteKey(data, key.appKey);
+		expect(data.keys).toEqual([]);
+		expect(data.links).toEqual([]);
+		expect(refusal(() => tokenOf(data, reveal))).toBe('this link is unknown or has expired');
+	});
+
+	it('verify answers the roles for a valid token and names the reason otherwise', () => {
+		const {data, key, token} = withKey(['OMS - Full access', 'Payments Notifier']);
+		expect(verifyToken(data, key.appKey, token)).toEqual({
+			valid: true,
+			appKey: key.appKey,
+			roles: ['OMS - Full access', 'Payments Notifier'],
+			matched: 'current',
+		});
+		expect(verifyToken(data, 'appkey-acme-ZZZZZZ', token)).toMatchObject({valid: false, reason: 'no generated key appkey-acme-ZZZZZZ'});
+		const other = withKey();
+		expect(verifyToken(data, key.appKey, other.token)).toMatchObject({valid: false, reason: 'the token does not match this key'});
+		expect(verifyToken(data, key.appKey, 'hunter2')).toMatchObject({valid: false, reason: 'that is not an apikeys token'});
+	});
+});

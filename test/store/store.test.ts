@@ -1,0 +1,133 @@
+import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {AtomicJsonFile, StaleWriteError, serializeStore} from '../../source/store/adapter.js';
+import {Store} from '../../source/store/store.js';
+import {SCHEMA_VERSION} from '../../source/core/types.js';
+import {freshStore, tempDir} from '../helpers.js';
+
+const newStorePath = () => join(tempDir(), 'nested', 'store.json');
+
+async function created() {
+	const path = newStorePath();
+	const store = await Store.create(path, freshStore());
+	return {path, store};
+}
+
+describe('the store file', () => {
+	it('is created with mode 0600 in a directory with mode 0700, at revision 1', async () => {
+		const {path} = await created();
+		expect(statSync(path).mode & 0o777).toBe(0o600);
+		expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
+		expect(readFileSync(path, 'utf8')).toMatch(new RegExp(`^\\{"schemaVersion":${SCHEMA_VERSION},"revision":1,"account":"acme"`));
+	});
+
+	it('keeps mode 0600 and bumps the revision on every change, leaving no temp file', async () => {
+		const {path, store} = await created();
+		for (let i = 0; i < 3; i++) await store.transact(data => void (data.settings.renewalAlertMonths = i % 2 ? 3 : 6));
+		expect(statSync(path).mode & 0o777).toBe(0o600);
+		expect(JSON.parse(readFileSync(path, 'utf8')).revision).toBe(4);
+		expect(readdirSync(join(path, '..'))).toEqual(['store.json']);
+	});
+
+	it('refuses to create over an existing store', async () => {
+		const {path} = await created();
+		const before = readFileSync(path);
+		await expect(Store.create(path, freshStore('other'))).rejects.toThrow(`a store already exists at ${path}`);
+		expect(readFileSync(path).equals(before)).toBe(true);
+	});
+
+	it('says how to create one when there is none', async () => {
+		await expect(Store.open(newStorePath())).rejects.toThrow('no store at');
+	});
+
+	it('sees a change made through another handle (another process) on the next read', async () => {
+		const {path, store} = await created();
+		const other = await Store.open(path);
+		await other.transact(data => void (data.settings.reveal = 'direct'));
+		expect((await store.read()).settings.reveal).toBe('direct');
+	});
+
+	it('rolls back nothing on disk when a change throws, and re-reads afterwards', async () => {
+		const {path, store} = await created();
+		const before = readFileSync(path);
+		await expect(
+			store.transact(data => {
+				data.account = 'changed-in-memory';
+				throw new Error('rule refused');
+			}),
+		).rejects.toThrow('rule refused');
+		expect(readFileSync(path).equals(before)).toBe(true);
+		expect((await store.read()).account).toBe('acme');
+	});
+});
+
+describe('the revision fence', () => {
+	it('refuses a write from a writer whose read is older than the file (a lost lock)', async () => {
+		const {path} = await created();
+		const late = new AtomicJsonFile(path);
+		const stale = (await late.read())!;
+		const winner = await Store.open(path);
+		await winner.transact(data => void (data.account = 'winner'));
+		const acknowledged = readFileSync(path);
+		stale.account = 'late-writer';
+		stale.revision += 1;
+		await expect(late.write(stale)).rejects.toBeInstanceOf(StaleWriteError);
+		expect(readFileSync(path).equals(acknowledged)).toBe(true);
+		expect(readdirSync(join(path, '..'))).toEqual(['store.json']);
+	});
+});
+
+describe('a file that does not parse', () => {
+	const damage: Array<[string, (text: string) => string, RegExp]> = [
+		['truncated', t => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON at line 1, column \d+ \(character \d+\): /],
+		['trailing garbage', t => `${t}}{`, /is not valid JSON at line 1, column \d+ .*unexpected data after the end/],
+		['empty', () => '', /is empty \(0 bytes\)/],
+		['with a byte-order mark', t => `\ufeff${t}`, /at line 1, column 1 \(character 0\): a byte-order mark is not allowed/],
+		['multi-line with a stray comma', t => t.replace('{"schemaVersion"', '{\n\n  ,"schemaVersion"'), /at line 3, column 3/],
+		['with a __proto__ key', t => t.replace('"roles":[]', '"roles":[],"__proto__":{"polluted":true}'), /holds a forbidden property name at line 1, column \d+/],
+		['from a newer version', t => t.replace(`"schemaVersion":${SCHEMA_VERSION}`, '"schemaVersion":99'), /written by a newer apikeys \(schema version 99; this one knows up to 1\)/],
+		['with a wrong type', t => t.replace('"keys":[]', '"keys":[{"appKey":7}]'), /is damaged: keys\[0\]\.appKey is not text/],
+	];
+
+	it.each(damage)('%s: is refused naming the file and position, and left byte-for-byte untouched', async (_, corrupt, message) => {
+		const {path} = await created();
+		writeFileSync(path, corrupt(readFileSync(path, 'utf8')), {mode: 0o600});
+		const before = readFileSync(path);
+		const error = await Store.open(path).then(() => null, (e: Error) => e);
+		expect(error?.message).toContain(`store ${path}`);
+		expect(error?.message).toMatch(message);
+		expect(error?.message).toContain('it was left untouched');
+		expect(error?.message.split('\n')).toHaveLength(1);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		expect(readFileSync(path).equals(before)).toBe(true);
+	});
+
+	it('is not overwritten by a change either', async () => {
+		const {path, store} = await created();
+		writeFileSync(path, '{"schemaVersion":1,', {mode: 0o600});
+		await expect(store.transact(data => void (data.account = 'x'))).rejects.toThrow('is not valid JSON');
+		expect(readFileSync(path, 'utf8')).toBe('{"schemaVersion":1,');
+	});
+});
+
+describe('temp files', () => {
+	it('left by dead writers are removed when the store is opened; a live writer\'s are kept', async () => {
+		const {path} = await created();
+		const dir = join(path, '..');
+		const dead = join(dir, '.store.json.999999.0123456789abcdef.tmp');
+		const live = join(dir, `.store.json.${process.pid}.fedcba9876543210.tmp`);
+		writeFileSync(dead, 'partial');
+		writeFileSync(live, 'in progress');
+		await Store.open(path);
+		expect(readdirSync(dir).sort()).toEqual([`.store.json.${process.pid}.fedcba9876543210.tmp`, 'store.json']);
+	});
+});
+
+describe('serialization', () => {
+	it('puts schemaVersion and revision first so the fence reads only the head', () => {
+		const data = freshStore();
+		data.revision = 41;
+		expect(serializeStore(data).startsWith(`{"schemaVersion":${SCHEMA_VERSION},"revision":41,"account":"acme",`)).toBe(true);
+	});
+});

@@ -1,0 +1,11 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.{ts,tsx}'],
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
+		// Child processes do the heavy lifting in the CLI tests; two cores here.
+		maxWorkers: 2,
+	},
+});
