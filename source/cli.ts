@@ -9,11 +9,14 @@ import {TOKEN_SHAPE} from './core/token.js';
 import {resolveOperator} from './identity.js';
 import {resolveStorePath} from './store/paths.js';
 import {sanitize} from './ui/sanitize.js';
+import {colourWanted} from './ui/colour.js';
 
 const GLOBAL_FLAGS: readonly FlagName[] = ['store', 'help', 'version'];
+const TUI_FLAGS: readonly FlagName[] = ['store', 'demo', 'color', 'help', 'version'];
 
 const help = () => `
   Usage
+    $ apikeys                 the full-screen interface (--demo: on a throwaway demo store; --no-color)
     $ apikeys <command> [options]
 
   Commands
@@ -82,9 +85,18 @@ async function main(argv: string[]): Promise<number> {
 		autoVersion: true,
 	});
 	const [name, ...args] = cli.input;
+	const flags = cli.flags as unknown as Flags & {demo?: boolean; color?: boolean};
 	if (!name) {
-		cli.showHelp(0);
-		return 0;
+		for (const flag of given) {
+			if (!TUI_FLAGS.includes(flag)) throw usage(`--${kebab(flag)} goes with a command (see apikeys --help)`);
+		}
+		const {runTui} = await import('./ui/run.js');
+		return runTui({
+			storePath: resolveStorePath(flags.store),
+			operator: resolveOperator(),
+			demo: Boolean(flags.demo),
+			colour: colourWanted(process.env, given.has('color') && flags.color === false),
+		});
 	}
 	const command = COMMANDS[name];
 	if (!command) throw usage(`unknown command "${sanitize(name.slice(0, 40))}" (see apikeys --help)`);
@@ -93,7 +105,6 @@ async function main(argv: string[]): Promise<number> {
 			throw usage(`${name} does not take --${kebab(flag)} (usage: apikeys ${command.usage})`);
 		}
 	}
-	const flags = cli.flags as unknown as Flags;
 	const storePath = resolveStorePath(flags.store);
 	const operator = resolveOperator();
 	let service: Promise<ApiKeysService> | undefined;

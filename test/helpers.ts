@@ -22,7 +22,10 @@ export function seededRandom(seed = 'apikeys') {
 	};
 }
 
-export function context(now = T0, operator = 'alice', random = seededRandom()): RuleContext {
+let contexts = 0;
+
+/** A rule context; each gets its own random stream so keys made with separate contexts differ. */
+export function context(now = T0, operator = 'alice', random = seededRandom(`context-${contexts++}`)): RuleContext {
 	return {now, operator, random};
 }
 

@@ -25,6 +25,8 @@ export const FLAGS = {
 	shareBaseUrl: {type: 'string'},
 	resource: {type: 'string', isMultiple: true},
 	since: {type: 'string'},
+	demo: {type: 'boolean'},
+	color: {type: 'boolean'},
 	help: {type: 'boolean'},
 	version: {type: 'boolean'},
 } as const;
@@ -102,4 +104,14 @@ export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
 		chunks.push(buffer);
 	}
 	return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+export type Actions = Record<string, (ctx: CommandContext) => Promise<void>>;
+
+/** Runs `command ACTION ...` (external add, roles list …) with the rest of the arguments. */
+export async function dispatch(ctx: CommandContext, actions: Actions, command: string): Promise<void> {
+	const [action, ...rest] = ctx.args;
+	const run = action ? actions[action] : undefined;
+	if (!run) throw usage(`${command} needs ${Object.keys(actions).join(', ').replace(/, ([^,]+)$/, ' or $1')}`);
+	await run({...ctx, args: rest});
 }

@@ -1,7 +1,7 @@
 import {usage} from '../core/errors.js';
 import {formatDate, isoTime} from '../core/time.js';
 import type {ExternalRow} from '../service.js';
-import {onlyArgument, requireYes, type Command, type CommandContext} from './context.js';
+import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {rolesCell} from './format.js';
 import {renderTable} from './output.js';
 
@@ -19,7 +19,7 @@ function printOne(ctx: CommandContext, verb: string, row: ExternalRow) {
 	ctx.out.out(`${verb} external key ${row.appKey} (owner ${row.owner}); roles: ${rolesCell(row.roles)}`);
 }
 
-const actions: Record<string, (ctx: CommandContext) => Promise<void>> = {
+const actions: Actions = {
 	async add(ctx) {
 		const row = await (await ctx.service()).addExternal({appKey: onlyArgument(ctx, 'appKey'), roles: ctx.flags.role});
 		printOne(ctx, 'Added', row);
@@ -49,9 +49,6 @@ export const external: Command = {
 	summary: "other accounts' appKeys granted roles in this account",
 	flags: ['role', 'yes', 'search', 'json'],
 	async run(ctx) {
-		const [action, ...rest] = ctx.args;
-		const run = action ? actions[action] : undefined;
-		if (!run) throw usage('external needs add, edit, remove or list');
-		await run({...ctx, args: rest});
+		await dispatch(ctx, actions, 'external');
 	},
 };

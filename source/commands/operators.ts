@@ -1,9 +1,9 @@
 import {usage} from '../core/errors.js';
 import {formatDate, isoTime} from '../core/time.js';
-import {onlyArgument, requireYes, type Command, type CommandContext} from './context.js';
+import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {renderTable} from './output.js';
 
-const actions: Record<string, (ctx: CommandContext) => Promise<void>> = {
+const actions: Actions = {
 	async list(ctx) {
 		if (ctx.args.length > 0) throw usage(`unexpected argument "${ctx.args[0]!.slice(0, 60)}"`);
 		const operators = await (await ctx.service()).operators();
@@ -31,9 +31,6 @@ export const operators: Command = {
 	summary: 'who may use this store, and with which roles',
 	flags: ['role', 'yes', 'json'],
 	async run(ctx) {
-		const [action, ...rest] = ctx.args;
-		const run = action ? actions[action] : undefined;
-		if (!run) throw usage('operators needs list, add or remove');
-		await run({...ctx, args: rest});
+		await dispatch(ctx, actions, 'operators');
 	},
 };

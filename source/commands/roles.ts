@@ -1,9 +1,9 @@
 import {usage} from '../core/errors.js';
 import {ALL_RESOURCES} from '../core/roles.js';
-import {onlyArgument, type Command, type CommandContext} from './context.js';
+import {onlyArgument, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {renderTable} from './output.js';
 
-const actions: Record<string, (ctx: CommandContext) => Promise<void>> = {
+const actions: Actions = {
 	async list(ctx) {
 		if (ctx.args.length > 0) throw usage(`unexpected argument "${ctx.args[0]!.slice(0, 60)}"`);
 		const roles = await (await ctx.service()).roles();
@@ -26,9 +26,6 @@ export const roles: Command = {
 	summary: 'the roles catalog: predefined roles and custom roles made of resources',
 	flags: ['resource', 'json'],
 	async run(ctx) {
-		const [action, ...rest] = ctx.args;
-		const run = action ? actions[action] : undefined;
-		if (!run) throw usage('roles needs list or add');
-		await run({...ctx, args: rest});
+		await dispatch(ctx, actions, 'roles');
 	},
 };

@@ -30,7 +30,7 @@ const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ?
 /** A token's age in words: "5 hours", "12 days", "3 months", "1 year 2 months". */
 export function tokenAgeLabel(created: Millis, now: Millis): string {
 	const elapsed = Math.max(0, now - created);
-	if (elapsed < MINUTE) return 'under a minute';
+	if (elapsed < MINUTE) return 'just now';
 	if (elapsed < HOUR) return plural(Math.floor(elapsed / MINUTE), 'minute');
 	if (elapsed < DAY) return plural(Math.floor(elapsed / HOUR), 'hour');
 	const months = wholeMonthsBetween(created, now);

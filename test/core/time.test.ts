@@ -6,7 +6,7 @@ const t = (iso: string) => Date.parse(iso);
 describe('token-age labels', () => {
 	const created = t('2026-01-31T10:00:00Z');
 	it.each([
-		[0, 'under a minute'],
+		[0, 'just now'],
 		[MINUTE, '1 minute'],
 		[59 * MINUTE, '59 minutes'],
 		[5 * HOUR, '5 hours'],

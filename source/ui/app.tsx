@@ -1,0 +1,470 @@
+import {Box, Text, useApp, useInput, useStdout} from 'ink';
+import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {isApiKeysError} from '../core/errors.js';
+import {ACTIVATE_WARNING} from '../core/keys.js';
+import {missingResource} from '../core/permissions.js';
+import {queryKeys} from '../core/query.js';
+import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../core/roles.js';
+import type {KeyResource} from '../core/types.js';
+import type {ApiKeysService} from '../service.js';
+import {osc52} from './clipboard.js';
+import {ActionMenu, menuItems, type MenuItem} from './dialogs/action-menu.js';
+import {ConfirmDialog} from './dialogs/confirm.js';
+import {EditDialog} from './dialogs/edit.js';
+import {GenerateDialog} from './dialogs/generate.js';
+import {RevealDialog, type OldTokenChoice} from './dialogs/reveal.js';
+import {useStore} from './hooks/use-store.js';
+import {useWindowSize} from './hooks/use-window-size.js';
+import {commandFor, footerHints, isCommand, type Command, type Mode} from './keymap.js';
+import {sanitize} from './sanitize.js';
+import {GeneratedKeys} from './screens/generated-keys.js';
+import {HelpOverlay} from './screens/help.js';
+import {Activity, ExternalKeys, SettingsView} from './screens/simple-tabs.js';
+import {TABS, TAB_TITLES, initialState, moveIndex, reducer, type Dialog, type NavCommand} from './state.js';
+import {truncate} from './text.js';
+import {useTheme} from './theme.js';
+
+/** The roles meant for operators, listed last in a key's role picker. */
+const isAdminRole = (name: string) => name === OWNER_ROLE || name === USER_ADMIN_ROLE || name.startsWith('API Keys - ');
+
+export const MIN_COLUMNS = 54;
+export const MIN_ROWS = 14;
+/** Lines around the table body: header, tabs, search line, 3 table head lines, bottom border, details line, 2 footer lines, and the row Ink keeps free. */
+const CHROME_ROWS = 11;
+
+const TABLE_COMMANDS: readonly Command[] = [
+	'nav.up',
+	'nav.down',
+	'nav.pageUp',
+	'nav.pageDown',
+	'nav.home',
+	'nav.end',
+	'table.search',
+	'table.menu',
+	'table.generate',
+	'table.filter',
+	'table.sort',
+	'tab.next',
+	'tab.previous',
+	'app.help',
+	'app.quit',
+];
+
+const SORT_LABELS = {created: 'created', name: 'name', appKey: 'key', tokenAge: 'token age', status: 'status', lastUsed: 'last used'};
+
+const message = (error: unknown) => (isApiKeysError(error) ? error.message : `unexpected error: ${(error as Error).message}`);
+
+export interface AppProps {
+	service: ApiKeysService;
+}
+
+/** The screen router: one state machine decides the tab, the mode and the dialog. */
+export function App({service}: AppProps) {
+	const {exit} = useApp();
+	const {stdout} = useStdout();
+	const theme = useTheme();
+	const {columns, rows} = useWindowSize();
+	const store = useStore(service);
+	const [state, dispatch] = useReducer(reducer, initialState);
+	const [copied, setCopied] = useState(false);
+	const [now, setNow] = useState(() => service.now());
+
+	// Token ages move with time even when nothing else changes.
+	useEffect(() => {
+		const timer = setInterval(() => setNow(service.now()), 30_000);
+		return () => clearInterval(timer);
+	}, [service]);
+	useEffect(() => setNow(service.now()), [store.revision, service]);
+
+	const data = store.data;
+	const keys = useMemo(
+		() => (data ? queryKeys(data, {search: state.search, status: state.status, sort: state.sort}, now) : []),
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[data, store.revision, state.search, state.status, state.sort, now],
+	);
+	const foundIndex = state.selectedKey ? keys.findIndex(k => k.appKey === state.selectedKey) : -1;
+	const selectedIndex = foundIndex >= 0 ? foundIndex : Math.min(state.selectedIndex, Math.max(0, keys.length - 1));
+	const bodyHeight = Math.max(1, rows - CHROME_ROWS);
+	const dialogWidth = Math.min(columns - 2, 84);
+	const listHeight = Math.max(3, Math.min(10, rows - 22));
+
+	const dialogKey = state.dialog && 'appKey' in state.dialog ? state.dialog.appKey : null;
+	const dialogTarget = dialogKey && data ? data.keys.find(k => k.appKey === dialogKey) : undefined;
+	const vanished = Boolean(dialogKey && data && !dialogTarget);
+
+	// Integration roles first in the pickers: the administrator roles are rarely what a key needs.
+	const pickerRoles = useMemo(
+		() => (data ? roleCatalog(data).map(r => r.name).sort((a, b) => Number(isAdminRole(a)) - Number(isAdminRole(b))) : []),
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[data, store.revision],
+	);
+	const missing = (resource: KeyResource) => (data ? missingResource(data, service.operator, resource) : resource);
+	const open = (dialog: Dialog) => dispatch({type: 'dialog.open', dialog});
+	const close = (text?: string) => {
+		setCopied(false);
+		dispatch({type: 'dialog.close', flash: text ? {text, tone: 'success'} : undefined});
+	};
+	const perform = async (work: () => Promise<void>) => {
+		dispatch({type: 'busy'});
+		try {
+			await work();
+		} catch (error) {
+			dispatch({type: 'failed', message: message(error)});
+		} finally {
+			store.refresh();
+		}
+	};
+	const quit = () => exit();
+
+	// One handler, subscribed once in spirit: it reads what it needs from a ref refreshed on every
+	// render, so keys that arrive faster than React re-subscribes handlers still see the latest state.
+	const latest = useRef({state, keys, selectedIndex, bodyHeight, hasData: data !== null, vanished});
+	latest.current = {state, keys, selectedIndex, bodyHeight, hasData: data !== null, vanished};
+
+	useInput((input, key) => {
+		const now = latest.current;
+		if (key.ctrl && input === 'c') return quit();
+		if (now.vanished) {
+			if (isCommand('dialog.cancel', input, key) || key.return) close();
+			return;
+		}
+		if (now.state.dialog || !now.hasData) return;
+		const select = (command: NavCommand, page: number) => {
+			const index = moveIndex(now.selectedIndex, command, now.keys.length, page);
+			dispatch({type: 'select', appKey: now.keys[index]?.appKey ?? null, index});
+		};
+		if (now.state.searching) {
+			if (isCommand('search.keep', input, key)) return dispatch({type: 'search.keep'});
+			if (isCommand('search.clear', input, key)) return dispatch({type: 'search.clear'});
+			if (key.upArrow || key.downArrow) return select(key.upArrow ? 'nav.up' : 'nav.down', now.bodyHeight);
+			if (key.backspace || key.delete) return dispatch({type: 'search.erase'});
+			if (!key.ctrl && !key.meta && !key.tab && input.length > 0) return dispatch({type: 'search.type', text: input});
+			return;
+		}
+		const command = commandFor(TABLE_COMMANDS, input, key);
+		if (!command) return;
+		if (command === 'app.quit') return quit();
+		if (command === 'app.help') return open({kind: 'help'});
+		if (command === 'tab.next' || command === 'tab.previous') return dispatch({type: 'tab', step: command === 'tab.next' ? 1 : -1});
+		if (now.state.tab !== 'generated') return;
+		if (command.startsWith('nav.')) return select(command as NavCommand, now.bodyHeight - 1);
+		if (command === 'table.search') return dispatch({type: 'search.start'});
+		if (command === 'table.filter') return dispatch({type: 'filter.cycle'});
+		if (command === 'table.sort') return dispatch({type: 'sort.cycle'});
+		if (command === 'table.generate') {
+			const lacking = missing('Edit API Keys');
+			if (lacking) return dispatch({type: 'flash', text: `Generating keys needs the resource "${lacking}".`, tone: 'error'});
+			return open({kind: 'generate'});
+		}
+		const target = now.keys[now.selectedIndex];
+		if (command === 'table.menu' && target) return open({kind: 'menu', appKey: target.appKey});
+	});
+
+	const chooseMenuItem = (item: MenuItem, appKey: string) => {
+		if (item.missing) return dispatch({type: 'failed', message: `${item.label} needs the resource "${item.missing}"`});
+		switch (item.action) {
+			case 'edit':
+				return open({kind: 'edit', appKey});
+			case 'deactivate':
+				return open({kind: 'deactivate', appKey, step: 1});
+			case 'activate':
+				return open({kind: 'activate', appKey});
+			case 'delete-old-token':
+				return open({kind: 'delete-old-token', appKey});
+			case 'undo-renewal':
+				return open({kind: 'undo-renewal', appKey});
+			case 'delete-key':
+				return open({kind: 'delete-key', appKey});
+			case 'renew':
+				return perform(async () => {
+					const {row, reveal} = await service.renew(appKey, 'later');
+					open({kind: 'reveal', appKey, name: row.name, reveal, purpose: 'renew'});
+				});
+		}
+	};
+
+	const finishReveal = (appKey: string, purpose: 'generate' | 'renew', choice: OldTokenChoice) => {
+		if (purpose === 'generate') return close(`Generated ${appKey}.`);
+		if (choice === 'later') return close(`Renewed ${appKey}: both tokens are valid until you delete the old one.`);
+		return perform(async () => {
+			await service.deleteOldToken(appKey, 'renewal-now');
+			close(`Renewed ${appKey}: the old token was deleted.`);
+		});
+	};
+
+	const renderDialog = (dialog: Dialog) => {
+		const common = {width: dialogWidth, busy: state.busy, error: state.dialogError};
+		if (vanished) {
+			return (
+				<ConfirmDialog title="Key no longer exists" action="Close" {...common} onConfirm={() => close()} onCancel={() => close()}>
+					<Text>{dialogKey} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
+				</ConfirmDialog>
+			);
+		}
+		const target = dialogTarget;
+		const name = target ? sanitize(target.name) : '';
+		switch (dialog.kind) {
+			case 'help':
+				return <HelpOverlay width={dialogWidth} height={rows - 6} onClose={() => close()} />;
+			case 'menu':
+				return (
+					<ActionMenu
+						appKey={dialog.appKey}
+						name={target?.name ?? ''}
+						items={menuItems({active: target?.active ?? true, pending: Boolean(target?.oldToken)}, missing)}
+						{...common}
+						onChoose={item => chooseMenuItem(item, dialog.appKey)}
+						onCancel={() => close()}
+					/>
+				);
+			case 'generate':
+				return (
+					<GenerateDialog
+						roles={pickerRoles}
+						listHeight={listHeight}
+						{...common}
+						onCancel={() => close()}
+						onSubmit={input =>
+							perform(async () => {
+								const {row, reveal} = await service.generate(input);
+								dispatch({type: 'select', appKey: row.appKey, index: 0});
+								open({kind: 'reveal', appKey: row.appKey, name: row.name, reveal, purpose: 'generate'});
+							})
+						}
+					/>
+				);
+			case 'edit':
+				return (
+					<EditDialog
+						appKey={dialog.appKey}
+						name={target?.name ?? ''}
+						roles={pickerRoles}
+						current={{roles: target?.roles ?? [], active: target?.active ?? true}}
+						listHeight={listHeight}
+						{...common}
+						onCancel={() => close()}
+						onSave={input =>
+							perform(async () => {
+								const {changed} = await service.edit(dialog.appKey, input);
+								close(changed ? `Saved ${dialog.appKey}.` : `Nothing changed for ${dialog.appKey}.`);
+							})
+						}
+					/>
+				);
+			case 'deactivate':
+				return (
+					<ConfirmDialog
+						key={`deactivate-${dialog.step}`}
+						title={dialog.step === 1 ? 'Deactivate key' : 'Deactivate key — confirm again'}
+						action="Deactivate"
+						destructive
+						{...common}
+						onCancel={() => close()}
+						onConfirm={() =>
+							dialog.step === 1
+								? open({kind: 'deactivate', appKey: dialog.appKey, step: 2})
+								: perform(async () => {
+										await service.deactivate(dialog.appKey);
+										close(`Deactivated ${dialog.appKey}.`);
+									})
+						}
+					>
+						<Text>
+							{dialog.step === 1
+								? `Deactivate ${dialog.appKey} (${name})? Every integration using it stops working.`
+								: `Are you sure? ${dialog.appKey} will fail every verification until it is activated again. Press Deactivate again to confirm.`}
+						</Text>
+					</ConfirmDialog>
+				);
+			case 'activate':
+				return (
+					<ConfirmDialog
+						title="Activate key"
+						action="Activate"
+						warning={ACTIVATE_WARNING}
+						{...common}
+						onCancel={() => close()}
+						onConfirm={() =>
+							perform(async () => {
+								await service.activate(dialog.appKey);
+								close(`Activated ${dialog.appKey}.`);
+							})
+						}
+					>
+						<Text>
+							Activate {dialog.appKey} ({name})?
+						</Text>
+					</ConfirmDialog>
+				);
+			case 'delete-old-token':
+				return (
+					<ConfirmDialog
+						title="Delete old token"
+						action="Delete"
+						destructive
+						warning="Make sure no integration still uses the old token. This cannot be undone."
+						{...common}
+						onCancel={() => close()}
+						onConfirm={() =>
+							perform(async () => {
+								await service.deleteOldToken(dialog.appKey);
+								close(`Deleted the old token of ${dialog.appKey}.`);
+							})
+						}
+					>
+						<Text>
+							Delete the old token of {dialog.appKey} ({name})? Only the new token will be valid.
+						</Text>
+					</ConfirmDialog>
+				);
+			case 'undo-renewal':
+				return (
+					<ConfirmDialog
+						title="Undo renewal"
+						action="Undo"
+						{...common}
+						onCancel={() => close()}
+						onConfirm={() =>
+							perform(async () => {
+								await service.undoRenewal(dialog.appKey);
+								close(`Undid the renewal of ${dialog.appKey}; the old token is current again.`);
+							})
+						}
+					>
+						<Text>
+							Undo the renewal of {dialog.appKey} ({name})? The new token and its link are destroyed and the old token is current again.
+						</Text>
+					</ConfirmDialog>
+				);
+			case 'delete-key':
+				return (
+					<ConfirmDialog
+						title="Delete key"
+						action="Delete"
+						destructive
+						acknowledge="I understand that this action cannot be undone"
+						warning="Make sure no integration uses this key any more."
+						{...common}
+						onCancel={() => close()}
+						onConfirm={() =>
+							perform(async () => {
+								await service.deleteKey(dialog.appKey);
+								close(`Deleted ${dialog.appKey}.`);
+							})
+						}
+					>
+						<Text>
+							Delete {dialog.appKey} ({name}) with its tokens and links?
+						</Text>
+					</ConfirmDialog>
+				);
+			case 'reveal':
+				return (
+					<RevealDialog
+						appKey={dialog.appKey}
+						name={dialog.name}
+						reveal={dialog.reveal}
+						purpose={dialog.purpose}
+						copied={copied}
+						{...common}
+						onCopy={text => {
+							stdout.write(osc52(text));
+							setCopied(true);
+						}}
+						onDone={choice => finishReveal(dialog.appKey, dialog.purpose, choice)}
+					/>
+				);
+		}
+	};
+
+	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+		return (
+			<Box height={rows - 1} flexDirection="column" justifyContent="center" alignItems="center">
+				<Text bold>Terminal too small</Text>
+				<Text>
+					{columns}×{rows}; apikeys needs at least {MIN_COLUMNS}×{MIN_ROWS}.
+				</Text>
+				<Text color={theme.color('muted')}>Enlarge the window, or press q to quit.</Text>
+				<QuitOnQ onQuit={quit} />
+			</Box>
+		);
+	}
+
+	const mode: Mode = state.dialog ? (state.dialog.kind === 'reveal' ? 'reveal' : 'dialog') : state.searching ? 'search' : 'table';
+	const counts =
+		state.tab === 'generated' && data
+			? `${keys.length} of ${data.keys.length} keys · status: ${state.status} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`
+			: '';
+	const hints = footerHints(mode)
+		.map(h => `${h.keys} ${h.description}`)
+		.join('  ');
+
+	return (
+		<Box flexDirection="column" height={rows - 1} width={columns}>
+			<Text>
+				<Text bold color={theme.color('accent')}>
+					apikeys
+				</Text>
+				{truncate(` · account ${data ? sanitize(data.account) : '…'} · operator ${sanitize(service.operator)} · ${service.path}`, columns - 8)}
+			</Text>
+			<Text>
+				{TABS.map(tab => (
+					<Text key={tab} inverse={tab === state.tab} bold={tab === state.tab}>
+						{` ${TAB_TITLES[tab]} `}
+					</Text>
+				))}
+			</Text>
+			<Box flexGrow={1} flexDirection="column">
+				{store.error ? (
+					<Box flexDirection="column" marginTop={1}>
+						<Text color={theme.color('error')} bold>
+							✗ {sanitize(store.error)}
+						</Text>
+						<Text color={theme.color('muted')}>The store is checked again every half second. q quits.</Text>
+						<QuitOnQ onQuit={quit} />
+					</Box>
+				) : !data ? (
+					<Text>Loading…</Text>
+				) : state.dialog ? (
+					<Box justifyContent="center" marginTop={1}>
+						{renderDialog(state.dialog)}
+					</Box>
+				) : state.tab === 'generated' ? (
+					<GeneratedKeys
+						data={data}
+						keys={keys}
+						now={now}
+						search={state.search}
+						searching={state.searching}
+						selectedIndex={selectedIndex}
+						width={columns}
+						bodyHeight={bodyHeight}
+					/>
+				) : state.tab === 'external' ? (
+					<ExternalKeys data={data} width={columns} height={bodyHeight + 2} />
+				) : state.tab === 'activity' ? (
+					<Activity data={data} width={columns} height={bodyHeight + 2} />
+				) : (
+					<SettingsView data={data} />
+				)}
+			</Box>
+			<Text wrap="truncate-end">
+				{state.flash ? (
+					<Text color={theme.color(state.flash.tone === 'error' ? 'error' : 'success')} bold>
+						{state.flash.tone === 'error' ? '✗' : '✓'} {state.flash.text}
+						{counts ? ' · ' : ''}
+					</Text>
+				) : null}
+				{counts}
+			</Text>
+			<Text color={theme.color('muted')}>{truncate(hints, columns)}</Text>
+		</Box>
+	);
+}
+
+function QuitOnQ({onQuit}: {onQuit(): void}) {
+	useInput(input => {
+		if (input === 'q') onQuit();
+	});
+	return null;
+}

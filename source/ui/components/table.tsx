@@ -1,0 +1,92 @@
+import {Box, Text} from 'ink';
+import type {PlacedColumn} from '../layout.js';
+import {cellWidth, fit} from '../text.js';
+import {useTheme} from '../theme.js';
+import {Segments, fitSegments, type Segment} from './segments.js';
+
+/** Display width of a cell's segments. */
+export const segmentsWidth = (segments: readonly Segment[]) => segments.reduce((sum, s) => sum + cellWidth(s.text), 0);
+
+export interface TableProps<Id extends string> {
+	columns: readonly PlacedColumn<Id>[];
+	/** How many rows there are in all; only the visible ones, from `offset`, are passed in. */
+	count: number;
+	offset: number;
+	height: number;
+	selected: number;
+	/** The cells of the visible rows, one segment list per column. */
+	visible: ReadonlyArray<Record<Id, Segment[]>>;
+	/** Shown in the body when there are no rows. */
+	empty: string;
+}
+
+const line = (columns: readonly PlacedColumn[], left: string, middle: string, right: string) =>
+	left + columns.map(c => '─'.repeat(c.width + 2)).join(middle) + right;
+
+/**
+ * A windowed table in ink-table's boxed style. Only the visible rows are built, each as one
+ * line of text, so the cost of a frame does not grow with the number of rows.
+ */
+export function Table<Id extends string>({columns, count, offset, height, selected, visible, empty}: TableProps<Id>) {
+	const theme = useTheme();
+	const border = theme.color('border');
+	const rows = visible.map((cells, i) => <Row key={offset + i} columns={columns} cells={cells} selected={offset + i === selected} />);
+	const filler = Math.max(0, height - rows.length);
+	return (
+		<Box flexDirection="column">
+			<Text color={border}>{line(columns, '┌', '┬', '┐')}</Text>
+			<Text>
+				<Text color={border}>│</Text>
+				{columns.map(c => (
+					<Text key={c.id}>
+						{' '}
+						<Text bold color={theme.color('accent')}>
+							{fit(c.title, c.width)}
+						</Text>{' '}
+						<Text color={border}>│</Text>
+					</Text>
+				))}
+			</Text>
+			<Text color={border}>{line(columns, '├', '┼', '┤')}</Text>
+			{rows}
+			{count === 0 ? (
+				<Text>
+					<Text color={border}>│</Text>
+					{fit(` ${empty}`, columns.reduce((s, c) => s + c.width + 3, -1))}
+					<Text color={border}>│</Text>
+				</Text>
+			) : null}
+			{Array.from({length: count === 0 ? filler - 1 : filler}, (_, i) => (
+				<Text key={`f${i}`} color={border}>
+					{'│' + columns.map(c => ' '.repeat(c.width + 2)).join('│') + '│'}
+				</Text>
+			))}
+			<Text color={border}>{line(columns, '└', '┴', '┘')}</Text>
+		</Box>
+	);
+}
+
+function Row<Id extends string>({
+	columns,
+	cells,
+	selected,
+}: {
+	columns: readonly PlacedColumn<Id>[];
+	cells: Record<Id, Segment[]>;
+	selected: boolean;
+}) {
+	const theme = useTheme();
+	const border = theme.color('border');
+	return (
+		<Text inverse={selected}>
+			<Text color={selected ? undefined : border}>{selected ? '▶' : '│'}</Text>
+			{columns.map((c, i) => (
+				<Text key={c.id}>
+					{' '}
+					<Segments segments={fitSegments(cells[c.id], c.width)} theme={theme} />{' '}
+					<Text color={selected ? undefined : border}>{selected && i === columns.length - 1 ? '◀' : '│'}</Text>
+				</Text>
+			))}
+		</Text>
+	);
+}

@@ -1,0 +1,91 @@
+import {Box, Text, useInput} from 'ink';
+import {useState} from 'react';
+import type {Reveal} from '../../core/keys.js';
+import {formatTime} from '../../core/time.js';
+import {Buttons} from '../components/buttons.js';
+import {DialogFrame} from '../components/dialog-frame.js';
+import {useFocusRing} from '../hooks/use-focus-ring.js';
+import {isCommand} from '../keymap.js';
+import {sanitize} from '../sanitize.js';
+import {useTheme} from '../theme.js';
+
+export type OldTokenChoice = 'later' | 'now';
+
+export interface RevealProps {
+	appKey: string;
+	name: string;
+	reveal: Reveal;
+	purpose: 'generate' | 'renew';
+	width: number;
+	busy: boolean;
+	error: string | null;
+	copied: boolean;
+	onCopy(text: string): void;
+	/** Closing: for a renewal, with the choice for the old token (Esc = Later). */
+	onDone(choice: OldTokenChoice): void;
+}
+
+/** Shows the link (or, in direct mode, the token) once; a renewal also asks Later or Now for the old token. */
+export function RevealDialog({appKey, name, reveal, purpose, width, busy, error, copied, onCopy, onDone}: RevealProps) {
+	const theme = useTheme();
+	const renewal = purpose === 'renew';
+	const fields = renewal ? (['choice', 'complete'] as const) : (['close'] as const);
+	const focus = useFocusRing<(typeof fields)[number]>(fields, renewal ? 'choice' : 'close');
+	const [choice, setChoice] = useState<OldTokenChoice>('later');
+	const secret = reveal.kind === 'link' ? reveal.url : reveal.token;
+	const what = reveal.kind === 'link' ? 'link' : 'token';
+
+	useInput(
+		(input, key) => {
+			if (isCommand('reveal.copy', input, key)) return onCopy(secret);
+			if (isCommand('dialog.cancel', input, key)) return onDone('later');
+			if (focus.field === 'choice') {
+				if (key.leftArrow || key.rightArrow || input === ' ') return setChoice(c => (c === 'later' ? 'now' : 'later'));
+				if (key.return || key.tab || key.downArrow) return focus.next();
+				return;
+			}
+			if (key.tab || key.upArrow || key.leftArrow) return focus.previous();
+			if (key.return) return onDone(renewal ? choice : 'later');
+		},
+		{isActive: !busy},
+	);
+
+	const radio = (value: OldTokenChoice, label: string) => (
+		<Text inverse={focus.field === 'choice' && choice === value} bold={choice === value}>
+			{choice === value ? '(•)' : '( )'} {label}
+		</Text>
+	);
+
+	return (
+		<DialogFrame title={renewal ? `Token renewed: ${appKey}` : `Key generated: ${appKey}`} width={width} error={error}>
+			<Text>{sanitize(name)} is active and can be used now.</Text>
+			<Box marginTop={1} flexDirection="column">
+				<Text bold>
+					{reveal.kind === 'link'
+						? `Single-access link to the ${renewal ? 'new ' : ''}token (valid until ${formatTime(reveal.expires)} unless used, usable once):`
+						: `The ${renewal ? 'new ' : ''}token:`}
+				</Text>
+				<Text color={theme.color('accent')}>{secret}</Text>
+			</Box>
+			<Box marginTop={1}>
+				<Text color={theme.color('orange')} bold>
+					⚠ This {what} will not be shown again. Press c to copy it{copied ? '' : ' (OSC 52; works over SSH and in tmux)'}.
+				</Text>
+			</Box>
+			{copied ? <Text color={theme.color('success')}>✓ Copied to the clipboard.</Text> : null}
+			{renewal ? (
+				<Box marginTop={1} flexDirection="column">
+					<Text bold={focus.field === 'choice'}>Delete old token</Text>
+					<Box gap={3}>
+						{radio('later', 'Later: both tokens stay valid until you delete the old one')}
+					</Box>
+					<Box gap={3}>{radio('now', 'Now: only the new token is valid once you complete')}</Box>
+				</Box>
+			) : null}
+			<Buttons
+				buttons={[{label: renewal ? (busy ? 'Completing…' : 'Complete') : 'Close', disabled: busy}]}
+				focused={focus.field === 'choice' ? null : 0}
+			/>
+		</DialogFrame>
+	);
+}

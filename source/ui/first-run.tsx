@@ -1,0 +1,48 @@
+import {Box, Text, useApp, useInput} from 'ink';
+import TextInput from 'ink-text-input';
+import {useState} from 'react';
+import {isApiKeysError} from '../core/errors.js';
+import {validateAccount} from '../core/appkey.js';
+import {ApiKeysService} from '../service.js';
+import {useTheme} from './theme.js';
+
+/** No store at the path yet: ask for the account name and create it. */
+export function FirstRun({path, operator, onCreated}: {path: string; operator: string; onCreated(service: ApiKeysService): void}) {
+	const theme = useTheme();
+	const {exit} = useApp();
+	const [account, setAccount] = useState('');
+	const [error, setError] = useState<string | null>(null);
+	const [busy, setBusy] = useState(false);
+	useInput((input, key) => {
+		if (key.escape || (key.ctrl && input === 'c')) exit();
+	});
+	const submit = async () => {
+		try {
+			validateAccount(account.trim());
+		} catch (e) {
+			return setError((e as Error).message);
+		}
+		setBusy(true);
+		try {
+			onCreated(await ApiKeysService.init(path, account.trim(), {operator}));
+		} catch (e) {
+			setBusy(false);
+			setError(isApiKeysError(e) ? e.message : `unexpected error: ${(e as Error).message}`);
+		}
+	};
+	return (
+		<Box flexDirection="column" padding={1}>
+			<Text bold color={theme.color('accent')}>
+				Welcome to apikeys
+			</Text>
+			<Text>There is no store at {path} yet. It will be created with mode 0600, and you ({operator}) will be its Owner.</Text>
+			<Box marginTop={1}>
+				<Text bold>Account name: </Text>
+				<TextInput value={account} onChange={value => (setError(null), setAccount(value))} onSubmit={() => void submit()} focus={!busy} placeholder="e.g. acme" />
+			</Box>
+			<Text color={error ? theme.color('error') : theme.color('muted')}>
+				{error ? `✗ ${error}` : 'Lowercase letters, digits and hyphens. Enter creates the store; Esc quits.'}
+			</Text>
+		</Box>
+	);
+}

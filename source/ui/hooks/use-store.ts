@@ -1,0 +1,42 @@
+import {useCallback, useEffect, useRef, useState} from 'react';
+import {isApiKeysError} from '../../core/errors.js';
+import type {StoreData} from '../../core/types.js';
+import type {ApiKeysService} from '../../service.js';
+
+export interface StoreView {
+	data: StoreData | null;
+	/** Bumps whenever the data changed, here or in another process. */
+	revision: number;
+	/** Why the store cannot be shown (a corrupt file, a missing permission). */
+	error: string | null;
+	refresh(): void;
+}
+
+/** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
+export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
+	const [view, setView] = useState<{data: StoreData | null; revision: number; error: string | null}>({
+		data: null,
+		revision: -1,
+		error: null,
+	});
+	const last = useRef<{data: StoreData | null; revision: number}>({data: null, revision: -1});
+	const load = useCallback(async () => {
+		try {
+			const data = await service.snapshot();
+			if (data !== last.current.data || data.revision !== last.current.revision) {
+				last.current = {data, revision: data.revision};
+				setView({data, revision: data.revision, error: null});
+			}
+		} catch (error) {
+			last.current = {data: null, revision: -1};
+			const message = isApiKeysError(error) ? error.message : `unexpected error: ${(error as Error).message}`;
+			setView(previous => (previous.error === message ? previous : {data: null, revision: -1, error: message}));
+		}
+	}, [service]);
+	useEffect(() => {
+		void load();
+		const timer = setInterval(() => void load(), intervalMs);
+		return () => clearInterval(timer);
+	}, [load, intervalMs]);
+	return {...view, refresh: () => void load()};
+}

@@ -1,0 +1,99 @@
+import type {Key} from 'ink';
+
+/** Every command the interface understands; components ask "is this keypress command X?". */
+export type Command =
+	| 'nav.up'
+	| 'nav.down'
+	| 'nav.pageUp'
+	| 'nav.pageDown'
+	| 'nav.home'
+	| 'nav.end'
+	| 'table.search'
+	| 'table.menu'
+	| 'table.generate'
+	| 'table.filter'
+	| 'table.sort'
+	| 'tab.next'
+	| 'tab.previous'
+	| 'app.help'
+	| 'app.quit'
+	| 'search.keep'
+	| 'search.clear'
+	| 'dialog.next'
+	| 'dialog.previous'
+	| 'dialog.toggle'
+	| 'dialog.press'
+	| 'dialog.cancel'
+	| 'reveal.copy';
+
+export type Mode = 'table' | 'search' | 'dialog' | 'reveal';
+
+interface Binding {
+	command: Command;
+	/** How the keys are written in the footer and the help. */
+	keys: string;
+	description: string;
+	/** Shown in the footer of these modes (the help lists every binding). */
+	footer: readonly Mode[];
+	matches(input: string, key: Key): boolean;
+}
+
+const plain = (key: Key) => !key.ctrl && !key.meta;
+const letter = (char: string) => (input: string, key: Key) => plain(key) && input === char;
+
+export const KEYMAP: readonly Binding[] = [
+	{command: 'nav.up', keys: '↑/k', description: 'move up', footer: ['table'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
+	{command: 'nav.down', keys: '↓/j', description: 'move down', footer: ['table'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
+	{command: 'nav.pageUp', keys: 'PgUp', description: 'page up', footer: [], matches: (_, k) => k.pageUp},
+	{command: 'nav.pageDown', keys: 'PgDn', description: 'page down', footer: [], matches: (_, k) => k.pageDown},
+	{command: 'nav.home', keys: 'Home/g', description: 'first row', footer: [], matches: (i, k) => k.home || letter('g')(i, k)},
+	{command: 'nav.end', keys: 'End/G', description: 'last row', footer: [], matches: (i, k) => k.end || letter('G')(i, k)},
+	{command: 'table.search', keys: '/', description: 'search', footer: ['table'], matches: letter('/')},
+	{command: 'table.menu', keys: 'Enter/.', description: 'actions', footer: ['table'], matches: (i, k) => k.return || letter('.')(i, k)},
+	{command: 'table.generate', keys: 'n', description: 'generate key', footer: ['table'], matches: letter('n')},
+	{command: 'table.filter', keys: 'f', description: 'status filter', footer: ['table'], matches: letter('f')},
+	{command: 'table.sort', keys: 's', description: 'sort', footer: ['table'], matches: letter('s')},
+	{command: 'tab.next', keys: 'Tab', description: 'next tab', footer: ['table'], matches: (_, k) => k.tab && !k.shift},
+	{command: 'tab.previous', keys: 'Shift-Tab', description: 'previous tab', footer: [], matches: (_, k) => k.tab && k.shift},
+	{command: 'app.help', keys: '?', description: 'help', footer: ['table'], matches: letter('?')},
+	{command: 'app.quit', keys: 'q/Ctrl-C', description: 'quit', footer: ['table'], matches: (i, k) => letter('q')(i, k) || (k.ctrl && i === 'c')},
+	{command: 'search.keep', keys: 'Enter', description: 'keep filter', footer: ['search'], matches: (_, k) => k.return},
+	{command: 'search.clear', keys: 'Esc', description: 'clear search', footer: ['search'], matches: (_, k) => k.escape},
+	{command: 'dialog.next', keys: 'Tab/↓/→', description: 'next field', footer: ['dialog', 'reveal'], matches: (_, k) => (k.tab && !k.shift) || k.downArrow || k.rightArrow},
+	{command: 'dialog.previous', keys: 'Shift-Tab/↑/←', description: 'previous field', footer: [], matches: (_, k) => (k.tab && k.shift) || k.upArrow || k.leftArrow},
+	{command: 'dialog.toggle', keys: 'Space', description: 'toggle', footer: ['dialog'], matches: i => i === ' '},
+	{command: 'dialog.press', keys: 'Enter', description: 'press button', footer: ['dialog', 'reveal'], matches: (_, k) => k.return},
+	{command: 'dialog.cancel', keys: 'Esc', description: 'cancel', footer: ['dialog', 'reveal'], matches: (_, k) => k.escape},
+	{command: 'reveal.copy', keys: 'c', description: 'copy', footer: ['reveal'], matches: letter('c')},
+];
+
+const byCommand = new Map(KEYMAP.map(binding => [binding.command, binding]));
+
+export function isCommand(command: Command, input: string, key: Key): boolean {
+	return byCommand.get(command)!.matches(input, key);
+}
+
+/** The first command of `candidates` this keypress means, if any. */
+export function commandFor(candidates: readonly Command[], input: string, key: Key): Command | undefined {
+	return candidates.find(command => isCommand(command, input, key));
+}
+
+export function footerHints(mode: Mode): Array<{keys: string; description: string}> {
+	return KEYMAP.filter(b => b.footer.includes(mode)).map(({keys, description}) => ({keys, description}));
+}
+
+export const HELP_SECTIONS: ReadonlyArray<{title: string; prefix: string}> = [
+	{title: 'Table', prefix: 'nav.'},
+	{title: 'Table', prefix: 'table.'},
+	{title: 'Tabs and app', prefix: 'tab.'},
+	{title: 'Tabs and app', prefix: 'app.'},
+	{title: 'Search', prefix: 'search.'},
+	{title: 'Dialogs', prefix: 'dialog.'},
+	{title: 'Dialogs', prefix: 'reveal.'},
+];
+
+export function helpEntries(): Array<{section: string; keys: string; description: string}> {
+	return HELP_SECTIONS.flatMap(({title, prefix}) =>
+		KEYMAP.filter(b => b.command.startsWith(prefix)).map(b => ({section: title, keys: b.keys, description: b.description})),
+	);
+}

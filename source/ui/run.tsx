@@ -1,0 +1,74 @@
+import {render} from 'ink';
+import {existsSync} from 'node:fs';
+import {useState} from 'react';
+import {usage} from '../core/errors.js';
+import {createDemoStore} from '../demo.js';
+import {ApiKeysService} from '../service.js';
+import {App} from './app.js';
+import {FirstRun} from './first-run.js';
+import {ThemeProvider} from './theme.js';
+
+const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
+const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
+const SHOW_CURSOR = '\u001b[?25h';
+
+export interface TuiOptions {
+	storePath: string;
+	operator: string;
+	demo: boolean;
+	colour: boolean;
+}
+
+function Root({initial, path, operator}: {initial: ApiKeysService | null; path: string; operator: string}) {
+	const [service, setService] = useState(initial);
+	return service ? <App service={service} /> : <FirstRun path={path} operator={operator} onCreated={setService} />;
+}
+
+/**
+ * The full-screen app, in the alternate screen, which is left again on every exit path:
+ * q, Ctrl-C, SIGTERM/SIGHUP, and an uncaught error.
+ */
+export async function runTui(options: TuiOptions): Promise<number> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		throw usage('the interactive interface needs a terminal; in scripts use a subcommand (see apikeys --help)');
+	}
+	const demo = options.demo ? await createDemoStore(options.operator) : null;
+	const path = demo?.path ?? options.storePath;
+	// Open before taking over the screen, so a damaged store is reported as one plain line.
+	const service = existsSync(path) ? await ApiKeysService.open(path, {operator: options.operator}) : null;
+
+	let restored = false;
+	const restore = () => {
+		if (restored) return;
+		restored = true;
+		process.stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+		demo?.remove();
+	};
+	process.stdout.write(ENTER_ALTERNATE_SCREEN);
+	process.on('exit', restore);
+	// Leave the alternate screen before the one-line error report, or the report would vanish with it.
+	process.prependListener('uncaughtException', restore);
+	process.prependListener('unhandledRejection', restore);
+	// Ink 6.8's incremental renderer moves the cursor up one line too few after a frame that
+	// ends in a newline, shifting every later frame down a row; the standard renderer, which
+	// Ink wraps in synchronized-output markers, draws correctly.
+	const instance = render(
+		<ThemeProvider colour={options.colour}>
+			<Root initial={service} path={path} operator={options.operator} />
+		</ThemeProvider>,
+		{exitOnCtrlC: false, patchConsole: true, maxFps: 60},
+	);
+	const stop = (signal: NodeJS.Signals) => {
+		instance.unmount();
+		restore();
+		process.exit(signal === 'SIGTERM' ? 143 : 129);
+	};
+	process.once('SIGTERM', stop);
+	process.once('SIGHUP', stop);
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		restore();
+	}
+	return 0;
+}

@@ -1,0 +1,137 @@
+import {Box, Text} from 'ink';
+import {useRef} from 'react';
+import {keyRow, type KeyRow} from '../../core/query.js';
+import {formatDate, formatTime} from '../../core/time.js';
+import type {GeneratedKey, StoreData} from '../../core/types.js';
+import {highlight, type Segment} from '../components/segments.js';
+import {Table, segmentsWidth} from '../components/table.js';
+import {layoutColumns, type ColumnSpec} from '../layout.js';
+import {sanitize} from '../sanitize.js';
+import {scrollOffset} from '../state.js';
+import {useTheme} from '../theme.js';
+
+export type GeneratedColumn = 'key' | 'duration' | 'roles' | 'created' | 'status' | 'lastUsed';
+
+/** Display order; `priority` decides what drops out first on a narrow terminal. */
+export const GENERATED_COLUMNS: readonly ColumnSpec<GeneratedColumn>[] = [
+	{id: 'key', title: 'Key/Name', min: 26, max: 100, grow: 3, priority: 0},
+	{id: 'duration', title: 'Token duration', min: 14, max: 32, grow: 2, priority: 2},
+	{id: 'roles', title: 'Roles', min: 10, max: 60, grow: 2, priority: 3},
+	{id: 'created', title: 'Created', min: 10, max: 10, grow: 0, priority: 4},
+	{id: 'status', title: 'Status', min: 8, max: 8, grow: 0, priority: 1},
+	{id: 'lastUsed', title: 'Last used', min: 10, max: 16, grow: 1, priority: 5},
+];
+
+export function generatedCells(row: KeyRow, search: string): Record<GeneratedColumn, Segment[]> {
+	const alert: Segment =
+		row.alert === 'red'
+			? {text: '!! ', color: 'red', bold: true}
+			: row.alert === 'orange'
+				? {text: '!  ', color: 'orange', bold: true}
+				: {text: '   '};
+	// The marker goes before the name so a long name is what gets cut, not the marker.
+	const key: Segment[] = [
+		alert,
+		...highlight(sanitize(row.appKey), search, {bold: true}),
+		{text: ' '},
+		...(row.oldToken ? [{text: '[pending deletion – old token] ', color: 'orange' as const}] : []),
+		...highlight(sanitize(row.name), search, {color: 'muted'}),
+	];
+	return {
+		key,
+		duration: row.oldToken
+			? [{text: row.token.age}, {text: ` · old ${row.oldToken.age}`, color: 'orange'}]
+			: [{text: row.token.age}],
+		roles: [{text: row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—', color: row.roles.length > 0 ? undefined : 'muted'}],
+		created: [{text: formatDate(row.created)}],
+		status: [{text: row.status, color: row.status === 'Active' ? 'active' : 'inactive', bold: row.status === 'Active'}],
+		// The date first, so a narrow column cuts the time, not the day.
+		lastUsed: [{text: row.lastUsed === undefined ? 'never' : formatTime(row.lastUsed).replace(' UTC', ''), color: row.lastUsed === undefined ? 'muted' : undefined}],
+	};
+}
+
+export interface GeneratedKeysProps {
+	data: StoreData;
+	keys: readonly GeneratedKey[];
+	now: number;
+	search: string;
+	searching: boolean;
+	selectedIndex: number;
+	width: number;
+	/** Rows available for the table body. */
+	bodyHeight: number;
+}
+
+/** Rows of the table body at a given terminal height: the rest is header, tabs, search line, borders and footer. */
+export function GeneratedKeys({data, keys, now, search, searching, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
+	const theme = useTheme();
+	const offset = useRef(0);
+	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, keys.length);
+	const visible = keys.slice(offset.current, offset.current + bodyHeight).map(k => generatedCells(keyRow(data, k, now), search));
+	// Like ink-table, columns are no wider than what the visible rows hold; the rest goes to Key/Name.
+	const specs = GENERATED_COLUMNS.map(spec =>
+		spec.id === 'key'
+			? spec
+			: {...spec, max: Math.max(spec.min, Math.min(spec.max, Math.max(spec.title.length, ...visible.map(cells => segmentsWidth(cells[spec.id])))))},
+	);
+	const columns = layoutColumns(specs, width);
+	const selected = keys[selectedIndex];
+	return (
+		<Box flexDirection="column">
+			<Box height={1}>
+				{searching || search ? (
+					<Text>
+						<Text color={theme.color('accent')} bold>
+							/{' '}
+						</Text>
+						{searching ? (
+							<Text>
+								{sanitize(search)}
+								<Text inverse> </Text>
+								{search ? '' : <Text color={theme.color('muted')}> name or key identifier</Text>}
+							</Text>
+						) : (
+							<Text>
+								{sanitize(search)} <Text color={theme.color('muted')}>(/ to change, Esc in search to clear)</Text>
+							</Text>
+						)}
+					</Text>
+				) : (
+					<Text color={theme.color('muted')}>Press / to search by name or key identifier, n to generate a key.</Text>
+				)}
+			</Box>
+			{columns ? (
+				<Table
+					columns={columns}
+					count={keys.length}
+					offset={offset.current}
+					height={bodyHeight}
+					selected={selectedIndex}
+					visible={visible}
+					empty={
+						data.keys.length === 0
+							? 'No keys yet. Press n to generate the first one.'
+							: 'No key matches. Esc in search clears it; f cycles the status filter.'
+					}
+				/>
+			) : null}
+			<Text wrap="truncate-end">{selected ? <Details row={keyRow(data, selected, now)} /> : ' '}</Text>
+		</Box>
+	);
+}
+
+/** Everything about the selected key on one line, for when the columns had to cut it. */
+function Details({row}: {row: KeyRow}) {
+	const theme = useTheme();
+	return (
+		<Text>
+			<Text bold>{row.appKey}</Text> <Text>{sanitize(row.name)}</Text>
+			{row.oldToken ? <Text color={theme.color('orange')}> · pending deletion – old token ({row.oldToken.age})</Text> : null}
+			<Text color={theme.color('muted')}>
+				{' '}· token {row.token.hint}… {row.token.age}
+				{row.alert === 'none' ? '' : row.alert === 'red' ? ' · renewal overdue' : ' · renewal due'} · roles {row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—'}
+				{row.linkValidUntil ? ` · unused link until ${formatTime(row.linkValidUntil)}` : ''}
+			</Text>
+		</Text>
+	);
+}

@@ -1,0 +1,77 @@
+import {Box, Text} from 'ink';
+import {activitySince} from '../../core/activity.js';
+import {ownerOf} from '../../core/external.js';
+import {formatDate, formatTime} from '../../core/time.js';
+import type {StoreData} from '../../core/types.js';
+import {sanitize} from '../sanitize.js';
+import {fit, truncate} from '../text.js';
+import {useTheme} from '../theme.js';
+
+/** External keys: other accounts' appKeys with roles in this account. */
+export function ExternalKeys({data, width, height}: {data: StoreData; width: number; height: number}) {
+	const theme = useTheme();
+	const keyWidth = Math.max(20, Math.floor(width * 0.35));
+	const ownerWidth = 14;
+	const rolesWidth = Math.max(10, width - keyWidth - ownerWidth - 10 - 8 - 8);
+	return (
+		<Box flexDirection="column">
+			<Text bold color={theme.color('accent')}>
+				{fit('Key', keyWidth)}  {fit('Owner', ownerWidth)}  {fit('Roles', rolesWidth)}  {fit('Added on', 10)}  Status
+			</Text>
+			{data.external.length === 0 ? <Text color={theme.color('muted')}>No external keys. Add one with: apikeys external add APPKEY --role ROLE</Text> : null}
+			{data.external.slice(0, height).map(key => (
+				<Text key={key.appKey}>
+					{fit(sanitize(key.appKey), keyWidth)}  {fit(sanitize(ownerOf(key.appKey) ?? '?'), ownerWidth)}  {fit(sanitize(key.roles.join(', ') || '—'), rolesWidth)}  {formatDate(key.added)}  {key.active ? 'Active' : 'Inactive'}
+				</Text>
+			))}
+			{data.external.length > height ? <Text color={theme.color('muted')}>… {data.external.length - height} more</Text> : null}
+		</Box>
+	);
+}
+
+/** The activity log, newest first. */
+export function Activity({data, width, height}: {data: StoreData; width: number; height: number}) {
+	const theme = useTheme();
+	const entries = activitySince(data).slice(0, height);
+	return (
+		<Box flexDirection="column">
+			<Text bold color={theme.color('accent')}>
+				{fit('Time', 20)}  {fit('Operator', 12)}  {fit('Action', 16)}  {fit('Key', 22)}  What changed
+			</Text>
+			{entries.map((e, i) => (
+				<Text key={i}>
+					{truncate(`${fit(formatTime(e.at), 20)}  ${fit(sanitize(e.operator), 12)}  ${fit(e.action, 16)}  ${fit(sanitize(e.appKey ?? ''), 22)}  ${sanitize(e.summary ?? '')}`, width)}
+				</Text>
+			))}
+			{data.activity.length === 0 ? <Text color={theme.color('muted')}>Nothing has happened yet.</Text> : null}
+		</Box>
+	);
+}
+
+/** The store's settings, as the service has them. */
+export function SettingsView({data}: {data: StoreData}) {
+	const theme = useTheme();
+	const rows: Array<[string, string]> = [
+		['Account', data.account],
+		['Renewal alert', `${data.settings.renewalAlertMonths} months (orange past it, red 3 months later)`],
+		['Reveal new tokens', data.settings.reveal === 'link' ? 'through a single-access link (24 h, usable once)' : 'directly, once, in the dialog'],
+		['Share base URL', data.settings.shareBaseUrl],
+		['Key prefix', data.settings.keyPrefix],
+		['Operators', data.operators.map(o => `${o.login} (${o.roles.join(', ')})`).join('; ')],
+	];
+	return (
+		<Box flexDirection="column">
+			{rows.map(([label, value]) => (
+				<Text key={label}>
+					<Text bold color={theme.color('accent')}>
+						{fit(label, 18)}
+					</Text>
+					{sanitize(value)}
+				</Text>
+			))}
+			<Box marginTop={1}>
+				<Text color={theme.color('muted')}>Change them with: apikeys settings --renewal-alert 3|6 --reveal link|direct --share-base-url URL</Text>
+			</Box>
+		</Box>
+	);
+}

@@ -1,0 +1,132 @@
+import type {Reveal} from '../core/keys.js';
+import {SORT_COLUMNS, STATUS_FILTERS, type SortColumn, type StatusFilter} from '../core/query.js';
+
+export const TABS = ['generated', 'external', 'activity', 'settings'] as const;
+export type Tab = (typeof TABS)[number];
+export const TAB_TITLES: Record<Tab, string> = {generated: 'Generated', external: 'External', activity: 'Activity', settings: 'Settings'};
+
+export type Dialog =
+	| {kind: 'help'}
+	| {kind: 'menu'; appKey: string}
+	| {kind: 'generate'}
+	| {kind: 'edit'; appKey: string}
+	| {kind: 'deactivate'; appKey: string; step: 1 | 2}
+	| {kind: 'activate'; appKey: string}
+	| {kind: 'delete-old-token'; appKey: string}
+	| {kind: 'undo-renewal'; appKey: string}
+	| {kind: 'delete-key'; appKey: string}
+	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew'};
+
+export type Tone = 'info' | 'success' | 'error';
+
+export interface AppState {
+	tab: Tab;
+	search: string;
+	/** The search bar has the keyboard. */
+	searching: boolean;
+	status: StatusFilter;
+	sort: SortColumn;
+	/** The selected key, kept across refreshes; the index is the fallback when it vanishes. */
+	selectedKey: string | null;
+	selectedIndex: number;
+	dialog: Dialog | null;
+	/** A service call is under way: dialogs ignore a second press. */
+	busy: boolean;
+	/** Why the open dialog's action failed, shown inside it. */
+	dialogError: string | null;
+	flash: {text: string; tone: Tone} | null;
+}
+
+export const initialState: AppState = {
+	tab: 'generated',
+	search: '',
+	searching: false,
+	status: 'all',
+	sort: 'created',
+	selectedKey: null,
+	selectedIndex: 0,
+	dialog: null,
+	busy: false,
+	dialogError: null,
+	flash: null,
+};
+
+export type Action =
+	| {type: 'tab'; step: 1 | -1}
+	| {type: 'search.start'}
+	| {type: 'search.type'; text: string}
+	| {type: 'search.erase'}
+	| {type: 'search.keep'}
+	| {type: 'search.clear'}
+	| {type: 'filter.cycle'}
+	| {type: 'sort.cycle'}
+	| {type: 'select'; appKey: string | null; index: number}
+	| {type: 'dialog.open'; dialog: Dialog}
+	| {type: 'dialog.close'; flash?: AppState['flash']}
+	| {type: 'busy'}
+	| {type: 'failed'; message: string}
+	| {type: 'flash'; text: string; tone: Tone};
+
+const cycle = <T>(values: readonly T[], current: T) => values[(values.indexOf(current) + 1) % values.length]!;
+
+export function reducer(state: AppState, action: Action): AppState {
+	switch (action.type) {
+		case 'tab': {
+			const index = (TABS.indexOf(state.tab) + action.step + TABS.length) % TABS.length;
+			return {...state, tab: TABS[index]!, searching: false, flash: null};
+		}
+		case 'search.start':
+			return {...state, searching: true, flash: null};
+		case 'search.type':
+			// Pasted text arrives as one string; line breaks in it are not part of a search.
+			return {...state, search: (state.search + action.text.replace(/[\r\n\t]/g, '')).slice(0, 200), selectedIndex: 0, selectedKey: null};
+		case 'search.erase':
+			return {...state, search: [...state.search].slice(0, -1).join(''), selectedIndex: 0, selectedKey: null};
+		case 'search.keep':
+			return {...state, searching: false};
+		case 'search.clear':
+			return {...state, searching: false, search: ''};
+		case 'filter.cycle':
+			return {...state, status: cycle(STATUS_FILTERS, state.status)};
+		case 'sort.cycle':
+			return {...state, sort: cycle(SORT_COLUMNS, state.sort)};
+		case 'select':
+			return {...state, selectedKey: action.appKey, selectedIndex: action.index};
+		case 'dialog.open':
+			return {...state, dialog: action.dialog, busy: false, dialogError: null, flash: null};
+		case 'dialog.close':
+			return {...state, dialog: null, busy: false, dialogError: null, flash: action.flash ?? null};
+		case 'busy':
+			return {...state, busy: true, dialogError: null};
+		case 'failed':
+			return {...state, busy: false, dialogError: action.message};
+		case 'flash':
+			return {...state, flash: {text: action.text, tone: action.tone}};
+	}
+}
+
+export type NavCommand = 'nav.up' | 'nav.down' | 'nav.pageUp' | 'nav.pageDown' | 'nav.home' | 'nav.end';
+
+/** The row index a navigation command moves to. */
+export function moveIndex(index: number, command: NavCommand, count: number, page: number): number {
+	if (count === 0) return 0;
+	const step = Math.max(1, page);
+	const next = {
+		'nav.up': index - 1,
+		'nav.down': index + 1,
+		'nav.pageUp': index - step,
+		'nav.pageDown': index + step,
+		'nav.home': 0,
+		'nav.end': count - 1,
+	}[command];
+	return Math.min(count - 1, Math.max(0, next));
+}
+
+/** The first visible row so that `index` is on screen, moving as little as possible from `offset`. */
+export function scrollOffset(offset: number, index: number, height: number, count: number): number {
+	if (height <= 0) return 0;
+	let top = Math.min(offset, Math.max(0, count - height));
+	if (index < top) top = index;
+	if (index >= top + height) top = index - height + 1;
+	return Math.max(0, top);
+}

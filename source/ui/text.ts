@@ -1,0 +1,35 @@
+import stringWidth from 'string-width';
+import {sanitize} from './sanitize.js';
+
+const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/** Display width in terminal cells. ASCII is counted without the full measurement. */
+export function cellWidth(text: string): number {
+	// eslint-disable-next-line no-control-regex
+	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
+}
+
+/** Cuts to at most `width` cells, ending in … when cut. The text must already be sanitized. */
+export function truncate(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (cellWidth(text) <= width) return text;
+	let out = '';
+	let used = 0;
+	for (const {segment} of segmenter.segment(text)) {
+		const w = cellWidth(segment);
+		if (used + w > width - 1) break;
+		out += segment;
+		used += w;
+	}
+	return `${out}…`;
+}
+
+/** Exactly `width` cells: cut with … or padded with spaces. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	const cut = truncate(text, width);
+	const pad = ' '.repeat(Math.max(0, width - cellWidth(cut)));
+	return align === 'left' ? cut + pad : pad + cut;
+}
+
+/** Untrusted text made printable and fitted. */
+export const cell = (untrusted: string, width: number) => fit(sanitize(untrusted), width);

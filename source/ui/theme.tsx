@@ -1,0 +1,33 @@
+import {createContext, useContext, type ReactNode} from 'react';
+
+/** Named colours; with colour off every one is undefined and only attributes (bold, inverse) remain. */
+const PALETTE = {
+	accent: 'cyan',
+	orange: '#ff8700',
+	red: 'red',
+	active: 'green',
+	inactive: 'gray',
+	muted: 'gray',
+	match: 'yellow',
+	success: 'green',
+	error: 'red',
+	border: 'gray',
+} as const;
+
+export type ColorName = keyof typeof PALETTE;
+
+export interface Theme {
+	colour: boolean;
+	color(name: ColorName): string | undefined;
+}
+
+const makeTheme = (colour: boolean): Theme => ({colour, color: name => (colour ? PALETTE[name] : undefined)});
+
+const ThemeContext = createContext<Theme>(makeTheme(true));
+
+export function ThemeProvider({colour, children}: {colour: boolean; children: ReactNode}) {
+	return <ThemeContext.Provider value={makeTheme(colour)}>{children}</ThemeContext.Provider>;
+}
+
+export const useTheme = () => useContext(ThemeContext);
+

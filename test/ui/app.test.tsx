@@ -1,0 +1,356 @@
+import {readFileSync, writeFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import stringWidth from 'string-width';
+import {ApiKeysService} from '../../source/service.js';
+import {App} from '../../source/ui/app.js';
+import {serializeStore} from '../../source/store/adapter.js';
+import {TOKEN_IN_TEXT} from '../helpers.js';
+import {fixtureData, fixtureService} from './fixtures.js';
+import {KEYS, renderSized} from './render.js';
+
+const rowOf = (frame: string, text: string) => frame.split('\n').find(line => line.includes(text)) ?? '';
+/** The frame's text with box borders and line breaks folded, for sentences that wrap inside a dialog. */
+const flat = (frame: string) => frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+const selectedRow = (frame: string) => frame.split('\n').find(line => line.startsWith('▶')) ?? '';
+
+async function open(size = {columns: 120, rows: 40}, operator = 'alice') {
+	const fixture = await fixtureService(operator);
+	const ui = renderSized(<App service={fixture.service} />, size);
+	await ui.waitFor(/\d+ of 4 keys/);
+	return {...fixture, ui};
+}
+
+describe('the Generated tab', () => {
+	it('shows header, tabs, the boxed table with every column, and the count', async () => {
+		const {ui, path, keyNamed} = await open();
+		const frame = ui.frame();
+		expect(frame).toContain(`apikeys · account acme · operator alice · ${path}`);
+		expect(frame).toMatch(/Generated\s+External\s+Activity\s+Settings/);
+		expect(frame).toMatch(/│ Key\/Name\s+│ Token duration\s+│ Roles\s+│ Created\s+│ Status\s+│ Last used\s+│/);
+		expect(frame).toContain('4 of 4 keys · status: all · sort: created ↓');
+		expect(selectedRow(frame)).toContain(keyNamed('ERP integration'));
+		expect(rowOf(frame, keyNamed('Marketplace feed'))).toMatch(/│ ! {2}appkey-acme-[A-Z]{6} Marketplace f.*│ 4 months/);
+		expect(rowOf(frame, keyNamed('Legacy bridge'))).toMatch(/│ !! appkey-acme-[A-Z]{6} Legacy bridge.*│ 8 months.*│ Inactive/);
+		expect(rowOf(frame, keyNamed('Payments webhook'))).toMatch(/\[pending dele.*│ 2 days · old 7 months/);
+		await ui.press('j', 'j');
+		const details = (await ui.waitFor(f => selectedRow(f).includes(keyNamed('Payments webhook')))).split('\n').find(l => l.startsWith(keyNamed('Payments webhook')));
+		expect(details).toMatch(/Payments webhook · pending deletion – old token \(7 months\) · token apikt_\w{4}… 2 days · roles Payments Notifier/);
+		expect(frame).toMatch(/↑\/k move up .* \? help {2}q\/Ctrl-C quit/);
+	});
+
+	it('lays out in display cells: every line of the frame is exactly as wide as the table', async () => {
+		const {ui} = await open({columns: 100, rows: 30});
+		const tableLines = ui.frame().split('\n').filter(l => /^[┌│├└▶]/.test(l));
+		expect(tableLines.length).toBeGreaterThan(8);
+		for (const line of tableLines) expect(stringWidth(line)).toBe(100);
+	});
+
+	it('drops low-priority columns on a narrow terminal and says when it is too small', async () => {
+		const {ui} = await open({columns: 60, rows: 20});
+		const frame = ui.frame();
+		expect(frame).toMatch(/│ Key\/Name\s+│ Token duration\s+│ Status\s+│/);
+		expect(frame).not.toContain('Last used');
+		expect(frame).not.toContain('Roles');
+		ui.resize(40, 10);
+		expect(await ui.waitFor('Terminal too small')).toContain('40×10; apikeys needs at least 54×14.');
+		ui.resize(120, 40);
+		expect(await ui.waitFor('Last used')).toContain('4 of 4 keys');
+	});
+
+	it('moves with j/k, arrows, G/g and PgDn/PgUp', async () => {
+		const {ui, keyNamed} = await open();
+		await ui.press('j');
+		expect(selectedRow(await ui.waitFor(f => selectedRow(f).includes(keyNamed('Marketplace feed'))))).toBeTruthy();
+		await ui.press('G');
+		await ui.waitFor(f => selectedRow(f).includes(keyNamed('Legacy bridge')));
+		await ui.press('k', KEYS.up);
+		await ui.waitFor(f => selectedRow(f).includes(keyNamed('Marketplace feed')));
+		await ui.press('g');
+		await ui.waitFor(f => selectedRow(f).includes(keyNamed('ERP integration')));
+		await ui.press(KEYS.pageDown);
+		await ui.waitFor(f => selectedRow(f).includes(keyNamed('Legacy bridge')));
+	});
+
+	it('searches live by name or appKey, highlights, keeps the filter on Enter and clears it on Esc', async () => {
+		const {ui, keyNamed} = await open();
+		await ui.press('/');
+		await ui.waitFor('Enter keep filter');
+		await ui.press('f', 'E', 'e');
+		const found = await ui.waitFor('1 of 4 keys');
+		expect(found).toContain('Marketplace feed');
+		expect(found).not.toContain('ERP integration');
+		expect(found).toContain('search: fEe');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('/ to change');
+		// Letters are commands again once the filter is kept: f cycles the status filter.
+		await ui.press('f');
+		await ui.waitFor('status: active');
+		await ui.press('/');
+		await ui.waitFor('Enter keep filter');
+		await ui.press(KEYS.escape);
+		await ui.waitFor('3 of 4 keys · status: active');
+		await ui.press('/');
+		await ui.waitFor('Enter keep filter');
+		for (const char of keyNamed('Legacy bridge').slice(-6).toLowerCase()) await ui.press(char);
+		await ui.waitFor('0 of 4 keys');
+		expect(ui.frame()).toContain('No key matches');
+	});
+
+	it('highlights the match in colour', async () => {
+		const fixture = await fixtureService();
+		const ui = renderSized(<App service={fixture.service} />, {columns: 120, rows: 40}, {colour: true});
+		await ui.waitFor('4 of 4 keys');
+		await ui.press('/', 'f', 'e', 'e', 'd');
+		await ui.waitFor('1 of 4 keys');
+		expect(ui.lastFrame()).toMatch(/\u001b\[4m[^\u001b]*(\u001b\[[0-9;]*m)*feed/);
+	});
+
+	it('cycles the status filter and the sort', async () => {
+		const {ui, keyNamed} = await open();
+		await ui.press('f');
+		await ui.waitFor('3 of 4 keys · status: active');
+		await ui.press('f');
+		const inactive = await ui.waitFor('1 of 4 keys · status: inactive');
+		expect(inactive).toContain('Legacy bridge');
+		await ui.press('f', 's');
+		const byName = await ui.waitFor('sort: name');
+		const order = ['ERP integration', 'Legacy bridge', 'Marketplace feed', 'Payments webhook'].map(n => byName.indexOf(keyNamed(n)));
+		expect(order).not.toContain(-1);
+		expect([...order].sort((a, b) => a - b)).toEqual(order);
+	});
+
+	it('Tab and Shift-Tab go through External, Activity and Settings', async () => {
+		const {ui} = await open();
+		await ui.press(KEYS.tab);
+		expect(await ui.waitFor('vtexappkey-partnerco-QWERTY')).toMatch(/partnerco\s+OMS - Read only/);
+		await ui.press(KEYS.tab);
+		expect(await ui.waitFor('What changed')).toMatch(/alice\s+generate\s+appkey-acme-[A-Z]{6}\s+name: ERP integration/);
+		await ui.press(KEYS.tab);
+		expect(await ui.waitFor('Renewal alert')).toContain('3 months (orange past it, red 3 months later)');
+		await ui.press(KEYS.shiftTab, KEYS.shiftTab, KEYS.shiftTab);
+		await ui.waitFor('4 of 4 keys');
+	});
+
+	it('? shows every binding of the keymap, and Esc closes it', async () => {
+		const {ui} = await open();
+		await ui.press('?');
+		const help = await ui.waitFor('Keys');
+		for (const text of ['move down', 'search', 'actions', 'generate key', 'status filter', 'next tab', 'quit', 'keep filter', 'clear search', 'toggle', 'copy']) {
+			expect(help).toContain(text);
+		}
+		await ui.press(KEYS.escape);
+		await ui.waitFor('4 of 4 keys');
+	});
+});
+
+describe('the action menu and its dialogs', () => {
+	it('offers Delete Old Token and Undo Renewal only while a renewal is pending', async () => {
+		const {ui} = await open();
+		await ui.press(KEYS.enter);
+		const plainMenu = await ui.waitFor('Delete Key');
+		expect(plainMenu).toMatch(/Edit\s+[\s│]*Deactivate\s+[\s│]*Renew Token/);
+		expect(plainMenu).not.toContain('Undo Renewal');
+		await ui.press(KEYS.escape);
+		await ui.waitFor('4 of 4 keys');
+		await ui.press('j', 'j', '.');
+		const pending = await ui.waitFor('Delete Key');
+		expect(pending).toContain('Delete Old Token');
+		expect(pending).toContain('Undo Renewal');
+	});
+
+	it('dims what the operator may not do, naming the missing resource, and refuses it', async () => {
+		const {ui} = await open({columns: 120, rows: 40}, 'viewer');
+		await ui.press(KEYS.enter);
+		const menu = await ui.waitFor('Delete Key');
+		expect(menu).toContain('Edit — needs Edit API Keys');
+		expect(menu).toContain('Renew Token — needs Renew API token');
+		await ui.press(KEYS.enter);
+		expect(await ui.waitFor('✗')).toContain('Edit needs the resource "Edit API Keys"');
+		await ui.press(KEYS.escape);
+		await ui.waitFor('4 of 4 keys');
+		await ui.press('n');
+		expect(await ui.waitFor('Generating keys needs')).toContain('the resource "Edit API Keys"');
+	});
+
+	it('generate: validates the name as it is typed, then reveals a link once', async () => {
+		const {ui, path} = await open();
+		await ui.press('n');
+		await ui.waitFor('Key identification (required)');
+		await ui.press(' ', KEYS.backspace);
+		await ui.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.enter);
+		expect(await ui.waitFor('✗ a key name is required')).toContain('Generate key');
+		for (const char of 'CRM sync') await ui.press(char);
+		await ui.waitFor('8/100 characters');
+		await ui.press(KEYS.tab);
+		await ui.waitFor('Space toggles');
+		await ui.press(KEYS.space, KEYS.tab, KEYS.tab);
+		await ui.waitFor('[ Generate ]');
+		await ui.press(KEYS.enter);
+		const reveal = await ui.waitFor('Key generated');
+		expect(reveal).toMatch(/http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}/);
+		expect(reveal).toContain('This link will not be shown again');
+		expect(readFileSync(path, 'utf8')).toContain('"name":"CRM sync"');
+		await ui.press(KEYS.enter);
+		const table = await ui.waitFor('5 of 5 keys');
+		expect(selectedRow(table)).toContain('CRM sync');
+		expect(table).toContain('Generated appkey-acme-');
+	});
+
+	it('deactivate asks twice, starting on Cancel each time; activate warns', async () => {
+		const {ui, service, keyNamed} = await open();
+		const erp = keyNamed('ERP integration');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Delete Key');
+		await ui.press('j', KEYS.enter);
+		expect(await ui.waitFor('Deactivate key')).toContain('[ Cancel ]');
+		await ui.press(KEYS.tab, KEYS.enter);
+		const second = await ui.waitFor('confirm again');
+		expect(second).toContain('[ Cancel ]');
+		expect((await service.getKey(erp)).status).toBe('Active');
+		await ui.press(KEYS.tab, KEYS.enter);
+		await ui.waitFor(`Deactivated ${erp}.`);
+		expect((await service.getKey(erp)).status).toBe('Inactive');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Activate');
+		await ui.press('j', KEYS.enter);
+		expect(await ui.waitFor('Activate key')).toContain('Only reactivate a key you are sure was not compromised');
+		await ui.press(KEYS.tab, KEYS.enter);
+		await ui.waitFor(`Activated ${erp}.`);
+		expect((await service.getKey(erp)).status).toBe('Active');
+	});
+
+	it('delete key stays disabled until the checkbox is ticked', async () => {
+		const {ui, service, keyNamed} = await open();
+		const erp = keyNamed('ERP integration');
+		await ui.press('.');
+		await ui.waitFor('Delete Key');
+		await ui.press('j', 'j', 'j', KEYS.enter);
+		const dialog = await ui.waitFor('I understand that this action cannot be undone');
+		expect(dialog).toContain('[ ] I understand');
+		await ui.press(KEYS.tab, KEYS.tab, KEYS.enter);
+		await ui.waitFor(f => f.includes('[ ] I understand'));
+		expect((await service.listKeys()).total).toBe(4);
+		await ui.press(KEYS.shiftTab, KEYS.shiftTab, KEYS.space);
+		await ui.waitFor('[x] I understand');
+		await ui.press(KEYS.tab, KEYS.tab, KEYS.enter);
+		await ui.waitFor(`Deleted ${erp}.`);
+		expect((await service.listKeys()).rows.map(r => r.appKey)).not.toContain(erp);
+	});
+
+	it('renew reveals the new link and asks Later or Now; Now deletes the old token', async () => {
+		const {ui, service, keyNamed} = await open();
+		const erp = keyNamed('ERP integration');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Delete Key');
+		await ui.press('j', 'j', KEYS.enter);
+		const reveal = await ui.waitFor('Token renewed');
+		expect(reveal).toContain('(•) Later');
+		expect((await service.getKey(erp)).oldToken).toBeDefined();
+		await ui.press(KEYS.space);
+		await ui.waitFor('(•) Now');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('[ Complete ]');
+		await ui.press(KEYS.enter);
+		await ui.waitFor(`Renewed ${erp}: the old token was deleted.`);
+		expect((await service.getKey(erp)).oldToken).toBeUndefined();
+		expect((await service.activity()).slice(0, 2).map(e => e.summary)).toEqual(['renewal completed: Now', 'delete old token: Later (both tokens valid)']);
+	});
+
+	it('renew then Esc means Later: both durations show', async () => {
+		const {ui, keyNamed} = await open();
+		const erp = keyNamed('ERP integration');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Delete Key');
+		await ui.press('j', 'j', KEYS.enter);
+		await ui.waitFor('Token renewed');
+		await ui.press(KEYS.escape);
+		const table = await ui.waitFor(`Renewed ${erp}: both tokens are valid`);
+		expect(rowOf(table, erp)).toMatch(/\[pending dele.*│ just now · old 5 days/);
+		expect(table).toContain('ERP integration · pending deletion – old token (5 days)');
+	});
+
+	it('delete old token and undo renewal each confirm, then act', async () => {
+		const {ui, service, keyNamed} = await open();
+		const payments = keyNamed('Payments webhook');
+		await ui.press('j', 'j', KEYS.enter);
+		await ui.waitFor('Undo Renewal');
+		await ui.press('j', 'j', 'j', 'j', KEYS.enter);
+		expect(flat(await ui.waitFor('Undo renewal'))).toContain('The new token and its link are destroyed and the old token is current again.');
+		await ui.press(KEYS.tab, KEYS.enter);
+		await ui.waitFor(`Undid the renewal of ${payments}`);
+		expect((await service.getKey(payments)).token.age).toBe('7 months');
+		expect(await service.getKey(payments)).not.toHaveProperty('oldToken');
+	});
+
+	it('edit changes roles and the Activate checkbox, then Save', async () => {
+		const {ui, service, keyNamed} = await open();
+		const erp = keyNamed('ERP integration');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Delete Key');
+		await ui.press(KEYS.enter);
+		await ui.waitFor(`Edit ${erp}`);
+		await ui.press(KEYS.space, KEYS.tab, KEYS.space);
+		await ui.waitFor('[ ] Activate');
+		await ui.press(KEYS.tab, KEYS.tab, KEYS.enter);
+		await ui.waitFor(`Saved ${erp}.`);
+		const row = await service.getKey(erp);
+		expect(row.status).toBe('Inactive');
+		expect(row.roles).not.toEqual(['OMS - Full access']);
+	});
+});
+
+describe('live refresh and hostile data', () => {
+	it("shows another process's change within a second and keeps the selection", async () => {
+		const {ui, path, keyNamed} = await open();
+		await ui.press('j');
+		await ui.waitFor(f => selectedRow(f).includes(keyNamed('Marketplace feed')));
+		const other = await ApiKeysService.open(path, {operator: 'alice'});
+		const {row} = await other.generate({name: 'Added elsewhere', roles: []});
+		const frame = await ui.waitFor('5 of 5 keys', 1500);
+		expect(rowOf(frame, row.appKey)).toContain('Added elsewhe');
+		expect(selectedRow(frame)).toContain(keyNamed('Marketplace feed'));
+	});
+
+	it('a dialog whose key was deleted elsewhere says so', async () => {
+		const {ui, path, keyNamed} = await open();
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Delete Key');
+		const other = await ApiKeysService.open(path, {operator: 'alice'});
+		await other.deleteKey(keyNamed('ERP integration'));
+		expect(await ui.waitFor('Key no longer exists', 1500)).toContain('was deleted by another operator');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('3 of 3 keys');
+	});
+
+	it('renders names full of escape, OSC and bidi bytes escaped, with the columns aligned', async () => {
+		const data = fixtureData();
+		data.keys[0]!.name = 'evil\u001b]52;c;aGk=\u0007\u001b[2J\u202eexe.txt\u200b';
+		data.keys[0]!.roles = ['\u001b[31mred'];
+		const {service} = await fixtureService('alice', data);
+		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40}, {colour: true});
+		await ui.waitFor('4 of 4 keys');
+		const raw = ui.lastFrame() ?? '';
+		expect(raw).not.toMatch(/\u001b\]|\u0007|\u202e|\u200b|\u001b\[2J/);
+		const frame = ui.frame();
+		expect(frame).toContain('evil\\e]52;c;aGk=\\x07\\e[2J\\u{202e}exe.txt\\u{200b} · token');
+		for (const line of frame.split('\n').filter(l => /^[┌│├└▶]/.test(l))) expect(stringWidth(line)).toBe(120);
+	});
+
+	it('without colour the selection is still visible and no colour codes are sent', async () => {
+		const {ui} = await open();
+		const raw = ui.lastFrame() ?? '';
+		expect(raw).not.toMatch(/\u001b\[(3[0-7]|9[0-7]|38;)/);
+		expect(selectedRow(ui.frame())).toMatch(/^▶.*◀$/);
+	});
+
+	it('a store that cannot be shown is reported in one line inside the app', async () => {
+		const {ui, path} = await open();
+		writeFileSync(path, '{"schemaVersion":1,"revision":9,');
+		expect(await ui.waitFor('✗ store', 1500)).toMatch(/is not valid JSON at line 1, column 33/);
+		const data = fixtureData();
+		data.revision = 10;
+		writeFileSync(path, serializeStore(data));
+		await ui.waitFor('4 of 4 keys', 1500);
+		expect(readFileSync(path, 'utf8')).not.toMatch(TOKEN_IN_TEXT);
+	});
+});
