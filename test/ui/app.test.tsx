@@ -34,7 +34,7 @@ describe('the Generated tab', () => {
 		expect(rowOf(frame, keyNamed('Payments webhook'))).toMatch(/\[pending dele.*│ 2 days · old 7 months/);
 		await ui.press('j', 'j');
 		const details = (await ui.waitFor(f => selectedRow(f).includes(keyNamed('Payments webhook')))).split('\n').find(l => l.startsWith(keyNamed('Payments webhook')));
-		expect(details).toMatch(/Payments webhook · pending deletion – old token \(7 months\) · token apikt_\w{4}… 2 days · roles Payments Notifier/);
+		expect(details).toMatch(/Payments webhook · pending deletion – old token \(7 months\) · token apikt_\w{4}… 2 days · roles Paymen/);
 		expect(frame).toMatch(/↑\/k move up .* \? help {2}q\/Ctrl-C quit/);
 	});
 
