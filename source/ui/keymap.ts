@@ -42,16 +42,16 @@ const plain = (key: Key) => !key.ctrl && !key.meta;
 const letter = (char: string) => (input: string, key: Key) => plain(key) && input === char;
 
 export const KEYMAP: readonly Binding[] = [
-	{command: 'nav.up', keys: '↑/k', description: 'move up', footer: ['table'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
-	{command: 'nav.down', keys: '↓/j', description: 'move down', footer: ['table'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
+	{command: 'nav.up', keys: '↑/k', description: 'up', footer: ['table'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
+	{command: 'nav.down', keys: '↓/j', description: 'down', footer: ['table'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
 	{command: 'nav.pageUp', keys: 'PgUp', description: 'page up', footer: [], matches: (_, k) => k.pageUp},
 	{command: 'nav.pageDown', keys: 'PgDn', description: 'page down', footer: [], matches: (_, k) => k.pageDown},
 	{command: 'nav.home', keys: 'Home/g', description: 'first row', footer: [], matches: (i, k) => k.home || letter('g')(i, k)},
 	{command: 'nav.end', keys: 'End/G', description: 'last row', footer: [], matches: (i, k) => k.end || letter('G')(i, k)},
 	{command: 'table.search', keys: '/', description: 'search', footer: ['table'], matches: letter('/')},
 	{command: 'table.menu', keys: 'Enter/.', description: 'actions', footer: ['table'], matches: (i, k) => k.return || letter('.')(i, k)},
-	{command: 'table.generate', keys: 'n', description: 'generate key', footer: ['table'], matches: letter('n')},
-	{command: 'table.filter', keys: 'f', description: 'status filter', footer: ['table'], matches: letter('f')},
+	{command: 'table.generate', keys: 'n', description: 'generate', footer: ['table'], matches: letter('n')},
+	{command: 'table.filter', keys: 'f', description: 'filter status', footer: ['table'], matches: letter('f')},
 	{command: 'table.sort', keys: 's', description: 'sort', footer: ['table'], matches: letter('s')},
 	{command: 'tab.next', keys: 'Tab', description: 'next tab', footer: ['table'], matches: (_, k) => k.tab && !k.shift},
 	{command: 'tab.previous', keys: 'Shift-Tab', description: 'previous tab', footer: [], matches: (_, k) => k.tab && k.shift},

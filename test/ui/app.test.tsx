@@ -35,7 +35,7 @@ describe('the Generated tab', () => {
 		await ui.press('j', 'j');
 		const details = (await ui.waitFor(f => selectedRow(f).includes(keyNamed('Payments webhook')))).split('\n').find(l => l.startsWith(keyNamed('Payments webhook')));
 		expect(details).toMatch(/Payments webhook · pending deletion – old token \(7 months\) · token apikt_\w{4}… 2 days · roles Paymen/);
-		expect(frame).toMatch(/↑\/k move up .* \? help {2}q\/Ctrl-C quit/);
+		expect(frame).toMatch(/↑\/k up {2}↓\/j down .* \? help {2}q\/Ctrl-C quit/);
 	});
 
 	it('lays out in display cells: every line of the frame is exactly as wide as the table', async () => {
@@ -135,7 +135,7 @@ describe('the Generated tab', () => {
 		const {ui} = await open();
 		await ui.press('?');
 		const help = await ui.waitFor('Keys');
-		for (const text of ['move down', 'search', 'actions', 'generate key', 'status filter', 'next tab', 'quit', 'keep filter', 'clear search', 'toggle', 'copy']) {
+		for (const text of ['down', 'search', 'actions', 'generate', 'filter status', 'next tab', 'quit', 'keep filter', 'clear search', 'toggle', 'copy']) {
 			expect(help).toContain(text);
 		}
 		await ui.press(KEYS.escape);
