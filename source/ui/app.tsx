@@ -22,7 +22,7 @@ import {HelpOverlay} from './screens/help.js';
 import {Activity, ExternalKeys, SettingsView} from './screens/simple-tabs.js';
 import {TABS, TAB_TITLES, initialState, moveIndex, reducer, type Dialog, type NavCommand} from './state.js';
 import {truncate} from './text.js';
-import {useTheme} from './theme.js';
+import {CompactProvider, useTheme} from './theme.js';
 
 /** The roles meant for operators, listed last in a key's role picker. */
 const isAdminRole = (name: string) => name === OWNER_ROLE || name === USER_ADMIN_ROLE || name.startsWith('API Keys - ');
@@ -86,7 +86,9 @@ export function App({service}: AppProps) {
 	const selectedIndex = foundIndex >= 0 ? foundIndex : Math.min(state.selectedIndex, Math.max(0, keys.length - 1));
 	const bodyHeight = Math.max(1, rows - CHROME_ROWS);
 	const dialogWidth = Math.min(columns - 2, 84);
-	const listHeight = Math.max(3, Math.min(10, rows - 22));
+	const compact = rows < 30;
+	const bodyRows = rows - 5;
+	const listHeight = Math.max(3, Math.min(10, rows - (compact ? 17 : 24)));
 
 	const dialogKey = state.dialog && 'appKey' in state.dialog ? state.dialog.appKey : null;
 	const dialogTarget = dialogKey && data ? data.keys.find(k => k.appKey === dialogKey) : undefined;
@@ -141,23 +143,45 @@ export function App({service}: AppProps) {
 			if (!key.ctrl && !key.meta && !key.tab && input.length > 0) return dispatch({type: 'search.type', text: input});
 			return;
 		}
-		const command = commandFor(TABLE_COMMANDS, input, key);
-		if (!command) return;
-		if (command === 'app.quit') return quit();
-		if (command === 'app.help') return open({kind: 'help'});
-		if (command === 'tab.next' || command === 'tab.previous') return dispatch({type: 'tab', step: command === 'tab.next' ? 1 : -1});
-		if (now.state.tab !== 'generated') return;
-		if (command.startsWith('nav.')) return select(command as NavCommand, now.bodyHeight - 1);
-		if (command === 'table.search') return dispatch({type: 'search.start'});
-		if (command === 'table.filter') return dispatch({type: 'filter.cycle'});
-		if (command === 'table.sort') return dispatch({type: 'sort.cycle'});
-		if (command === 'table.generate') {
-			const lacking = missing('Edit API Keys');
-			if (lacking) return dispatch({type: 'flash', text: `Generating keys needs the resource "${lacking}".`, tone: 'error'});
-			return open({kind: 'generate'});
+		// Fast typing and key repeat can arrive as one string ("jjj"): take it a key at a time, and
+		// stop at the first key that leaves the table, so nothing typed after it runs as a command.
+		const burst = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+		let index = now.selectedIndex;
+		for (const [i, char] of burst.entries()) {
+			const command = commandFor(TABLE_COMMANDS, char, key);
+			if (!command) continue;
+			if (command.startsWith('nav.')) {
+				if (now.state.tab !== 'generated') continue;
+				index = moveIndex(index, command as NavCommand, now.keys.length, now.bodyHeight - 1);
+				dispatch({type: 'select', appKey: now.keys[index]?.appKey ?? null, index});
+				continue;
+			}
+			if (command === 'table.filter' || command === 'table.sort') {
+				if (now.state.tab === 'generated') dispatch({type: command === 'table.filter' ? 'filter.cycle' : 'sort.cycle'});
+				continue;
+			}
+			if (command === 'tab.next' || command === 'tab.previous') {
+				dispatch({type: 'tab', step: command === 'tab.next' ? 1 : -1});
+				continue;
+			}
+			if (command === 'app.quit') return quit();
+			if (command === 'app.help') return open({kind: 'help'});
+			if (now.state.tab !== 'generated') return;
+			if (command === 'table.search') {
+				dispatch({type: 'search.start'});
+				const rest = burst.slice(i + 1).join('');
+				if (rest) dispatch({type: 'search.type', text: rest});
+				return;
+			}
+			if (command === 'table.generate') {
+				const lacking = missing('Edit API Keys');
+				if (lacking) return dispatch({type: 'flash', text: `Generating keys needs the resource "${lacking}".`, tone: 'error'});
+				return open({kind: 'generate'});
+			}
+			const target = now.keys[index];
+			if (command === 'table.menu' && target) return open({kind: 'menu', appKey: target.appKey});
+			return;
 		}
-		const target = now.keys[now.selectedIndex];
-		if (command === 'table.menu' && target) return open({kind: 'menu', appKey: target.appKey});
 	});
 
 	const chooseMenuItem = (item: MenuItem, appKey: string) => {
@@ -414,7 +438,7 @@ export function App({service}: AppProps) {
 					</Text>
 				))}
 			</Text>
-			<Box flexGrow={1} flexDirection="column">
+			<Box height={bodyRows} flexDirection="column" overflowY="hidden">
 				{store.error ? (
 					<Box flexDirection="column" marginTop={1}>
 						<Text color={theme.color('error')} bold>
@@ -426,9 +450,9 @@ export function App({service}: AppProps) {
 				) : !data ? (
 					<Text>Loading…</Text>
 				) : state.dialog ? (
-					<Box justifyContent="center" marginTop={1}>
-						{renderDialog(state.dialog)}
-					</Box>
+					<CompactProvider value={compact}>
+						<Box justifyContent="center">{renderDialog(state.dialog)}</Box>
+					</CompactProvider>
 				) : state.tab === 'generated' ? (
 					<GeneratedKeys
 						data={data}

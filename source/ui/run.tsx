@@ -6,6 +6,7 @@ import {createDemoStore} from '../demo.js';
 import {ApiKeysService} from '../service.js';
 import {App} from './app.js';
 import {FirstRun} from './first-run.js';
+import {keyAtATime} from './key-stream.js';
 import {ThemeProvider} from './theme.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
@@ -56,7 +57,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		<ThemeProvider colour={options.colour}>
 			<Root initial={service} path={path} operator={options.operator} />
 		</ThemeProvider>,
-		{exitOnCtrlC: false, patchConsole: true, maxFps: 60},
+		{stdin: keyAtATime(process.stdin), exitOnCtrlC: false, patchConsole: true, maxFps: 60},
 	);
 	const stop = (signal: NodeJS.Signals) => {
 		instance.unmount();

@@ -31,3 +31,10 @@ export function ThemeProvider({colour, children}: {colour: boolean; children: Re
 
 export const useTheme = () => useContext(ThemeContext);
 
+/** Short terminals get dialogs without blank spacer lines. */
+const CompactContext = createContext(false);
+export const CompactProvider = CompactContext.Provider;
+export const useCompact = () => useContext(CompactContext);
+/** The gap above a block: one line, none on a short terminal. */
+export const useGap = () => (useContext(CompactContext) ? 0 : 1);
+

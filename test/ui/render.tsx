@@ -46,7 +46,7 @@ export function renderSized(tree: ReactElement, size: {columns: number; rows: nu
 			const current = frame();
 			if (test(current)) {
 				// The frame is drawn before React subscribes new input handlers; let them attach.
-				await new Promise(resolve => setTimeout(resolve, 20));
+				for (let i = 0; i < 4; i++) await new Promise(resolve => setImmediate(resolve));
 				return current;
 			}
 			if (Date.now() > deadline) throw new Error(`frame never matched ${String(check)}; last frame:\n${current}`);
@@ -54,11 +54,16 @@ export function renderSized(tree: ReactElement, size: {columns: number; rows: nu
 		}
 	}
 
-	/** Types keys one at a time, letting the app handle each. */
+	/**
+	 * Types keys one at a time. After each, React's passive effects (which re-subscribe input
+	 * handlers) must run before the next key, as they would between a person's keystrokes: they
+	 * are scheduled with setImmediate, so yield to it a few times rather than sleep.
+	 */
 	async function press(...keys: string[]) {
 		for (const key of keys) {
 			instance.stdin.write(key);
-			await new Promise(resolve => setTimeout(resolve, 15));
+			for (let i = 0; i < 4; i++) await new Promise(resolve => setImmediate(resolve));
+			await new Promise(resolve => setTimeout(resolve, 5));
 		}
 	}
 

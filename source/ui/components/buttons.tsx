@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {useTheme} from '../theme.js';
+import {useGap, useTheme} from '../theme.js';
 
 export interface ButtonSpec {
 	label: string;
@@ -10,8 +10,9 @@ export interface ButtonSpec {
 /** A row of buttons; the focused one is shown as [ Label ] in inverse so it reads without colour. */
 export function Buttons({buttons, focused}: {buttons: readonly ButtonSpec[]; focused: number | null}) {
 	const theme = useTheme();
+	const gap = useGap();
 	return (
-		<Box marginTop={1} gap={2}>
+		<Box marginTop={gap} gap={2}>
 			{buttons.map((button, i) => {
 				const isFocused = focused === i;
 				const color = button.disabled ? theme.color('muted') : button.destructive ? theme.color('red') : theme.color('accent');

@@ -1,20 +1,21 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {useTheme} from '../theme.js';
+import {useGap, useTheme} from '../theme.js';
 
 /** The box every dialog sits in: a title, its body, and the error of a failed action. */
 export function DialogFrame({title, width, error, children}: {title: string; width: number; error?: string | null; children: ReactNode}) {
 	const theme = useTheme();
+	const gap = useGap();
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.color('accent')} paddingX={1} width={width}>
 			<Text bold color={theme.color('accent')}>
 				{title}
 			</Text>
-			<Box flexDirection="column" marginTop={1}>
+			<Box flexDirection="column" marginTop={gap}>
 				{children}
 			</Box>
 			{error ? (
-				<Box marginTop={1}>
+				<Box marginTop={gap}>
 					<Text color={theme.color('error')} bold>
 						✗ {error}
 					</Text>

@@ -4,7 +4,7 @@ import type {KeyResource} from '../../core/types.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {isCommand} from '../keymap.js';
 import {sanitize} from '../sanitize.js';
-import {useTheme} from '../theme.js';
+import {useGap, useTheme} from '../theme.js';
 
 export type MenuAction = 'edit' | 'deactivate' | 'activate' | 'renew' | 'delete-old-token' | 'undo-renewal' | 'delete-key';
 
@@ -43,6 +43,7 @@ export interface ActionMenuProps {
 /** The row's action menu (⋮), on ink-select-input; forbidden actions are dimmed with the missing resource. */
 export function ActionMenu({appKey, name, items, width, busy, error, onChoose, onCancel}: ActionMenuProps) {
 	const theme = useTheme();
+	const gap = useGap();
 	const byLabel = new Map(items.map(item => [item.label, item]));
 	useInput((input, key) => {
 		if (isCommand('dialog.cancel', input, key)) onCancel();
@@ -50,7 +51,7 @@ export function ActionMenu({appKey, name, items, width, busy, error, onChoose, o
 	return (
 		<DialogFrame title={`⋮ ${appKey}`} width={width} error={error}>
 			<Text color={theme.color('muted')}>{sanitize(name)}</Text>
-			<Box marginTop={1}>
+			<Box marginTop={gap}>
 				<SelectInput
 					isFocused={!busy}
 					items={items.map(item => ({label: item.label, value: item.action, key: item.action}))}

@@ -4,7 +4,7 @@ import {Buttons, Checkbox} from '../components/buttons.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
-import {useTheme} from '../theme.js';
+import {useGap, useTheme} from '../theme.js';
 
 export interface ConfirmProps {
 	title: string;
@@ -25,6 +25,7 @@ export interface ConfirmProps {
 /** A confirmation: focus starts on Cancel (or the acknowledgement box), never on the action. */
 export function ConfirmDialog({title, children, warning, acknowledge, action, destructive, width, busy, error, onConfirm, onCancel}: ConfirmProps) {
 	const theme = useTheme();
+	const gap = useGap();
 	const fields = acknowledge ? (['acknowledge', 'cancel', 'action'] as const) : (['cancel', 'action'] as const);
 	const focus = useFocusRing<(typeof fields)[number]>(fields, acknowledge ? 'acknowledge' : 'cancel');
 	const [ticked, setTicked] = useState(false);
@@ -46,12 +47,12 @@ export function ConfirmDialog({title, children, warning, acknowledge, action, de
 		<DialogFrame title={title} width={width} error={error}>
 			{children}
 			{warning ? (
-				<Box marginTop={1}>
+				<Box marginTop={gap}>
 					<Text color={theme.color('orange')}>⚠ {warning}</Text>
 				</Box>
 			) : null}
 			{acknowledge ? (
-				<Box marginTop={1}>
+				<Box marginTop={gap}>
 					<Checkbox label={acknowledge} checked={ticked} focused={focus.field === 'acknowledge'} />
 				</Box>
 			) : null}

@@ -7,7 +7,7 @@ import {DialogFrame} from '../components/dialog-frame.js';
 import {MultiSelect, multiSelectReducer, type MultiSelectState} from '../components/multi-select.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
-import {useTheme} from '../theme.js';
+import {useCompact, useGap, useTheme} from '../theme.js';
 
 const FIELDS = ['name', 'roles', 'cancel', 'generate'] as const;
 
@@ -24,6 +24,8 @@ export interface GenerateProps {
 /** Generate key: the required name, validated as it is typed; roles with none preselected. */
 export function GenerateDialog({roles, width, listHeight, busy, error, onSubmit, onCancel}: GenerateProps) {
 	const theme = useTheme();
+	const gap = useGap();
+	const compact = useCompact();
 	const [name, setName] = useState('');
 	const [touched, setTouched] = useState(false);
 	const [pick, setPick] = useState<MultiSelectState>({cursor: 0, selected: new Set()});
@@ -64,7 +66,12 @@ export function GenerateDialog({roles, width, listHeight, busy, error, onSubmit,
 	return (
 		<DialogFrame title="Generate key" width={width} error={error}>
 			<Text bold={focus.field === 'name'}>Key identification (required)</Text>
-			<Box borderStyle="single" borderColor={focus.field === 'name' ? theme.color('accent') : theme.color('muted')} paddingX={1}>
+			<Box
+				borderStyle={compact ? undefined : 'single'}
+				borderColor={focus.field === 'name' ? theme.color('accent') : theme.color('muted')}
+				paddingX={compact ? 0 : 1}
+			>
+				{compact ? <Text color={theme.color('accent')}>› </Text> : null}
 				<TextInput
 					value={name}
 					onChange={value => {
@@ -79,7 +86,7 @@ export function GenerateDialog({roles, width, listHeight, busy, error, onSubmit,
 			<Text color={showProblem ? theme.color('error') : theme.color('muted')}>
 				{showProblem ? `✗ ${problem}` : `${[...name.trim()].length}/${NAME_MAX} characters`}
 			</Text>
-			<Box marginTop={1} flexDirection="column">
+			<Box marginTop={gap} flexDirection="column">
 				<MultiSelect
 					label="Roles"
 					options={roles.map(value => ({value}))}
@@ -88,7 +95,9 @@ export function GenerateDialog({roles, width, listHeight, busy, error, onSubmit,
 					height={listHeight}
 					width={width - 4}
 				/>
-				<Text color={theme.color('orange')}>Select only the roles the integration needs: broad roles make a leaked token worse.</Text>
+				{compact ? null : (
+					<Text color={theme.color('orange')}>Select only the roles the integration needs: broad roles make a leaked token worse.</Text>
+				)}
 			</Box>
 			<Buttons
 				buttons={[{label: 'Cancel'}, {label: busy ? 'Generating…' : 'Generate', disabled: Boolean(problem) || busy}]}

@@ -7,7 +7,7 @@ import {DialogFrame} from '../components/dialog-frame.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {sanitize} from '../sanitize.js';
-import {useTheme} from '../theme.js';
+import {useGap, useTheme} from '../theme.js';
 
 export type OldTokenChoice = 'later' | 'now';
 
@@ -28,6 +28,7 @@ export interface RevealProps {
 /** Shows the link (or, in direct mode, the token) once; a renewal also asks Later or Now for the old token. */
 export function RevealDialog({appKey, name, reveal, purpose, width, busy, error, copied, onCopy, onDone}: RevealProps) {
 	const theme = useTheme();
+	const gap = useGap();
 	const renewal = purpose === 'renew';
 	const fields = renewal ? (['choice', 'complete'] as const) : (['close'] as const);
 	const focus = useFocusRing<(typeof fields)[number]>(fields, renewal ? 'choice' : 'close');
@@ -59,7 +60,7 @@ export function RevealDialog({appKey, name, reveal, purpose, width, busy, error,
 	return (
 		<DialogFrame title={renewal ? `Token renewed: ${appKey}` : `Key generated: ${appKey}`} width={width} error={error}>
 			<Text>{sanitize(name)} is active and can be used now.</Text>
-			<Box marginTop={1} flexDirection="column">
+			<Box marginTop={gap} flexDirection="column">
 				<Text bold>
 					{reveal.kind === 'link'
 						? `Single-access link to the ${renewal ? 'new ' : ''}token (valid until ${formatTime(reveal.expires)} unless used, usable once):`
@@ -67,14 +68,14 @@ export function RevealDialog({appKey, name, reveal, purpose, width, busy, error,
 				</Text>
 				<Text color={theme.color('accent')}>{secret}</Text>
 			</Box>
-			<Box marginTop={1}>
+			<Box marginTop={gap}>
 				<Text color={theme.color('orange')} bold>
 					⚠ This {what} will not be shown again. Press c to copy it{copied ? '' : ' (OSC 52; works over SSH and in tmux)'}.
 				</Text>
 			</Box>
 			{copied ? <Text color={theme.color('success')}>✓ Copied to the clipboard.</Text> : null}
 			{renewal ? (
-				<Box marginTop={1} flexDirection="column">
+				<Box marginTop={gap} flexDirection="column">
 					<Text bold={focus.field === 'choice'}>Delete old token</Text>
 					<Box gap={3}>
 						{radio('later', 'Later: both tokens stay valid until you delete the old one')}

@@ -1,0 +1,63 @@
+import {Readable} from 'node:stream';
+
+// A CSI sequence (ESC [ params final), an SS3 sequence (ESC O x), ESC with one character (Alt+key), a lone ESC, or one character.
+const KEY = /\u001b\[[0-?]*[ -/]*[@-~]|\u001bO.|\u001b[^[O]|\u001b|[\s\S]/gu;
+
+const IMMEDIATE_TURNS = 4;
+
+function afterImmediates(turns: number, then: () => void): void {
+	if (turns === 0) then();
+	else setImmediate(() => afterImmediates(turns - 1, then));
+}
+
+/** Splits what a terminal sent into single keypresses, keeping escape sequences whole. */
+export function splitKeys(chunk: string): string[] {
+	return chunk.match(KEY) ?? [];
+}
+
+/**
+ * Stands in for stdin so that Ink sees one keypress at a time. A terminal coalesces keys typed
+ * faster than a frame ("jj", "\t\r"), and Ink hands such a chunk to handlers as one string that
+ * matches no binding. Each key waits for the previous one's work to finish: React re-subscribes
+ * input handlers in effects scheduled with setImmediate, so the next key goes out only after a few
+ * turns of that queue, behind any work React has queued.
+ */
+export function keyAtATime(stdin: NodeJS.ReadStream): NodeJS.ReadStream {
+	const queue: string[] = [];
+	let draining = false;
+	const out = new Readable({objectMode: true, read() {}}) as Readable & Partial<NodeJS.ReadStream>;
+	const drain = () => {
+		const next = queue.shift();
+		if (next === undefined) {
+			draining = false;
+			return;
+		}
+		out.push(next);
+		afterImmediates(IMMEDIATE_TURNS, drain);
+	};
+	stdin.setEncoding('utf8');
+	stdin.on('data', (chunk: string) => {
+		queue.push(...splitKeys(chunk));
+		if (!draining) {
+			draining = true;
+			drain();
+		}
+	});
+	Object.assign(out, {
+		isTTY: stdin.isTTY,
+		setRawMode: (mode: boolean) => {
+			stdin.setRawMode(mode);
+			return out;
+		},
+		setEncoding: () => out,
+		ref: () => {
+			stdin.ref();
+			return out;
+		},
+		unref: () => {
+			stdin.unref();
+			return out;
+		},
+	});
+	return out as NodeJS.ReadStream;
+}

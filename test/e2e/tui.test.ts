@@ -1,0 +1,174 @@
+import {join} from 'node:path';
+import {writeFileSync} from 'node:fs';
+import stringWidth from 'string-width';
+import {describe, expect, it} from 'vitest';
+import {serializeStore} from '../../source/store/adapter.js';
+import {TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
+import {fixtureData} from '../ui/fixtures.js';
+import {KEY, startTui} from './pty.js';
+
+const ENTER_ALTERNATE = '\u001b[?1049h';
+const LEAVE_ALTERNATE = '\u001b[?1049l';
+
+const selectedRow = (screen: string) => screen.split('\n').find(line => line.startsWith('▶')) ?? '';
+
+/** The link inside the reveal dialog, which may wrap over several rows of the box. */
+function linkOn(screen: string): string {
+	const lines = screen.split('\n');
+	const start = lines.findIndex(l => l.includes('http://'));
+	let link = '';
+	for (let i = start; i < lines.length && !lines[i]!.includes('⚠'); i++) link += lines[i]!.replace(/[│\s]/g, '');
+	return link.slice(link.indexOf('http://'));
+}
+
+async function newStore() {
+	const store = join(tempDir(), 'store.json');
+	expect((await runCli(['init', '--account', 'acme'], {store})).code).toBe(0);
+	return store;
+}
+
+describe.each([
+	{columns: 120, rows: 40},
+	{columns: 60, rows: 20},
+])('the full-screen app at $columns×$rows', size => {
+	it('walks generate → reveal → search → renew Later → delete old token → deactivate twice → activate → delete', async () => {
+		const store = await newStore();
+		const app = startTui(['--store', store], size);
+		await app.waitFor('0 of 0 keys');
+		expect(app.screen()).toContain('No keys yet. Press n to generate');
+
+		await app.type('n');
+		await app.waitFor('Key identification');
+		await app.type(...'E2E key');
+		await app.type(KEY.tab);
+		await app.waitFor('Space toggles');
+		await app.type(KEY.space, KEY.tab, KEY.tab);
+		await app.waitFor('[ Generate ]');
+		await app.type(KEY.enter);
+		const reveal = await app.waitFor('will not be shown again');
+		const link = linkOn(reveal);
+		expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}$/);
+		await app.type(KEY.enter);
+		await app.waitFor('1 of 1 keys');
+		const appKey = selectedRow(app.screen()).match(/appkey-acme-[A-Z]{6}/)![0];
+		const redeemed = await runCli(['redeem', link], {store});
+		const token = redeemed.stdout.match(TOKEN_IN_TEXT)![0];
+
+		await app.type('/', ...'e2e');
+		await app.waitFor('search: e2e');
+		await app.type(KEY.enter);
+		await app.waitFor('/ to change');
+		expect(selectedRow(app.screen())).toContain(appKey);
+
+		await app.type(KEY.enter);
+		await app.waitFor('Renew Token');
+		await app.type('j', 'j', KEY.enter);
+		await app.waitFor('Later');
+		await app.type(KEY.escape);
+		const renewed = await app.waitFor('both tokens are valid');
+		expect(selectedRow(renewed)).toMatch(/just now · old/);
+		expect((await runCli(['verify', '--key', appKey], {store, input: token})).stdout).toContain('the old token of a pending renewal');
+
+		await app.type('.');
+		await app.waitFor('Delete Old Token');
+		await app.type('j', 'j', 'j', KEY.enter);
+		await app.waitFor('[ Cancel ]');
+		await app.type(KEY.tab, KEY.enter);
+		await app.waitFor('Deleted the old token');
+		expect((await runCli(['verify', '--key', appKey], {store, input: token})).code).toBe(1);
+
+		await app.type('.');
+		await app.waitFor('Deactivate');
+		await app.type('j', KEY.enter);
+		await app.waitFor('Deactivate key');
+		await app.type(KEY.tab, KEY.enter);
+		await app.waitFor('confirm again');
+		await app.type(KEY.tab, KEY.enter);
+		await app.waitFor(`Deactivated ${appKey}`);
+		expect(selectedRow(app.screen())).toContain('Inactive');
+
+		await app.type('.');
+		await app.waitFor('Activate');
+		await app.type('j', KEY.enter);
+		await app.waitFor('Activate key');
+		await app.type(KEY.tab, KEY.enter);
+		await app.waitFor(`Activated ${appKey}`);
+
+		await app.type('.');
+		await app.waitFor('Delete Key');
+		await app.type('j', 'j', 'j', KEY.enter);
+		await app.waitFor('I understand');
+		await app.type(KEY.space);
+		await app.waitFor('[x] I understand');
+		await app.type(KEY.tab, KEY.tab, KEY.enter);
+		await app.waitFor(`Deleted ${appKey}`);
+		expect(app.screen()).toContain('0 of 0 keys');
+
+		await app.type('q');
+		expect((await app.exited()).code).toBe(0);
+		expect(app.raw().startsWith(ENTER_ALTERNATE)).toBe(true);
+		expect(app.raw()).toContain(LEAVE_ALTERNATE);
+		expect(app.raw()).not.toMatch(TOKEN_IN_TEXT);
+	});
+
+	it('renders a hostile name escaped, sends none of its bytes, and keeps the columns aligned', async () => {
+		const data = fixtureData();
+		data.keys[0]!.name = 'x\u001b]52;c;aGk=\u0007\u001b[2J\u202eevil\u200b';
+		data.revision = 1;
+		const store = join(tempDir(), 'store.json');
+		writeFileSync(store, serializeStore(data), {mode: 0o600});
+		const app = startTui(['--store', store], size);
+		const screen = await app.waitFor('4 of 4 keys');
+		expect(app.raw()).not.toContain('\u001b]52');
+		expect(app.raw()).not.toContain('\u202e');
+		expect(app.raw()).not.toContain('\u200b');
+		expect(screen).toContain('x\\e]52;c;aGk=');
+		const tableLines = screen.split('\n').filter(l => /^[┌│├└▶]/.test(l));
+		for (const line of tableLines) expect(stringWidth(line)).toBe(size.columns);
+		await app.type(KEY.ctrlC);
+		expect((await app.exited()).code).toBe(0);
+		expect(app.raw()).toContain(LEAVE_ALTERNATE);
+	});
+});
+
+describe('exits and first run', () => {
+	it('SIGTERM leaves the alternate screen and exits 143', async () => {
+		const store = await newStore();
+		const app = startTui(['--store', store], {columns: 80, rows: 24});
+		await app.waitFor('0 of 0 keys');
+		app.kill('SIGTERM');
+		expect((await app.exited()).code).toBe(143);
+		expect(app.raw().lastIndexOf(LEAVE_ALTERNATE)).toBeGreaterThan(app.raw().lastIndexOf(ENTER_ALTERNATE));
+	});
+
+	it('with no store asks for the account name and creates it', async () => {
+		const store = join(tempDir(), 'new', 'store.json');
+		const app = startTui(['--store', store], {columns: 80, rows: 24});
+		await app.waitFor('Account name');
+		await app.type(...'Bad Name', KEY.enter);
+		await app.waitFor('is not an account name');
+		for (let i = 0; i < 8; i++) await app.type('\u007f');
+		await app.type(...'acme', KEY.enter);
+		await app.waitFor('No keys yet');
+		expect(app.screen()).toContain('account acme · operator alice');
+		await app.type('q');
+		expect((await app.exited()).code).toBe(0);
+		expect((await runCli(['list', '--json'], {store})).stdout).toBe('[]\n');
+	});
+
+	it('--demo opens about 40 realistic keys with alerts, pending renewals and inactive keys', async () => {
+		const app = startTui(['--demo'], {columns: 120, rows: 40});
+		const screen = await app.waitFor('40 of 40 keys');
+		expect(screen).toMatch(/│ !! appkey-acme-/);
+		expect(screen).toMatch(/│ ! {2}appkey-acme-/);
+		expect(screen).toContain('Inactive');
+		await app.type('f', 'f');
+		expect(await app.waitFor('3 of 40 keys · status: inactive')).not.toContain('Active ');
+		await app.type('f', 'G');
+		await app.waitFor(/40 of 40 keys · status: all/);
+		const pending = (await app.waitFor('[pending dele')).split('\n').filter(l => l.includes('[pending dele'));
+		expect(pending.length).toBeGreaterThanOrEqual(1);
+		await app.type('q');
+		expect((await app.exited()).code).toBe(0);
+	});
+});

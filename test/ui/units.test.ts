@@ -1,0 +1,82 @@
+import {describe, expect, it} from 'vitest';
+import {osc52} from '../../source/ui/clipboard.js';
+import {splitKeys} from '../../source/ui/key-stream.js';
+import {layoutColumns, tableOverhead, type ColumnSpec} from '../../source/ui/layout.js';
+import {initialState, moveIndex, reducer, scrollOffset} from '../../source/ui/state.js';
+import {fit, truncate} from '../../source/ui/text.js';
+import {footerHints, helpEntries, KEYMAP} from '../../source/ui/keymap.js';
+
+describe('splitting coalesced keys', () => {
+	it('keeps escape sequences whole and splits everything else per character', () => {
+		expect(splitKeys('jj')).toEqual(['j', 'j']);
+		expect(splitKeys('\u001b[B\u001b[Bjj\t\r')).toEqual(['\u001b[B', '\u001b[B', 'j', 'j', '\t', '\r']);
+		expect(splitKeys('\u001b[6~\u001b[Z\u001bOP\u001b')).toEqual(['\u001b[6~', '\u001b[Z', '\u001bOP', '\u001b']);
+		expect(splitKeys('鍵🔑')).toEqual(['鍵', '🔑']);
+	});
+});
+
+describe('column layout', () => {
+	const specs: ColumnSpec[] = [
+		{id: 'a', title: 'A', min: 20, max: 60, grow: 3, priority: 0},
+		{id: 'b', title: 'B', min: 10, max: 10, grow: 0, priority: 1},
+		{id: 'c', title: 'C', min: 10, max: 30, grow: 1, priority: 2},
+	];
+	it('fills the width exactly while every column is under its max', () => {
+		const placed = layoutColumns(specs, 80)!;
+		expect(placed.reduce((sum, c) => sum + c.width, 0) + tableOverhead(placed.length)).toBe(80);
+		expect(placed.find(c => c.id === 'b')!.width).toBe(10);
+	});
+	it('drops the highest priority number first, and gives up below the essentials', () => {
+		expect(layoutColumns(specs, 45)!.map(c => c.id)).toEqual(['a', 'b']);
+		expect(layoutColumns(specs, 30)!.map(c => c.id)).toEqual(['a']);
+		expect(layoutColumns(specs, 20)).toBeNull();
+	});
+});
+
+describe('state machine', () => {
+	it('moves and scrolls within bounds', () => {
+		expect(moveIndex(0, 'nav.up', 10, 5)).toBe(0);
+		expect(moveIndex(8, 'nav.pageDown', 10, 5)).toBe(9);
+		expect(moveIndex(3, 'nav.end', 10, 5)).toBe(9);
+		expect(scrollOffset(0, 12, 5, 100)).toBe(8);
+		expect(scrollOffset(8, 3, 5, 100)).toBe(3);
+		expect(scrollOffset(50, 2, 5, 4)).toBe(0);
+	});
+	it('types, erases and clears a search; cycles filter and sort', () => {
+		let state = reducer(initialState, {type: 'search.start'});
+		state = reducer(state, {type: 'search.type', text: 'er\np'});
+		expect(state.search).toBe('erp');
+		state = reducer(state, {type: 'search.erase'});
+		expect(state.search).toBe('er');
+		state = reducer(state, {type: 'search.clear'});
+		expect(state).toMatchObject({search: '', searching: false});
+		expect(reducer(initialState, {type: 'filter.cycle'}).status).toBe('active');
+		expect(reducer(initialState, {type: 'sort.cycle'}).sort).toBe('name');
+		expect(reducer(initialState, {type: 'tab', step: -1}).tab).toBe('settings');
+	});
+});
+
+describe('text fitting', () => {
+	it('cuts in display cells with …, never splitting a wide character', () => {
+		expect(truncate('abcdef', 4)).toBe('abc…');
+		expect(truncate('鍵鍵鍵', 4)).toBe('鍵…');
+		expect(fit('ab', 4)).toBe('ab  ');
+		expect(fit('鍵', 3, 'right')).toBe(' 鍵');
+	});
+});
+
+describe('keymap', () => {
+	it('the footer and the help come from the same bindings', () => {
+		const help = helpEntries();
+		expect(help).toHaveLength(KEYMAP.length);
+		for (const hint of footerHints('table')) expect(help).toContainEqual(expect.objectContaining(hint));
+		expect(footerHints('search').map(h => h.keys)).toEqual(['Enter', 'Esc']);
+	});
+});
+
+describe('OSC 52', () => {
+	it('puts base64 text in the clipboard sequence, wrapped for tmux when inside it', () => {
+		expect(osc52('hi', {})).toBe('\u001b]52;c;aGk=\u0007');
+		expect(osc52('hi', {TMUX: '/tmp/tmux-0/default,1,0'})).toBe('\u001bPtmux;\u001b\u001b]52;c;aGk=\u0007\u001b\\');
+	});
+});
