@@ -81,6 +81,8 @@ export function demoData(operator: string, now: number): StoreData {
 			if (renewal.reveal.kind === 'link') redeemLink(data, renewal.reveal.url, at(renewedAt + HOUR, who));
 			recordActivity(data, {at: renewedAt, operator: who, action: 'renew token', appKey: key.appKey, summary: renewal.summary});
 		}
+		// Most integrations authenticated recently; a few never did.
+		if (i % 6 !== 5) key.lastUsed = now - ((i * 37) % 300) * 11 * 60_000;
 		if (i === 12 || i === 31 || i === 36) {
 			deactivateKey(data, key.appKey);
 			recordActivity(data, {at: now - (i % 9) * DAY - HOUR, operator, action: 'deactivate', appKey: key.appKey, summary: 'status: Active → Inactive'});

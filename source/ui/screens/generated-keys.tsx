@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useRef} from 'react';
 import {keyRow, type KeyRow} from '../../core/query.js';
-import {formatDate, formatTime} from '../../core/time.js';
+import {formatDate, formatTime, tokenAgeLabel} from '../../core/time.js';
 import type {GeneratedKey, StoreData} from '../../core/types.js';
 import {highlight, type Segment} from '../components/segments.js';
 import {Table, segmentsWidth} from '../components/table.js';
@@ -14,15 +14,20 @@ export type GeneratedColumn = 'key' | 'duration' | 'roles' | 'created' | 'status
 
 /** Display order; `priority` decides what drops out first on a narrow terminal. */
 export const GENERATED_COLUMNS: readonly ColumnSpec<GeneratedColumn>[] = [
-	{id: 'key', title: 'Key/Name', min: 26, max: 100, grow: 3, priority: 0},
-	{id: 'duration', title: 'Token duration', min: 14, max: 32, grow: 2, priority: 2},
-	{id: 'roles', title: 'Roles', min: 10, max: 60, grow: 2, priority: 3},
+	{id: 'key', title: 'Key/Name', min: 26, max: 100, grow: 5, priority: 0},
+	{id: 'duration', title: 'Token duration', min: 14, max: 32, grow: 5, priority: 2},
+	{id: 'roles', title: 'Roles', min: 10, max: 60, grow: 1, priority: 3},
 	{id: 'created', title: 'Created', min: 10, max: 10, grow: 0, priority: 4},
 	{id: 'status', title: 'Status', min: 8, max: 8, grow: 0, priority: 1},
 	{id: 'lastUsed', title: 'Last used', min: 10, max: 16, grow: 1, priority: 5},
 ];
 
-export function generatedCells(row: KeyRow, search: string): Record<GeneratedColumn, Segment[]> {
+const sinceLabel = (at: number, now: number) => {
+	const label = tokenAgeLabel(at, now);
+	return label === 'just now' ? label : `${label} ago`;
+};
+
+export function generatedCells(row: KeyRow, search: string, now: number): Record<GeneratedColumn, Segment[]> {
 	const alert: Segment =
 		row.alert === 'red'
 			? {text: '!! ', color: 'red', bold: true}
@@ -45,8 +50,7 @@ export function generatedCells(row: KeyRow, search: string): Record<GeneratedCol
 		roles: [{text: row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—', color: row.roles.length > 0 ? undefined : 'muted'}],
 		created: [{text: formatDate(row.created)}],
 		status: [{text: row.status, color: row.status === 'Active' ? 'active' : 'inactive', bold: row.status === 'Active'}],
-		// The date first, so a narrow column cuts the time, not the day.
-		lastUsed: [{text: row.lastUsed === undefined ? 'never' : formatTime(row.lastUsed).replace(' UTC', ''), color: row.lastUsed === undefined ? 'muted' : undefined}],
+		lastUsed: [{text: row.lastUsed === undefined ? 'never' : sinceLabel(row.lastUsed, now), color: row.lastUsed === undefined ? 'muted' : undefined}],
 	};
 }
 
@@ -67,7 +71,7 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 	const theme = useTheme();
 	const offset = useRef(0);
 	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, keys.length);
-	const visible = keys.slice(offset.current, offset.current + bodyHeight).map(k => generatedCells(keyRow(data, k, now), search));
+	const visible = keys.slice(offset.current, offset.current + bodyHeight).map(k => generatedCells(keyRow(data, k, now), search, now));
 	// Like ink-table, columns are no wider than what the visible rows hold; the rest goes to Key/Name.
 	const specs = GENERATED_COLUMNS.map(spec =>
 		spec.id === 'key'
@@ -130,6 +134,7 @@ function Details({row}: {row: KeyRow}) {
 			<Text color={theme.color('muted')}>
 				{' '}· token {row.token.hint}… {row.token.age}
 				{row.alert === 'none' ? '' : row.alert === 'red' ? ' · renewal overdue' : ' · renewal due'} · roles {row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—'}
+				{row.lastUsed === undefined ? ' · never used' : ` · last used ${formatTime(row.lastUsed)}`}
 				{row.linkValidUntil ? ` · unused link until ${formatTime(row.linkValidUntil)}` : ''}
 			</Text>
 		</Text>
