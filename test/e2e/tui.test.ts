@@ -131,6 +131,32 @@ describe.each([
 	});
 });
 
+describe('colour', () => {
+	it.each([
+		['NO_COLOR=1', {NO_COLOR: '1'}, []],
+		['--no-color', {}, ['--no-color']],
+	])('%s sends no colour, and the selection stays visible', async (_, env, flags) => {
+		const store = await newStore();
+		await runCli(['generate', '--name', 'First'], {store});
+		await runCli(['generate', '--name', 'Second'], {store});
+		const app = startTui(['--store', store, ...flags], {columns: 80, rows: 24, env});
+		const screen = await app.waitFor('2 of 2 keys');
+		expect(app.raw()).not.toMatch(/\u001b\[(3[0-7]|9[0-7]|38;|4[0-7]|48;)[0-9;]*m/);
+		expect(selectedRow(screen)).toMatch(/^▶ .*Second.*◀$/);
+		await app.type('q');
+		await app.exited();
+	});
+
+	it('colour is on by default', async () => {
+		const store = await newStore();
+		const app = startTui(['--store', store], {columns: 80, rows: 24});
+		await app.waitFor('0 of 0 keys');
+		expect(app.raw()).toMatch(/\u001b\[(3[0-7]|9[0-7]|38;)[0-9;]*m/);
+		await app.type('q');
+		await app.exited();
+	});
+});
+
 describe('exits and first run', () => {
 	it('SIGTERM leaves the alternate screen and exits 143', async () => {
 		const store = await newStore();

@@ -196,6 +196,25 @@ describe('the action menu and its dialogs', () => {
 		expect(table).toContain('Generated appkey-acme-');
 	});
 
+	it('with reveal direct, generate shows the token itself once and copies it with OSC 52', async () => {
+		const data = fixtureData();
+		data.settings.reveal = 'direct';
+		const {service, path} = await fixtureService('alice', data);
+		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40});
+		await ui.waitFor('4 of 4 keys');
+		await ui.press('n');
+		await ui.waitFor('Key identification');
+		for (const char of 'Direct') await ui.press(char);
+		await ui.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.enter);
+		const reveal = await ui.waitFor('The token:');
+		const token = reveal.match(TOKEN_IN_TEXT)![0];
+		expect(reveal).toContain('This token will not be shown again');
+		await ui.press('c');
+		await ui.waitFor('Copied to the clipboard');
+		expect(ui.stdout.frames.join('')).toContain(`\u001b]52;c;${Buffer.from(token).toString('base64')}\u0007`);
+		expect(readFileSync(path, 'utf8')).not.toContain(token);
+	});
+
 	it('deactivate asks twice, starting on Cancel each time; activate warns', async () => {
 		const {ui, service, keyNamed} = await open();
 		const erp = keyNamed('ERP integration');
