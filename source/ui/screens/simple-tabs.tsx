@@ -16,7 +16,7 @@ export function ExternalKeys({data, width, height}: {data: StoreData; width: num
 	return (
 		<Box flexDirection="column">
 			<Text bold color={theme.color('accent')}>
-				{fit('Key', keyWidth)}  {fit('Owner', ownerWidth)}  {fit('Roles', rolesWidth)}  {fit('Added on', 10)}  Status
+				{truncate(`${fit('Key', keyWidth)}  ${fit('Owner', ownerWidth)}  ${fit('Roles', rolesWidth)}  ${fit('Added on', 10)}  Status`, width)}
 			</Text>
 			{data.external.length === 0 ? <Text color={theme.color('muted')}>No external keys. Add one with: apikeys external add APPKEY --role ROLE</Text> : null}
 			{data.external.slice(0, height).map(key => (
@@ -36,7 +36,7 @@ export function Activity({data, width, height}: {data: StoreData; width: number;
 	return (
 		<Box flexDirection="column">
 			<Text bold color={theme.color('accent')}>
-				{fit('Time', 20)}  {fit('Operator', 12)}  {fit('Action', 16)}  {fit('Key', 22)}  What changed
+				{truncate(`${fit('Time', 20)}  ${fit('Operator', 12)}  ${fit('Action', 16)}  ${fit('Key', 22)}  What changed`, width)}
 			</Text>
 			{entries.map((e, i) => (
 				<Text key={i}>
