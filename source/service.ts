@@ -17,7 +17,7 @@ import {
 	type Reveal,
 	type VerifyResult,
 } from './core/keys.js';
-import {purgeExpiredLinks, redeemLink} from './core/links.js';
+import {inspectLink, purgeExpiredLinks, redeemLink, type LinkStatus} from './core/links.js';
 import {addOperator, missingResource, operatorResources, removeOperator, requireResource} from './core/permissions.js';
 import {keyRow, matchesSearch, queryKeys, type KeyQuery, type KeyRow} from './core/query.js';
 import {addCustomRole, resolveRoles, roleCatalog, type Role} from './core/roles.js';
@@ -51,6 +51,15 @@ interface Outcome<T> {
 	result: T;
 	appKey?: string;
 	summary?: string | null;
+}
+
+export interface LinkView {
+	appKey: string;
+	name: string;
+	purpose: 'generate' | 'renew';
+	state: LinkStatus['state'];
+	expires: Millis;
+	used?: Millis;
 }
 
 /** `verify` records "last used" at most this often per key, so verification stays read-mostly. */
@@ -253,12 +262,24 @@ export class ApiKeysService {
 
 	// ---- tokens ----
 
-	/** Consumes a single-access link: the token comes back once. The link itself is the credential. */
-	redeem(link: string): Promise<{appKey: string; token: string}> {
+	/**
+	 * Consumes a single-access link under the store lock: the token comes back once, to exactly one
+	 * caller. The link itself is the credential, so no operator resource is needed; `via` says where
+	 * it was opened (the command line, the interface, the share page) in the activity log.
+	 */
+	redeem(link: string, via = 'command line'): Promise<{appKey: string; token: string}> {
 		return this.change(null, 'redeem links', 'redeem link', (data, ctx) => {
 			const {appKey, token, purpose} = redeemLink(data, link, ctx);
-			return {result: {appKey, token}, appKey, summary: `${purpose === 'renew' ? 'renewed' : 'new'} token revealed`};
+			return {result: {appKey, token}, appKey, summary: `${purpose === 'renew' ? 'renewed' : 'new'} token revealed via ${via}`};
 		});
+	}
+
+	/** What a link is for and whether it can still be used, without consuming it (the share page's GET). */
+	async inspectLink(link: string): Promise<LinkView> {
+		const data = await this.store.read();
+		const {record, state} = inspectLink(data, link, this.clock());
+		const key = data.keys.find(k => k.appKey === record.appKey);
+		return {appKey: record.appKey, name: key?.name ?? '', purpose: record.purpose, state, expires: record.expires, used: record.used};
 	}
 
 	/** Checks a token; records "last used" at most once a minute per key. Needs no operator. */

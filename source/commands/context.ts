@@ -25,6 +25,8 @@ export const FLAGS = {
 	shareBaseUrl: {type: 'string'},
 	resource: {type: 'string', isMultiple: true},
 	since: {type: 'string'},
+	host: {type: 'string'},
+	port: {type: 'string'},
 	demo: {type: 'boolean'},
 	color: {type: 'boolean'},
 	help: {type: 'boolean'},
@@ -55,6 +57,8 @@ export interface Flags {
 	shareBaseUrl?: string;
 	resource: string[];
 	since?: string;
+	host?: string;
+	port?: string;
 }
 
 export interface CommandContext {

@@ -9,6 +9,7 @@ import {list} from './list.js';
 import {operators} from './operators.js';
 import {deleteOldToken, renew, undoRenewal} from './renewal.js';
 import {roles} from './roles.js';
+import {serve} from './serve.js';
 import {settings} from './settings.js';
 import {activate, deactivate} from './status.js';
 import {redeem, verify} from './tokens.js';
@@ -31,4 +32,5 @@ export const COMMANDS: Record<string, Command> = {
 	roles,
 	operators,
 	audit,
+	serve,
 };

@@ -12,6 +12,7 @@ import {ActionMenu, menuItems, type MenuItem} from './dialogs/action-menu.js';
 import {ConfirmDialog} from './dialogs/confirm.js';
 import {EditDialog} from './dialogs/edit.js';
 import {GenerateDialog} from './dialogs/generate.js';
+import {OpenLinkDialog} from './dialogs/open-link.js';
 import {RevealDialog, type OldTokenChoice} from './dialogs/reveal.js';
 import {useStore} from './hooks/use-store.js';
 import {useWindowSize} from './hooks/use-window-size.js';
@@ -42,6 +43,7 @@ const TABLE_COMMANDS: readonly Command[] = [
 	'table.search',
 	'table.menu',
 	'table.generate',
+	'table.openLink',
 	'table.filter',
 	'table.sort',
 	'tab.next',
@@ -173,6 +175,7 @@ export function App({service}: AppProps) {
 				if (rest) dispatch({type: 'search.type', text: rest});
 				return;
 			}
+			if (command === 'table.openLink') return open({kind: 'open-link'});
 			if (command === 'table.generate') {
 				const lacking = missing('Edit API Keys');
 				if (lacking) return dispatch({type: 'flash', text: `Generating keys needs the resource "${lacking}".`, tone: 'error'});
@@ -207,8 +210,9 @@ export function App({service}: AppProps) {
 		}
 	};
 
-	const finishReveal = (appKey: string, purpose: 'generate' | 'renew', choice: OldTokenChoice) => {
+	const finishReveal = (appKey: string, purpose: 'generate' | 'renew' | 'redeem', choice: OldTokenChoice) => {
 		if (purpose === 'generate') return close(`Generated ${appKey}.`);
+		if (purpose === 'redeem') return close(`The link for ${appKey} is used up.`);
 		if (choice === 'later') return close(`Renewed ${appKey}: both tokens are valid until you delete the old one.`);
 		return perform(async () => {
 			await service.deleteOldToken(appKey, 'renewal-now');
@@ -381,6 +385,20 @@ export function App({service}: AppProps) {
 							Delete {dialog.appKey} ({name}) with its tokens and links?
 						</Text>
 					</ConfirmDialog>
+				);
+			case 'open-link':
+				return (
+					<OpenLinkDialog
+						{...common}
+						onCancel={() => close()}
+						onOpen={link =>
+							perform(async () => {
+								const {appKey, token} = await service.redeem(link, 'the interface');
+								const name = data?.keys.find(k => k.appKey === appKey)?.name ?? '';
+								open({kind: 'reveal', appKey, name, reveal: {kind: 'token', token}, purpose: 'redeem'});
+							})
+						}
+					/>
 				);
 			case 'reveal':
 				return (

@@ -11,6 +11,7 @@ export type Command =
 	| 'table.search'
 	| 'table.menu'
 	| 'table.generate'
+	| 'table.openLink'
 	| 'table.filter'
 	| 'table.sort'
 	| 'tab.next'
@@ -51,6 +52,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'table.search', keys: '/', description: 'search', footer: ['table'], matches: letter('/')},
 	{command: 'table.menu', keys: 'Enter/.', description: 'actions', footer: ['table'], matches: (i, k) => k.return || letter('.')(i, k)},
 	{command: 'table.generate', keys: 'n', description: 'generate', footer: ['table'], matches: letter('n')},
+	{command: 'table.openLink', keys: 'o', description: 'open a link', footer: [], matches: letter('o')},
 	{command: 'table.filter', keys: 'f', description: 'filter status', footer: ['table'], matches: letter('f')},
 	{command: 'table.sort', keys: 's', description: 'sort', footer: ['table'], matches: letter('s')},
 	{command: 'tab.next', keys: 'Tab', description: 'next tab', footer: ['table'], matches: (_, k) => k.tab && !k.shift},

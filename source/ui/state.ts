@@ -15,7 +15,8 @@ export type Dialog =
 	| {kind: 'delete-old-token'; appKey: string}
 	| {kind: 'undo-renewal'; appKey: string}
 	| {kind: 'delete-key'; appKey: string}
-	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew'};
+	| {kind: 'open-link'}
+	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'};
 
 export type Tone = 'info' | 'success' | 'error';
 

@@ -215,6 +215,28 @@ describe('the action menu and its dialogs', () => {
 		expect(readFileSync(path, 'utf8')).not.toContain(token);
 	});
 
+	it('o opens a pasted link and reveals its token once; the link is dead afterwards', async () => {
+		const {ui, service, path} = await open();
+		const {row, reveal} = await service.generate({name: 'Shared by link', roles: []});
+		if (reveal.kind !== 'link') throw new Error('expected a link');
+		await ui.waitFor('5 of 5 keys');
+		await ui.press('o');
+		await ui.waitFor('Open a single-access link');
+		await ui.press(reveal.url, KEYS.enter);
+		const shown = await ui.waitFor(`Token of ${row.appKey}`);
+		const token = shown.match(TOKEN_IN_TEXT)![0];
+		expect((await service.verify(row.appKey, token)).valid).toBe(true);
+		expect(readFileSync(path, 'utf8')).not.toContain(token);
+		await ui.press('c');
+		await ui.waitFor('Copied to the clipboard');
+		await ui.press(KEYS.enter);
+		await ui.waitFor(`The link for ${row.appKey} is used up.`);
+		await ui.press('o');
+		await ui.waitFor('Open a single-access link');
+		await ui.press(reveal.url, KEYS.enter);
+		expect(await ui.waitFor('✗')).toMatch(/this link was already used at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+	});
+
 	it('deactivate asks twice, starting on Cancel each time; activate warns', async () => {
 		const {ui, service, keyNamed} = await open();
 		const erp = keyNamed('ERP integration');

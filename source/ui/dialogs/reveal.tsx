@@ -15,7 +15,7 @@ export interface RevealProps {
 	appKey: string;
 	name: string;
 	reveal: Reveal;
-	purpose: 'generate' | 'renew';
+	purpose: 'generate' | 'renew' | 'redeem';
 	width: number;
 	busy: boolean;
 	error: string | null;
@@ -58,8 +58,12 @@ export function RevealDialog({appKey, name, reveal, purpose, width, busy, error,
 	);
 
 	return (
-		<DialogFrame title={renewal ? `Token renewed: ${appKey}` : `Key generated: ${appKey}`} width={width} error={error}>
-			<Text>{sanitize(name)} is active and can be used now.</Text>
+		<DialogFrame
+			title={renewal ? `Token renewed: ${appKey}` : purpose === 'redeem' ? `Token of ${appKey}` : `Key generated: ${appKey}`}
+			width={width}
+			error={error}
+		>
+			<Text>{purpose === 'redeem' ? `${sanitize(name)}: revealed through its single-access link, which is now used up.` : `${sanitize(name)} is active and can be used now.`}</Text>
 			<Box marginTop={gap} flexDirection="column">
 				<Text bold>
 					{reveal.kind === 'link'
