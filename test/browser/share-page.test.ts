@@ -1,9 +1,11 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium, type Browser} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {CLI, TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
+import {CLI, TOKEN_IN_TEXT, runCli} from '../helpers.js';
+import {KEY, startTui} from '../e2e/pty.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -17,13 +19,16 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 	let server: ChildProcess;
 	let base: string;
 	let store: string;
+	let directory: string;
 
 	beforeAll(async () => {
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
 			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 		});
-		store = join(tempDir(), 'store.json');
+		// Lives for the whole file: the per-test temp directories are removed after each test.
+		directory = mkdtempSync(join(tmpdir(), 'apikeys-browser-'));
+		store = join(directory, 'store.json');
 		await runCli(['init', '--account', 'acme'], {store});
 		server = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {env: {...process.env, APIKEYS_STORE: store, APIKEYS_OPERATOR: 'alice'}});
 		base = await new Promise<string>((resolve, reject) => {
@@ -40,6 +45,7 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 	afterAll(async () => {
 		server?.kill('SIGTERM');
 		await browser?.close();
+		rmSync(directory, {recursive: true, force: true});
 	});
 
 	it('open the link → button, no token in the HTML → click → token → reload → already used', async () => {
@@ -72,5 +78,39 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 		expect(await page.textContent('h1')).toBe('This link was already used');
 		expect((await runCli(['redeem', generated.link], {store})).stderr).toMatch(/^apikeys: this link was already used at /);
 		await context.close();
+	});
+
+	it('generate in the app, copy the link with c, reveal it in the browser, verify; the link is dead for redeem and o', async () => {
+		const app = startTui(['--store', store], {columns: 120, rows: 40});
+		await app.waitFor(/\d+ of \d+ keys/);
+		await app.type('n');
+		await app.waitFor('Key identification');
+		await app.type(...'From the app', KEY.tab, KEY.tab, KEY.tab);
+		await app.waitFor('[ Generate ]');
+		await app.type(KEY.enter);
+		await app.waitFor('will not be shown again');
+		await app.type('c');
+		await app.waitFor('Copied to the clipboard');
+		// What the terminal was asked to put on the clipboard (OSC 52).
+		const copied = Buffer.from(/\u001b\]52;c;([A-Za-z0-9+/=]+)\u0007/.exec(app.raw())![1]!, 'base64').toString('utf8');
+		expect(copied).toMatch(/^http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}$/);
+		await app.type(KEY.enter);
+		const appKey = (await app.waitFor('Generated appkey-acme-')).match(/Generated (appkey-acme-[A-Z]{6})/)![1]!;
+
+		const page = await browser.newPage();
+		await page.goto(base + new URL(copied).pathname);
+		await page.getByRole('button', {name: 'Reveal token'}).click();
+		await page.waitForSelector('#token');
+		const token = (await page.textContent('#token'))?.trim() ?? '';
+		expect((await runCli(['verify', '--key', appKey], {store, input: token})).code).toBe(0);
+		await page.close();
+
+		expect((await runCli(['redeem', copied], {store})).stderr).toMatch(/^apikeys: this link was already used at /);
+		await app.type('o');
+		await app.waitFor('Open a single-access link');
+		await app.type(copied, KEY.enter);
+		expect(await app.waitFor('✗')).toMatch(/this link was already used at/);
+		await app.type(KEY.escape, 'q');
+		expect((await app.exited()).code).toBe(0);
 	});
 });
