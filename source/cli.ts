@@ -74,11 +74,15 @@ function splitOnce(text: string, separator: string): [string, string | undefined
 	return index < 0 ? [text, undefined] : [text.slice(0, index), text.slice(index + 1)];
 }
 
+/** `--output -` as `--output=-`: the parser would otherwise take a lone "-" for an argument. */
+const joinDashValues = (argv: readonly string[]) =>
+	argv.flatMap((arg, i) => (arg === '-' && /^--[a-z-]+$/.test(argv[i - 1] ?? '') ? [] : arg === '-' ? [arg] : /^--[a-z-]+$/.test(arg) && argv[i + 1] === '-' ? [`${arg}=-`] : [arg]));
+
 async function main(argv: string[]): Promise<number> {
 	const given = preflight(argv);
 	const cli = meow(help(), {
 		importMeta: import.meta,
-		argv,
+		argv: joinDashValues(argv),
 		flags: FLAGS as never,
 		allowUnknownFlags: true,
 		autoHelp: true,

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import {activitySince, recordActivity} from './core/activity.js';
 import {refused, usage} from './core/errors.js';
+import {exportTables, type ExportTables} from './core/export.js';
 import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from './core/external.js';
 import {
 	activateKey,
@@ -20,7 +21,7 @@ import {
 import {inspectLink, purgeExpiredLinks, redeemLink, type LinkStatus} from './core/links.js';
 import {addOperator, missingResource, operatorResources, removeOperator, requireResource} from './core/permissions.js';
 import {keyRow, matchesSearch, queryKeys, type KeyQuery, type KeyRow} from './core/query.js';
-import {addCustomRole, resolveRoles, roleCatalog, type Role} from './core/roles.js';
+import {addCustomRole, removeCustomRole, resolveRoles, roleCatalog, type Role} from './core/roles.js';
 import {emptyStore} from './core/schema.js';
 import {updateSettings, type SettingsPatch} from './core/settings.js';
 import {MINUTE} from './core/time.js';
@@ -157,6 +158,12 @@ export class ApiKeysService {
 		return data.external
 			.filter(k => matchesSearch({name: ownerOf(k.appKey) ?? '', appKey: k.appKey}, search))
 			.map(k => ({...k, roles: [...k.roles], owner: ownerOf(k.appKey) ?? '?'}));
+	}
+
+	/** The export's rows (View API Keys): never a token, a digest or a link. */
+	async exportTables(): Promise<ExportTables & {account: string}> {
+		const data = await this.view();
+		return {...exportTables(data), account: data.account};
 	}
 
 	async activity(since?: Millis): Promise<ActivityEntry[]> {
@@ -337,6 +344,13 @@ export class ApiKeysService {
 		return this.change('Edit API Keys', 'add roles', 'role add', (data, ctx) => {
 			const role = addCustomRole(data, input, ctx);
 			return {result: role, summary: `${role.name}: ${role.resources.join(', ')}`};
+		});
+	}
+
+	removeRole(name: string): Promise<CustomRole> {
+		return this.change('Edit API Keys', 'remove roles', 'role remove', data => {
+			const role = removeCustomRole(data, name);
+			return {result: role, summary: role.name};
 		});
 	}
 

@@ -26,6 +26,9 @@ export const FLAGS = {
 	resource: {type: 'string', isMultiple: true},
 	since: {type: 'string'},
 	host: {type: 'string'},
+	format: {type: 'string'},
+	output: {type: 'string'},
+	sheet: {type: 'string'},
 	port: {type: 'string'},
 	demo: {type: 'boolean'},
 	color: {type: 'boolean'},
@@ -58,6 +61,9 @@ export interface Flags {
 	resource: string[];
 	since?: string;
 	host?: string;
+	format?: string;
+	output?: string;
+	sheet?: string;
 	port?: string;
 }
 

@@ -2,6 +2,7 @@ import type {Command} from './context.js';
 import {audit} from './audit.js';
 import {deleteCommand} from './delete.js';
 import {edit} from './edit.js';
+import {exportCommand} from './export.js';
 import {external} from './external.js';
 import {generate} from './generate.js';
 import {init} from './init.js';
@@ -32,5 +33,6 @@ export const COMMANDS: Record<string, Command> = {
 	roles,
 	operators,
 	audit,
+	export: exportCommand,
 	serve,
 };

@@ -1,6 +1,6 @@
 import {usage} from '../core/errors.js';
 import {ALL_RESOURCES} from '../core/roles.js';
-import {onlyArgument, dispatch, type Actions, type Command, type CommandContext} from './context.js';
+import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {renderTable} from './output.js';
 
 const actions: Actions = {
@@ -19,12 +19,19 @@ const actions: Actions = {
 		if (ctx.flags.json) return ctx.out.json({name: role.name, predefined: false, resources: role.resources});
 		ctx.out.out(`Added role ${role.name}: ${role.resources.join(', ')}`);
 	},
+	async remove(ctx) {
+		const name = onlyArgument(ctx, 'role name');
+		requireYes(ctx, `removing the role "${name.slice(0, 100)}" cannot be undone`);
+		const role = await (await ctx.service()).removeRole(name);
+		if (ctx.flags.json) return ctx.out.json({removed: role.name});
+		ctx.out.out(`Removed role ${role.name}.`);
+	},
 };
 
 export const roles: Command = {
-	usage: 'roles list | roles add NAME --resource R...',
+	usage: 'roles list | roles add NAME --resource R... | roles remove NAME --yes',
 	summary: 'the roles catalog: predefined roles and custom roles made of resources',
-	flags: ['resource', 'json'],
+	flags: ['resource', 'yes', 'json'],
 	async run(ctx) {
 		await dispatch(ctx, actions, 'roles');
 	},

@@ -7,7 +7,8 @@ export const redeem: Command = {
 	flags: ['json'],
 	async run(ctx) {
 		if (ctx.args.length > 1) throw usage('one link at a time');
-		const link = ctx.args[0] ?? (ctx.stdin.isTTY ? '' : await readStdin(ctx.stdin));
+		const argument = ctx.args[0];
+		const link = argument !== undefined && argument !== '-' ? argument : ctx.stdin.isTTY ? '' : await readStdin(ctx.stdin);
 		if (!link) throw usage('give the link: apikeys redeem LINK, or pipe it on standard input');
 		const {appKey, token} = await (await ctx.service()).redeem(link);
 		if (ctx.flags.json) return ctx.out.json({appKey, token});

@@ -111,3 +111,26 @@ export function addCustomRole(
 
 export const isKeyResource = (resource: string): resource is KeyResource =>
 	(KEY_RESOURCES as readonly string[]).includes(resource);
+
+/** Removes a custom role; refused for predefined roles and for roles still held, naming who holds them. */
+export function removeCustomRole(data: StoreData, name: string): CustomRole {
+	const index = data.roles.findIndex(r => r.name.toLowerCase() === name.trim().toLowerCase());
+	if (index < 0) {
+		if (PREDEFINED_ROLES.some(r => r.name.toLowerCase() === name.trim().toLowerCase())) {
+			throw refused(`"${name.slice(0, 100)}" is a predefined role and cannot be removed`);
+		}
+		throw refused(`no custom role named "${name.slice(0, 100)}"`);
+	}
+	const role = data.roles[index]!;
+	const holders = [
+		...data.keys.filter(k => k.roles.includes(role.name)).map(k => k.appKey),
+		...data.external.filter(k => k.roles.includes(role.name)).map(k => k.appKey),
+		...data.operators.filter(o => o.roles.includes(role.name)).map(o => `operator ${o.login}`),
+	];
+	if (holders.length > 0) {
+		const shown = holders.slice(0, 5).join(', ') + (holders.length > 5 ? ` and ${holders.length - 5} more` : '');
+		throw refused(`role "${role.name}" is still held by ${holders.length} ${holders.length === 1 ? 'holder' : 'holders'} (${shown}): take it away from them first`);
+	}
+	data.roles.splice(index, 1);
+	return role;
+}

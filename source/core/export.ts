@@ -1,0 +1,69 @@
+import {createHash} from 'node:crypto';
+import {ownerOf} from './external.js';
+import {isoTime} from './time.js';
+import type {StoreData} from './types.js';
+
+/** The VTEX spreadsheet's columns: never a token, a digest or a link. */
+export const GENERATED_FIELDS = ['id', 'keyName', 'roles', 'label', 'creationDate', 'creationDateToken', 'creationDateNewToken', 'status'] as const;
+export const EXTERNAL_FIELDS = ['id', 'keyName', 'roles', 'account', 'addedDate', 'status'] as const;
+
+export type GeneratedExportRow = Record<(typeof GENERATED_FIELDS)[number], string>;
+export type ExternalExportRow = Record<(typeof EXTERNAL_FIELDS)[number], string>;
+
+export interface ExportTables {
+	generated: GeneratedExportRow[];
+	external: ExternalExportRow[];
+}
+
+/** A stable identifier for a key, shaped like a UUID, derived from its appKey. */
+export function keyId(appKey: string): string {
+	const hex = createHash('sha256').update(`apikeys key id:${appKey}`).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const status = (active: boolean) => (active ? 'Active' : 'Inactive');
+
+/**
+ * The rows of an export. keyName is the appKey and label the name given at creation; while a
+ * renewal is pending creationDateToken is the old token's date and creationDateNewToken the new
+ * one's, otherwise creationDateNewToken is empty.
+ */
+export function exportTables(data: StoreData): ExportTables {
+	return {
+		generated: data.keys.map(key => ({
+			id: keyId(key.appKey),
+			keyName: key.appKey,
+			roles: key.roles.join(', '),
+			label: key.name,
+			creationDate: isoTime(key.created),
+			creationDateToken: isoTime((key.oldToken ?? key.token).created),
+			creationDateNewToken: key.oldToken ? isoTime(key.token.created) : '',
+			status: status(key.active),
+		})),
+		external: data.external.map(key => ({
+			id: keyId(key.appKey),
+			keyName: key.appKey,
+			roles: key.roles.join(', '),
+			account: ownerOf(key.appKey) ?? '',
+			addedDate: isoTime(key.added),
+			status: status(key.active),
+		})),
+	};
+}
+
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, or a leading tab or carriage return)
+ * gets a leading apostrophe, so an exported name can never execute when the CSV is opened.
+ */
+export function neutralizeFormula(value: string): string {
+	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** RFC 4180: CRLF line ends; fields with a comma, quote or line break are quoted, quotes doubled. */
+export function toCsv<Field extends string>(fields: readonly Field[], rows: ReadonlyArray<Record<Field, string>>): string {
+	const cell = (value: string) => {
+		const safe = neutralizeFormula(value);
+		return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+	};
+	return [fields.join(','), ...rows.map(row => fields.map(field => cell(row[field])).join(','))].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,154 @@
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import readXlsxFile from 'read-excel-file/node';
+import {describe, expect, it} from 'vitest';
+import {keyId, neutralizeFormula, toCsv} from '../../source/core/export.js';
+import {mintToken, tokenRecord} from '../../source/core/token.js';
+import {DAY} from '../../source/core/time.js';
+import type {StoreData} from '../../source/core/types.js';
+import {serializeStore} from '../../source/store/adapter.js';
+import {TOKEN_IN_TEXT, freshStore, runCli, seededRandom, tempDir} from '../helpers.js';
+
+const GENERATED_HEADER = ['id', 'keyName', 'roles', 'label', 'creationDate', 'creationDateToken', 'creationDateNewToken', 'status'];
+const EXTERNAL_HEADER = ['id', 'keyName', 'roles', 'account', 'addedDate', 'status'];
+
+/** A store with three generated keys (one pending renewal with an unused link, one inactive) and an external key. */
+async function populated() {
+	const dir = tempDir();
+	const store = join(dir, 'store.json');
+	await runCli(['init', '--account', 'acme'], {store});
+	const cli = (args: string[], input?: string) => runCli(args, {store, input});
+	const erp = JSON.parse((await cli(['generate', '--name', 'ERP, "main"', '--role', 'OMS - Full access', '--role', 'Checkout Admin', '--json'])).stdout);
+	await cli(['redeem', erp.link]);
+	const renewed = JSON.parse((await cli(['renew', erp.appKey, '--delete-old', 'later', '--json'])).stdout);
+	const evil = JSON.parse((await cli(['generate', '--name', '=cmd|" /C calc"!A0', '--json'])).stdout);
+	await cli(['redeem', evil.link]);
+	await cli(['deactivate', evil.appKey, '--yes']);
+	await cli(['external', 'add', 'vtexappkey-partnerco-QWERTY', '--role', 'Logistics - Read only']);
+	const secrets = [erp.link, renewed.link, evil.link].map((url: string) => url.split('/').pop()!);
+	const data = JSON.parse(readFileSync(store, 'utf8')) as StoreData;
+	const digests = data.keys.flatMap(k => [k.token.digest, k.oldToken?.digest ?? '']).filter(Boolean);
+	return {dir, store, cli, erp, evil, secrets, digests, data};
+}
+
+describe('apikeys export', () => {
+	it('writes XLSX by default with the Generated and External sheets of the VTEX export', async () => {
+		const {dir, cli, erp, evil, data} = await populated();
+		const file = join(dir, 'keys.xlsx');
+		const result = await cli(['export', '--output', file]);
+		expect(result.stdout).toBe(`Exported 2 generated and 1 external keys to ${file}\n`);
+		const sheets = await readXlsxFile(file);
+		expect(sheets.map(s => s.sheet)).toEqual(['Generated', 'External']);
+		const [generated, external] = sheets.map(s => s.data as unknown[][]);
+		expect(generated![0]).toEqual(GENERATED_HEADER);
+		const erpKey = data.keys.find(k => k.appKey === erp.appKey)!;
+		const erpRow = generated!.find(row => row[1] === erp.appKey)!;
+		expect(erpRow).toEqual([
+			keyId(erp.appKey),
+			erp.appKey,
+			'OMS - Full access, Checkout Admin',
+			'ERP, "main"',
+			new Date(erpKey.created).toISOString(),
+			new Date(erpKey.oldToken!.created).toISOString(),
+			new Date(erpKey.token.created).toISOString(),
+			'Active',
+		]);
+		const evilRow = generated!.find(row => row[1] === evil.appKey)!;
+		expect(evilRow[6]).toBeNull();
+		expect(evilRow[7]).toBe('Inactive');
+		expect(external).toEqual([EXTERNAL_HEADER, [keyId('vtexappkey-partnerco-QWERTY'), 'vtexappkey-partnerco-QWERTY', 'Logistics - Read only', 'partnerco', expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), 'Active']]);
+	});
+
+	it('writes CSV (RFC 4180, formulas neutralized) as two files, and JSON with the same fields', async () => {
+		const {dir, cli, evil, erp} = await populated();
+		const file = join(dir, 'keys.csv');
+		expect((await cli(['export', '--output', file])).stdout).toBe(`Exported 2 generated and 1 external keys to ${file} and ${join(dir, 'keys.external.csv')}\n`);
+		const csv = readFileSync(file, 'utf8');
+		expect(csv.split('\r\n')[0]).toBe(GENERATED_HEADER.join(','));
+		expect(csv).toContain(`,${erp.appKey},"OMS - Full access, Checkout Admin","ERP, ""main""",`);
+		expect(csv).toContain(`,${evil.appKey},,"'=cmd|"" /C calc""!A0",`);
+		expect(csv.endsWith('\r\n')).toBe(true);
+		expect(readFileSync(join(dir, 'keys.external.csv'), 'utf8').split('\r\n')[0]).toBe(EXTERNAL_HEADER.join(','));
+		const json = JSON.parse((await cli(['export', '--format', 'json', '--output', '-'])).stdout);
+		expect(Object.keys(json.generated[0])).toEqual(GENERATED_HEADER);
+		expect(Object.keys(json.external[0])).toEqual(EXTERNAL_HEADER);
+		expect((await cli(['export', '--format', 'csv', '--sheet', 'external', '--output', '-'])).stdout.split('\r\n')[0]).toBe(EXTERNAL_HEADER.join(','));
+	});
+
+	it('never exports a token, a digest or a link, in any format', async () => {
+		const {dir, cli, secrets, digests} = await populated();
+		const outputs = [
+			(await cli(['export', '--format', 'json', '--output', '-'])).stdout,
+			(await cli(['export', '--format', 'csv', '--sheet', 'generated', '--output', '-'])).stdout,
+		];
+		await cli(['export', '--output', join(dir, 'k.xlsx')]);
+		const sheets = await readXlsxFile(join(dir, 'k.xlsx'));
+		outputs.push(JSON.stringify(sheets), readFileSync(join(dir, 'k.xlsx')).toString('latin1'));
+		for (const text of outputs) {
+			expect(text).not.toMatch(TOKEN_IN_TEXT);
+			expect(text).not.toContain('credentials/');
+			for (const secret of [...secrets, ...digests]) expect(text).not.toContain(secret);
+		}
+	});
+
+	it('never overwrites a file, and refuses bad options in one line', async () => {
+		const {dir, cli} = await populated();
+		const file = join(dir, 'taken.xlsx');
+		writeFileSync(file, 'mine');
+		expect(await cli(['export', '--output', file])).toMatchObject({code: 1, stderr: `apikeys: ${file} already exists: choose another name or remove it first\n`});
+		expect(readFileSync(file, 'utf8')).toBe('mine');
+		expect((await cli(['export', '--format', 'pdf'])).stderr).toBe('apikeys: --format is xlsx, csv or json\n');
+		expect((await cli(['export', '--format', 'xlsx', '--output', '-'])).code).toBe(2);
+		expect((await cli(['export', '--output', join(dir, 'missing', 'x.xlsx')])).stderr).toMatch(/its directory does not exist/);
+	});
+
+	it('exports 10 000 keys to an XLSX that reads back whole', async () => {
+		const data = freshStore('acme', 'alice', Date.now() - 400 * DAY);
+		const random = seededRandom('bulk');
+		for (let i = 0; i < 10_000; i++) {
+			const created = Date.now() - (i % 700) * DAY;
+			data.keys.push({
+				appKey: `appkey-acme-${String.fromCharCode(65 + (i % 26), 65 + (Math.floor(i / 26) % 26), 65 + (Math.floor(i / 676) % 26))}AAA`,
+				name: `Integration ${i}`,
+				roles: ['OMS - Read only'],
+				created,
+				createdBy: 'alice',
+				active: i % 10 !== 0,
+				token: tokenRecord(mintToken(random(32)), created),
+			});
+		}
+		data.revision = 1;
+		const dir = tempDir();
+		const store = join(dir, 'store.json');
+		writeFileSync(store, serializeStore(data), {mode: 0o600});
+		const result = await runCli(['export', '--output', join(dir, 'big.xlsx')], {store});
+		expect(result.stdout).toBe(`Exported 10000 generated and 0 external keys to ${join(dir, 'big.xlsx')}\n`);
+		const [generated] = await readXlsxFile(join(dir, 'big.xlsx'));
+		expect(generated!.data).toHaveLength(10_001);
+		expect(generated!.data[10_000]![3]).toBe('Integration 9999');
+	});
+});
+
+describe('export helpers', () => {
+	it('neutralizes every formula trigger and quotes per RFC 4180', () => {
+		for (const value of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(neutralizeFormula(value)).toBe(`'${value}`);
+		expect(neutralizeFormula('plain')).toBe('plain');
+		expect(toCsv(['a', 'b'] as const, [{a: 'x,y', b: 'line\nbreak'}])).toBe('a,b\r\n"x,y","line\nbreak"\r\n');
+	});
+});
+
+describe('roles remove', () => {
+	it('removes an unused custom role and refuses one still held, saying by whom', async () => {
+		const {cli, erp} = await populated();
+		expect((await cli(['roles', 'add', 'Auditor', '--resource', 'View API Keys'])).code).toBe(0);
+		expect((await cli(['edit', erp.appKey, '--add-role', 'Auditor'])).code).toBe(0);
+		expect(await cli(['roles', 'remove', 'Auditor', '--yes'])).toMatchObject({
+			code: 1,
+			stderr: `apikeys: role "Auditor" is still held by 1 holder (${erp.appKey}): take it away from them first\n`,
+		});
+		expect((await cli(['roles', 'remove', 'OMS - Read only', '--yes'])).stderr).toBe('apikeys: "OMS - Read only" is a predefined role and cannot be removed\n');
+		expect((await cli(['edit', erp.appKey, '--remove-role', 'Auditor'])).code).toBe(0);
+		expect((await cli(['roles', 'remove', 'Auditor'])).code).toBe(2);
+		expect((await cli(['roles', 'remove', 'auditor', '--yes'])).stdout).toBe('Removed role Auditor.\n');
+	});
+});
