@@ -14,6 +14,17 @@ export function findExternal(data: StoreData, appKey: string): ExternalKey {
 	return key;
 }
 
+/** Why `appKey` cannot be added as an external key, or null; for validation while typing. */
+export function externalKeyProblem(data: StoreData, input: string): string | null {
+	const appKey = input.trim();
+	if (!appKey) return 'an appKey is required';
+	const owner = ownerOf(appKey);
+	if (!owner) return 'expected prefix-account-XXXXXX (e.g. vtexappkey-partner-ABCDEF)';
+	if (owner === data.account) return `this account's own keys (${data.account}) are managed in the Generated tab`;
+	if (data.external.some(k => k.appKey === appKey)) return `${appKey} is already an external key of this account`;
+	return null;
+}
+
 export function addExternalKey(
 	data: StoreData,
 	input: {appKey: string; roles: readonly string[]},

@@ -3,12 +3,12 @@ import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {ACTIVATE_WARNING} from '../core/keys.js';
 import {missingResource} from '../core/permissions.js';
-import {queryKeys} from '../core/query.js';
+import {matchesSearch, queryKeys} from '../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../core/roles.js';
 import type {KeyResource} from '../core/types.js';
 import type {ApiKeysService} from '../service.js';
 import {osc52} from './clipboard.js';
-import {ActionMenu, menuItems, type MenuItem} from './dialogs/action-menu.js';
+import {ActionMenu, externalMenuItems, menuItems, type MenuItem} from './dialogs/action-menu.js';
 import {ConfirmDialog} from './dialogs/confirm.js';
 import {EditDialog} from './dialogs/edit.js';
 import {GenerateDialog} from './dialogs/generate.js';
@@ -20,8 +20,15 @@ import {commandFor, footerHints, isCommand, type Command, type Mode} from './key
 import {sanitize} from './sanitize.js';
 import {GeneratedKeys} from './screens/generated-keys.js';
 import {HelpOverlay} from './screens/help.js';
-import {Activity, ExternalKeys, SettingsView} from './screens/simple-tabs.js';
-import {TABS, TAB_TITLES, initialState, moveIndex, reducer, type Dialog, type NavCommand} from './state.js';
+import {Activity, SettingsView} from './screens/simple-tabs.js';
+import {ExternalKeys} from './screens/external-keys.js';
+import {AddExternalDialog} from './dialogs/add-external.js';
+import {ExportDialog, type ExportProgress} from './dialogs/export.js';
+import {SettingsDialog} from './dialogs/settings.js';
+import {defaultExportName, formatOf, writeExport} from '../export/write-export.js';
+import {externalKeyProblem, ownerOf} from '../core/external.js';
+import {join} from 'node:path';
+import {TABS, TAB_TITLES, initialState, moveIndex, reducer, type Dialog, type NavCommand, type Tab} from './state.js';
 import {truncate} from './text.js';
 import {CompactProvider, useTheme} from './theme.js';
 
@@ -33,24 +40,18 @@ export const MIN_ROWS = 14;
 /** Lines around the table body: header, tabs, search line, 3 table head lines, bottom border, details line, 2 footer lines, and the row Ink keeps free. */
 const CHROME_ROWS = 11;
 
-const TABLE_COMMANDS: readonly Command[] = [
-	'nav.up',
-	'nav.down',
-	'nav.pageUp',
-	'nav.pageDown',
-	'nav.home',
-	'nav.end',
-	'table.search',
-	'table.menu',
-	'table.generate',
-	'table.openLink',
-	'table.filter',
-	'table.sort',
-	'tab.next',
-	'tab.previous',
-	'app.help',
-	'app.quit',
-];
+const NAVIGATION: readonly Command[] = ['nav.up', 'nav.down', 'nav.pageUp', 'nav.pageDown', 'nav.home', 'nav.end'];
+const EVERYWHERE: readonly Command[] = ['table.export', 'tab.next', 'tab.previous', 'app.help', 'app.quit'];
+
+/** The commands live on each tab; everything else is ignored there. */
+const TAB_COMMANDS: Record<Tab, readonly Command[]> = {
+	generated: [...NAVIGATION, 'table.search', 'table.menu', 'table.generate', 'table.openLink', 'table.filter', 'table.sort', ...EVERYWHERE],
+	external: [...NAVIGATION, 'table.search', 'table.menu', 'external.add', ...EVERYWHERE],
+	activity: [...EVERYWHERE],
+	settings: ['settings.edit', ...EVERYWHERE],
+};
+
+const TAB_MODE: Record<Tab, Mode> = {generated: 'table', external: 'external', activity: 'activity', settings: 'settings'};
 
 const SORT_LABELS = {created: 'created', name: 'name', appKey: 'key', tokenAge: 'token age', status: 'status', lastUsed: 'last used'};
 
@@ -86,6 +87,18 @@ export function App({service}: AppProps) {
 	);
 	const foundIndex = state.selectedKey ? keys.findIndex(k => k.appKey === state.selectedKey) : -1;
 	const selectedIndex = foundIndex >= 0 ? foundIndex : Math.min(state.selectedIndex, Math.max(0, keys.length - 1));
+	const externalKeys = useMemo(
+		() =>
+			data
+				? data.external
+						.filter(k => matchesSearch({name: ownerOf(k.appKey) ?? '', appKey: k.appKey}, state.externalSearch))
+						.sort((a, b) => b.added - a.added || (a.appKey < b.appKey ? -1 : 1))
+				: [],
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[data, store.revision, state.externalSearch],
+	);
+	const foundExternal = state.externalKey ? externalKeys.findIndex(k => k.appKey === state.externalKey) : -1;
+	const externalIndex = foundExternal >= 0 ? foundExternal : Math.min(state.externalIndex, Math.max(0, externalKeys.length - 1));
 	const bodyHeight = Math.max(1, rows - CHROME_ROWS);
 	const dialogWidth = Math.min(columns - 2, 84);
 	const compact = rows < 30;
@@ -94,7 +107,11 @@ export function App({service}: AppProps) {
 
 	const dialogKey = state.dialog && 'appKey' in state.dialog ? state.dialog.appKey : null;
 	const dialogTarget = dialogKey && data ? data.keys.find(k => k.appKey === dialogKey) : undefined;
-	const vanished = Boolean(dialogKey && data && !dialogTarget);
+	const dialogExternalKey = state.dialog && 'externalKey' in state.dialog ? state.dialog.externalKey : null;
+	const dialogExternal = dialogExternalKey && data ? data.external.find(k => k.appKey === dialogExternalKey) : undefined;
+	const vanished = Boolean(data && ((dialogKey && !dialogTarget) || (dialogExternalKey && !dialogExternal)));
+	const [exportProgress, setExportProgress] = useState<ExportProgress | null>(null);
+	const [exportWritten, setExportWritten] = useState<string[] | null>(null);
 
 	// Integration roles first in the pickers: the administrator roles are rarely what a key needs.
 	const pickerRoles = useMemo(
@@ -106,6 +123,8 @@ export function App({service}: AppProps) {
 	const open = (dialog: Dialog) => dispatch({type: 'dialog.open', dialog});
 	const close = (text?: string) => {
 		setCopied(false);
+		setExportProgress(null);
+		setExportWritten(null);
 		dispatch({type: 'dialog.close', flash: text ? {text, tone: 'success'} : undefined});
 	};
 	const perform = async (work: () => Promise<void>) => {
@@ -122,8 +141,8 @@ export function App({service}: AppProps) {
 
 	// One handler, subscribed once in spirit: it reads what it needs from a ref refreshed on every
 	// render, so keys that arrive faster than React re-subscribes handlers still see the latest state.
-	const latest = useRef({state, keys, selectedIndex, bodyHeight, hasData: data !== null, vanished});
-	latest.current = {state, keys, selectedIndex, bodyHeight, hasData: data !== null, vanished};
+	const latest = useRef({state, keys, selectedIndex, externalKeys, externalIndex, bodyHeight, hasData: data !== null, vanished});
+	latest.current = {state, keys, selectedIndex, externalKeys, externalIndex, bodyHeight, hasData: data !== null, vanished};
 
 	useInput((input, key) => {
 		const now = latest.current;
@@ -133,9 +152,13 @@ export function App({service}: AppProps) {
 			return;
 		}
 		if (now.state.dialog || !now.hasData) return;
+		const tab = now.state.tab;
+		// The rows the movement keys walk: the Generated or the External table.
+		const rows: ReadonlyArray<{appKey: string}> = tab === 'external' ? now.externalKeys : now.keys;
+		let index = tab === 'external' ? now.externalIndex : now.selectedIndex;
 		const select = (command: NavCommand, page: number) => {
-			const index = moveIndex(now.selectedIndex, command, now.keys.length, page);
-			dispatch({type: 'select', appKey: now.keys[index]?.appKey ?? null, index});
+			index = moveIndex(index, command, rows.length, page);
+			dispatch({type: tab === 'external' ? 'select.external' : 'select', appKey: rows[index]?.appKey ?? null, index});
 		};
 		if (now.state.searching) {
 			if (isCommand('search.keep', input, key)) return dispatch({type: 'search.keep'});
@@ -148,48 +171,53 @@ export function App({service}: AppProps) {
 		// Fast typing and key repeat can arrive as one string ("jjj"): take it a key at a time, and
 		// stop at the first key that leaves the table, so nothing typed after it runs as a command.
 		const burst = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
-		let index = now.selectedIndex;
 		for (const [i, char] of burst.entries()) {
-			const command = commandFor(TABLE_COMMANDS, char, key);
+			const command = commandFor(TAB_COMMANDS[tab], char, key);
 			if (!command) continue;
 			if (command.startsWith('nav.')) {
-				if (now.state.tab !== 'generated') continue;
-				index = moveIndex(index, command as NavCommand, now.keys.length, now.bodyHeight - 1);
-				dispatch({type: 'select', appKey: now.keys[index]?.appKey ?? null, index});
+				select(command as NavCommand, now.bodyHeight - 1);
 				continue;
 			}
 			if (command === 'table.filter' || command === 'table.sort') {
-				if (now.state.tab === 'generated') dispatch({type: command === 'table.filter' ? 'filter.cycle' : 'sort.cycle'});
+				dispatch({type: command === 'table.filter' ? 'filter.cycle' : 'sort.cycle'});
 				continue;
 			}
-			if (command === 'tab.next' || command === 'tab.previous') {
-				dispatch({type: 'tab', step: command === 'tab.next' ? 1 : -1});
-				continue;
-			}
+			if (command === 'tab.next' || command === 'tab.previous') return dispatch({type: 'tab', step: command === 'tab.next' ? 1 : -1});
 			if (command === 'app.quit') return quit();
 			if (command === 'app.help') return open({kind: 'help'});
-			if (now.state.tab !== 'generated') return;
 			if (command === 'table.search') {
 				dispatch({type: 'search.start'});
 				const rest = burst.slice(i + 1).join('');
 				if (rest) dispatch({type: 'search.type', text: rest});
 				return;
 			}
+			if (command === 'table.export') return allowed('View API Keys', 'Exporting') && open({kind: 'export'});
 			if (command === 'table.openLink') return open({kind: 'open-link'});
-			if (command === 'table.generate') {
-				const lacking = missing('Edit API Keys');
-				if (lacking) return dispatch({type: 'flash', text: `Generating keys needs the resource "${lacking}".`, tone: 'error'});
-				return open({kind: 'generate'});
+			if (command === 'table.generate') return allowed('Edit API Keys', 'Generating keys') && open({kind: 'generate'});
+			if (command === 'external.add') return allowed('Edit API Keys', 'Adding external keys') && open({kind: 'external-add'});
+			if (command === 'settings.edit') return allowed('Edit API Keys settings', 'Changing settings') && open({kind: 'settings'});
+			const target = rows[index];
+			if (command === 'table.menu' && target) {
+				return open(tab === 'external' ? {kind: 'external-menu', externalKey: target.appKey} : {kind: 'menu', appKey: target.appKey});
 			}
-			const target = now.keys[index];
-			if (command === 'table.menu' && target) return open({kind: 'menu', appKey: target.appKey});
 			return;
 		}
 	});
 
+	/** True when the operator holds `resource`; otherwise says so in the footer. */
+	function allowed(resource: KeyResource, what: string): boolean {
+		const lacking = missing(resource);
+		if (lacking) dispatch({type: 'flash', text: `${what} needs the resource "${lacking}".`, tone: 'error'});
+		return !lacking;
+	}
+
 	const chooseMenuItem = (item: MenuItem, appKey: string) => {
 		if (item.missing) return dispatch({type: 'failed', message: `${item.label} needs the resource "${item.missing}"`});
 		switch (item.action) {
+			case 'external-edit':
+				return open({kind: 'external-edit', externalKey: appKey});
+			case 'external-remove':
+				return open({kind: 'external-remove', externalKey: appKey});
 			case 'edit':
 				return open({kind: 'edit', appKey});
 			case 'deactivate':
@@ -386,6 +414,105 @@ export function App({service}: AppProps) {
 						</Text>
 					</ConfirmDialog>
 				);
+			case 'external-menu':
+				return (
+					<ActionMenu
+						appKey={dialog.externalKey}
+						name={`owner ${ownerOf(dialog.externalKey) ?? '?'}`}
+						items={externalMenuItems(missing)}
+						{...common}
+						onChoose={item => chooseMenuItem(item, dialog.externalKey)}
+						onCancel={() => close()}
+					/>
+				);
+			case 'external-add':
+				return (
+					<AddExternalDialog
+						roles={pickerRoles}
+						problem={appKey => (data ? externalKeyProblem(data, appKey) : null)}
+						listHeight={listHeight}
+						{...common}
+						onCancel={() => close()}
+						onAdd={input =>
+							perform(async () => {
+								const added = await service.addExternal(input);
+								dispatch({type: 'select.external', appKey: added.appKey, index: 0});
+								close(`Added external key ${added.appKey} (owner ${added.owner}).`);
+							})
+						}
+					/>
+				);
+			case 'external-edit':
+				return (
+					<EditDialog
+						title={`Edit roles of ${dialog.externalKey}`}
+						appKey={dialog.externalKey}
+						name={`owner ${ownerOf(dialog.externalKey) ?? '?'}`}
+						roles={pickerRoles}
+						current={{roles: dialogExternal?.roles ?? []}}
+						listHeight={listHeight}
+						{...common}
+						onCancel={() => close()}
+						onSave={input =>
+							perform(async () => {
+								await service.editExternal(dialog.externalKey, input.roles);
+								close(`Saved ${dialog.externalKey}.`);
+							})
+						}
+					/>
+				);
+			case 'external-remove':
+				return (
+					<ConfirmDialog
+						title="Remove external key"
+						action="Remove"
+						destructive
+						{...common}
+						onCancel={() => close()}
+						onConfirm={() =>
+							perform(async () => {
+								await service.removeExternal(dialog.externalKey);
+								close(`Removed ${dialog.externalKey}.`);
+							})
+						}
+					>
+						<Text>
+							Remove {dialog.externalKey}? Account {ownerOf(dialog.externalKey) ?? '?'} loses the roles it had in this account.
+						</Text>
+					</ConfirmDialog>
+				);
+			case 'settings':
+				return (
+					<SettingsDialog
+						current={data!.settings}
+						{...common}
+						onCancel={() => close()}
+						onApply={settings =>
+							perform(async () => {
+								await service.updateSettings(settings);
+								close('Settings applied.');
+							})
+						}
+					/>
+				);
+			case 'export':
+				return (
+					<ExportDialog
+						defaultFile={join(process.cwd(), defaultExportName(data!.account, 'xlsx', now))}
+						progress={exportProgress}
+						written={exportWritten}
+						{...common}
+						onClose={() => close()}
+						onExport={file =>
+							perform(async () => {
+								const {account: _account, ...tables} = await service.exportTables();
+								const files = await writeExport(tables, {file, format: formatOf(file) ?? 'xlsx'}, progress => setExportProgress(progress));
+								setExportWritten(files);
+								dispatch({type: 'dialog.open', dialog: {kind: 'export'}});
+							})
+						}
+					/>
+				);
 			case 'open-link':
 				return (
 					<OpenLinkDialog
@@ -432,11 +559,18 @@ export function App({service}: AppProps) {
 		);
 	}
 
-	const mode: Mode = state.dialog ? (state.dialog.kind === 'reveal' ? 'reveal' : 'dialog') : state.searching ? 'search' : 'table';
-	const counts =
-		state.tab === 'generated' && data
+	const mode: Mode = state.dialog ? (state.dialog.kind === 'reveal' ? 'reveal' : 'dialog') : state.searching ? 'search' : TAB_MODE[state.tab];
+	const counts = !data
+		? ''
+		: state.tab === 'generated'
 			? `${keys.length} of ${data.keys.length} keys · status: ${state.status} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`
-			: '';
+			: state.tab === 'external'
+				? `${externalKeys.length} of ${data.external.length} external keys${state.externalSearch ? ` · search: ${sanitize(state.externalSearch)}` : ''}`
+				: state.tab === 'settings'
+					? missing('Edit API Keys settings')
+						? 'Changing settings needs the resource "Edit API Keys settings".'
+						: 'Enter changes the settings.'
+					: `${data.activity.length} entries`;
 	const hints = footerHints(mode)
 		.map(h => `${h.keys} ${h.description}`)
 		.join('  ');
@@ -483,7 +617,15 @@ export function App({service}: AppProps) {
 						bodyHeight={bodyHeight}
 					/>
 				) : state.tab === 'external' ? (
-					<ExternalKeys data={data} width={columns} height={bodyHeight + 2} />
+					<ExternalKeys
+						keys={externalKeys}
+						total={data.external.length}
+						search={state.externalSearch}
+						searching={state.searching}
+						selectedIndex={externalIndex}
+						width={columns}
+						bodyHeight={bodyHeight}
+					/>
 				) : state.tab === 'activity' ? (
 					<Activity data={data} width={columns} height={bodyHeight + 2} />
 				) : (

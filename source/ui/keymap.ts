@@ -12,6 +12,9 @@ export type Command =
 	| 'table.menu'
 	| 'table.generate'
 	| 'table.openLink'
+	| 'table.export'
+	| 'external.add'
+	| 'settings.edit'
 	| 'table.filter'
 	| 'table.sort'
 	| 'tab.next'
@@ -27,7 +30,7 @@ export type Command =
 	| 'dialog.cancel'
 	| 'reveal.copy';
 
-export type Mode = 'table' | 'search' | 'dialog' | 'reveal';
+export type Mode = 'table' | 'external' | 'activity' | 'settings' | 'search' | 'dialog' | 'reveal';
 
 interface Binding {
 	command: Command;
@@ -43,22 +46,25 @@ const plain = (key: Key) => !key.ctrl && !key.meta;
 const letter = (char: string) => (input: string, key: Key) => plain(key) && input === char;
 
 export const KEYMAP: readonly Binding[] = [
-	{command: 'nav.up', keys: '↑/k', description: 'up', footer: ['table'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
-	{command: 'nav.down', keys: '↓/j', description: 'down', footer: ['table'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
+	{command: 'nav.up', keys: '↑/k', description: 'up', footer: ['table', 'external'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
+	{command: 'nav.down', keys: '↓/j', description: 'down', footer: ['table', 'external'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
 	{command: 'nav.pageUp', keys: 'PgUp', description: 'page up', footer: [], matches: (_, k) => k.pageUp},
 	{command: 'nav.pageDown', keys: 'PgDn', description: 'page down', footer: [], matches: (_, k) => k.pageDown},
 	{command: 'nav.home', keys: 'Home/g', description: 'first row', footer: [], matches: (i, k) => k.home || letter('g')(i, k)},
 	{command: 'nav.end', keys: 'End/G', description: 'last row', footer: [], matches: (i, k) => k.end || letter('G')(i, k)},
-	{command: 'table.search', keys: '/', description: 'search', footer: ['table'], matches: letter('/')},
-	{command: 'table.menu', keys: 'Enter/.', description: 'actions', footer: ['table'], matches: (i, k) => k.return || letter('.')(i, k)},
+	{command: 'table.search', keys: '/', description: 'search', footer: ['table', 'external'], matches: letter('/')},
+	{command: 'table.menu', keys: 'Enter/.', description: 'actions', footer: ['table', 'external'], matches: (i, k) => k.return || letter('.')(i, k)},
 	{command: 'table.generate', keys: 'n', description: 'generate', footer: ['table'], matches: letter('n')},
 	{command: 'table.openLink', keys: 'o', description: 'open a link', footer: [], matches: letter('o')},
+	{command: 'table.export', keys: 'x', description: 'export', footer: ['activity'], matches: letter('x')},
+	{command: 'external.add', keys: 'n', description: 'add key', footer: ['external'], matches: letter('n')},
+	{command: 'settings.edit', keys: 'Enter', description: 'change settings', footer: ['settings'], matches: (_, k) => k.return},
 	{command: 'table.filter', keys: 'f', description: 'filter status', footer: ['table'], matches: letter('f')},
 	{command: 'table.sort', keys: 's', description: 'sort', footer: ['table'], matches: letter('s')},
-	{command: 'tab.next', keys: 'Tab', description: 'next tab', footer: ['table'], matches: (_, k) => k.tab && !k.shift},
+	{command: 'tab.next', keys: 'Tab', description: 'next tab', footer: ['table', 'external', 'activity', 'settings'], matches: (_, k) => k.tab && !k.shift},
 	{command: 'tab.previous', keys: 'Shift-Tab', description: 'previous tab', footer: [], matches: (_, k) => k.tab && k.shift},
-	{command: 'app.help', keys: '?', description: 'help', footer: ['table'], matches: letter('?')},
-	{command: 'app.quit', keys: 'q/Ctrl-C', description: 'quit', footer: ['table'], matches: (i, k) => letter('q')(i, k) || (k.ctrl && i === 'c')},
+	{command: 'app.help', keys: '?', description: 'help', footer: ['table', 'external', 'activity', 'settings'], matches: letter('?')},
+	{command: 'app.quit', keys: 'q/Ctrl-C', description: 'quit', footer: ['table', 'external', 'activity', 'settings'], matches: (i, k) => letter('q')(i, k) || (k.ctrl && i === 'c')},
 	{command: 'search.keep', keys: 'Enter', description: 'keep filter', footer: ['search'], matches: (_, k) => k.return},
 	{command: 'search.clear', keys: 'Esc', description: 'clear search', footer: ['search'], matches: (_, k) => k.escape},
 	{command: 'dialog.next', keys: 'Tab/↓/→', description: 'next field', footer: ['dialog', 'reveal'], matches: (_, k) => (k.tab && !k.shift) || k.downArrow || k.rightArrow},
@@ -87,6 +93,8 @@ export function footerHints(mode: Mode): Array<{keys: string; description: strin
 export const HELP_SECTIONS: ReadonlyArray<{title: string; prefix: string}> = [
 	{title: 'Table', prefix: 'nav.'},
 	{title: 'Table', prefix: 'table.'},
+	{title: 'Other tabs', prefix: 'external.'},
+	{title: 'Other tabs', prefix: 'settings.'},
 	{title: 'Tabs and app', prefix: 'tab.'},
 	{title: 'Tabs and app', prefix: 'app.'},
 	{title: 'Search', prefix: 'search.'},

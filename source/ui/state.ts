@@ -16,6 +16,12 @@ export type Dialog =
 	| {kind: 'undo-renewal'; appKey: string}
 	| {kind: 'delete-key'; appKey: string}
 	| {kind: 'open-link'}
+	| {kind: 'export'}
+	| {kind: 'settings'}
+	| {kind: 'external-add'}
+	| {kind: 'external-menu'; externalKey: string}
+	| {kind: 'external-edit'; externalKey: string}
+	| {kind: 'external-remove'; externalKey: string}
 	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'};
 
 export type Tone = 'info' | 'success' | 'error';
@@ -30,6 +36,10 @@ export interface AppState {
 	/** The selected key, kept across refreshes; the index is the fallback when it vanishes. */
 	selectedKey: string | null;
 	selectedIndex: number;
+	/** The External tab's own search and selection. */
+	externalSearch: string;
+	externalKey: string | null;
+	externalIndex: number;
 	dialog: Dialog | null;
 	/** A service call is under way: dialogs ignore a second press. */
 	busy: boolean;
@@ -46,6 +56,9 @@ export const initialState: AppState = {
 	sort: 'created',
 	selectedKey: null,
 	selectedIndex: 0,
+	externalSearch: '',
+	externalKey: null,
+	externalIndex: 0,
 	dialog: null,
 	busy: false,
 	dialogError: null,
@@ -62,11 +75,20 @@ export type Action =
 	| {type: 'filter.cycle'}
 	| {type: 'sort.cycle'}
 	| {type: 'select'; appKey: string | null; index: number}
+	| {type: 'select.external'; appKey: string | null; index: number}
 	| {type: 'dialog.open'; dialog: Dialog}
 	| {type: 'dialog.close'; flash?: AppState['flash']}
 	| {type: 'busy'}
 	| {type: 'failed'; message: string}
 	| {type: 'flash'; text: string; tone: Tone};
+
+/** The search of the tab in view (Generated or External). */
+export const searchOf = (state: AppState) => (state.tab === 'external' ? state.externalSearch : state.search);
+
+const withSearch = (state: AppState, value: string): AppState =>
+	state.tab === 'external'
+		? {...state, externalSearch: value, externalIndex: 0, externalKey: null}
+		: {...state, search: value, selectedIndex: 0, selectedKey: null};
 
 const cycle = <T>(values: readonly T[], current: T) => values[(values.indexOf(current) + 1) % values.length]!;
 
@@ -80,19 +102,21 @@ export function reducer(state: AppState, action: Action): AppState {
 			return {...state, searching: true, flash: null};
 		case 'search.type':
 			// Pasted text arrives as one string; line breaks in it are not part of a search.
-			return {...state, search: (state.search + action.text.replace(/[\r\n\t]/g, '')).slice(0, 200), selectedIndex: 0, selectedKey: null};
+			return withSearch(state, (searchOf(state) + action.text.replace(/[\r\n\t]/g, '')).slice(0, 200));
 		case 'search.erase':
-			return {...state, search: [...state.search].slice(0, -1).join(''), selectedIndex: 0, selectedKey: null};
+			return withSearch(state, [...searchOf(state)].slice(0, -1).join(''));
 		case 'search.keep':
 			return {...state, searching: false};
 		case 'search.clear':
-			return {...state, searching: false, search: ''};
+			return {...withSearch(state, ''), searching: false};
 		case 'filter.cycle':
 			return {...state, status: cycle(STATUS_FILTERS, state.status)};
 		case 'sort.cycle':
 			return {...state, sort: cycle(SORT_COLUMNS, state.sort)};
 		case 'select':
 			return {...state, selectedKey: action.appKey, selectedIndex: action.index};
+		case 'select.external':
+			return {...state, externalKey: action.appKey, externalIndex: action.index};
 		case 'dialog.open':
 			return {...state, dialog: action.dialog, busy: false, dialogError: null, flash: null};
 		case 'dialog.close':

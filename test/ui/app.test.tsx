@@ -122,7 +122,7 @@ describe('the Generated tab', () => {
 	it('Tab and Shift-Tab go through External, Activity and Settings', async () => {
 		const {ui} = await open();
 		await ui.press(KEYS.tab);
-		expect(await ui.waitFor('vtexappkey-partnerco-QWERTY')).toMatch(/partnerco\s+OMS - Read only/);
+		expect(await ui.waitFor('vtexappkey-partnerco-QWERTY')).toMatch(/partnerco\s+│ OMS - Read only/);
 		await ui.press(KEYS.tab);
 		expect(await ui.waitFor('What changed')).toMatch(/alice\s+generate\s+appkey-acme-[A-Z]{6}\s+name: ERP integration/);
 		await ui.press(KEYS.tab);

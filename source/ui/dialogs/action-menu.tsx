@@ -6,7 +6,7 @@ import {isCommand} from '../keymap.js';
 import {sanitize} from '../sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 
-export type MenuAction = 'edit' | 'deactivate' | 'activate' | 'renew' | 'delete-old-token' | 'undo-renewal' | 'delete-key';
+export type MenuAction = 'edit' | 'deactivate' | 'activate' | 'renew' | 'delete-old-token' | 'undo-renewal' | 'delete-key' | 'external-edit' | 'external-remove';
 
 export interface MenuItem {
 	action: MenuAction;
@@ -26,6 +26,14 @@ export function menuItems(key: {active: boolean; pending: boolean}, missing: (re
 			? [item('delete-old-token', 'Delete Old Token', 'Renew API token'), item('undo-renewal', 'Undo Renewal', 'Renew API token')]
 			: []),
 		item('delete-key', 'Delete Key', 'Edit API Keys'),
+	];
+}
+
+/** The menu of an external key: its roles can be edited, or it can be removed. */
+export function externalMenuItems(missing: (resource: KeyResource) => KeyResource | null): MenuItem[] {
+	return [
+		{action: 'external-edit', label: 'Edit roles', missing: missing('Edit API Keys')},
+		{action: 'external-remove', label: 'Remove', missing: missing('Edit API Keys')},
 	];
 }
 
@@ -59,7 +67,7 @@ export function ActionMenu({appKey, name, items, width, busy, error, onChoose, o
 					indicatorComponent={({isSelected}) => <Text>{isSelected ? '› ' : '  '}</Text>}
 					itemComponent={({isSelected, label}) => {
 						const item = byLabel.get(label);
-						const destructive = item?.action === 'delete-key' || item?.action === 'deactivate' || item?.action === 'delete-old-token';
+						const destructive = item?.action === 'delete-key' || item?.action === 'deactivate' || item?.action === 'delete-old-token' || item?.action === 'external-remove';
 						if (item?.missing) {
 							return (
 								<Text dimColor inverse={isSelected}>

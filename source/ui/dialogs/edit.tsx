@@ -13,22 +13,25 @@ export interface EditProps {
 	appKey: string;
 	name: string;
 	roles: readonly string[];
-	current: {roles: readonly string[]; active: boolean};
+	/** Without `active` there is no Activate checkbox (external keys). */
+	current: {roles: readonly string[]; active?: boolean};
+	title?: string;
 	width: number;
 	listHeight: number;
 	busy: boolean;
 	error: string | null;
-	onSave(input: {roles: string[]; active: boolean}): void;
+	onSave(input: {roles: string[]; active?: boolean}): void;
 	onCancel(): void;
 }
 
 /** Edit: the key's roles and its Activate checkbox, then Save. */
-export function EditDialog({appKey, name, roles, current, width, listHeight, busy, error, onSave, onCancel}: EditProps) {
+export function EditDialog({appKey, name, roles, current, title, width, listHeight, busy, error, onSave, onCancel}: EditProps) {
 	const options = [...roles, ...current.roles.filter(r => !roles.includes(r))];
 	const [pick, setPick] = useState<MultiSelectState>({cursor: 0, selected: new Set(current.roles)});
-	const [active, setActive] = useState(current.active);
-	const focus = useFocusRing(FIELDS, 'roles');
-	const save = () => onSave({roles: options.filter(r => pick.selected.has(r)), active});
+	const [active, setActive] = useState(current.active ?? true);
+	const withActive = current.active !== undefined;
+	const focus = useFocusRing(withActive ? FIELDS : FIELDS.filter(f => f !== 'active'), 'roles');
+	const save = () => onSave({roles: options.filter(r => pick.selected.has(r)), ...(withActive ? {active} : {})});
 
 	useInput(
 		(input, key) => {
@@ -50,11 +53,15 @@ export function EditDialog({appKey, name, roles, current, width, listHeight, bus
 	);
 
 	return (
-		<DialogFrame title={`Edit ${appKey}`} width={width} error={error}>
-			<Text>{sanitize(name)}</Text>
+		<DialogFrame title={title ?? `Edit ${appKey}`} width={width} error={error}>
+			{name ? <Text>{sanitize(name)}</Text> : null}
 			<MultiSelect label="Roles" options={options.map(value => ({value}))} state={pick} focused={focus.field === 'roles'} height={listHeight} width={width - 4} />
-			<Text> </Text>
-			<Checkbox label="Activate" checked={active} focused={focus.field === 'active'} />
+			{withActive ? (
+				<>
+					<Text> </Text>
+					<Checkbox label="Activate" checked={active} focused={focus.field === 'active'} />
+				</>
+			) : null}
 			<Buttons
 				buttons={[{label: 'Cancel'}, {label: busy ? 'Saving…' : 'Save', disabled: busy}]}
 				focused={focus.field === 'cancel' ? 0 : focus.field === 'save' ? 1 : null}

@@ -8,6 +8,7 @@ import {Table, segmentsWidth} from '../components/table.js';
 import {layoutColumns, type ColumnSpec} from '../layout.js';
 import {sanitize} from '../sanitize.js';
 import {scrollOffset} from '../state.js';
+import {SearchLine} from './search-line.js';
 import {useTheme} from '../theme.js';
 
 export type GeneratedColumn = 'key' | 'duration' | 'roles' | 'created' | 'status' | 'lastUsed';
@@ -82,28 +83,7 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 	const selected = keys[selectedIndex];
 	return (
 		<Box flexDirection="column">
-			<Box height={1}>
-				{searching || search ? (
-					<Text>
-						<Text color={theme.color('accent')} bold>
-							/{' '}
-						</Text>
-						{searching ? (
-							<Text>
-								{sanitize(search)}
-								<Text inverse> </Text>
-								{search ? '' : <Text color={theme.color('muted')}> name or key identifier</Text>}
-							</Text>
-						) : (
-							<Text>
-								{sanitize(search)} <Text color={theme.color('muted')}>(/ to change, Esc in search to clear)</Text>
-							</Text>
-						)}
-					</Text>
-				) : (
-					<Text color={theme.color('muted')}>Press / to search by name or key identifier, n to generate a key.</Text>
-				)}
-			</Box>
+			<SearchLine search={search} searching={searching} idle="Press / to search by name or key identifier, n to generate a key." />
 			{columns ? (
 				<Table
 					columns={columns}

@@ -1,33 +1,10 @@
 import {Box, Text} from 'ink';
 import {activitySince} from '../../core/activity.js';
-import {ownerOf} from '../../core/external.js';
 import {formatDate, formatTime} from '../../core/time.js';
 import type {StoreData} from '../../core/types.js';
 import {sanitize} from '../sanitize.js';
 import {fit, truncate} from '../text.js';
 import {useTheme} from '../theme.js';
-
-/** External keys: other accounts' appKeys with roles in this account. */
-export function ExternalKeys({data, width, height}: {data: StoreData; width: number; height: number}) {
-	const theme = useTheme();
-	const keyWidth = Math.max(20, Math.floor(width * 0.35));
-	const ownerWidth = 14;
-	const rolesWidth = Math.max(10, width - keyWidth - ownerWidth - 10 - 8 - 8);
-	return (
-		<Box flexDirection="column">
-			<Text bold color={theme.color('accent')}>
-				{truncate(`${fit('Key', keyWidth)}  ${fit('Owner', ownerWidth)}  ${fit('Roles', rolesWidth)}  ${fit('Added on', 10)}  Status`, width)}
-			</Text>
-			{data.external.length === 0 ? <Text color={theme.color('muted')}>No external keys. Add one with: apikeys external add APPKEY --role ROLE</Text> : null}
-			{data.external.slice(0, height).map(key => (
-				<Text key={key.appKey}>
-					{fit(sanitize(key.appKey), keyWidth)}  {fit(sanitize(ownerOf(key.appKey) ?? '?'), ownerWidth)}  {fit(sanitize(key.roles.join(', ') || '—'), rolesWidth)}  {formatDate(key.added)}  {key.active ? 'Active' : 'Inactive'}
-				</Text>
-			))}
-			{data.external.length > height ? <Text color={theme.color('muted')}>… {data.external.length - height} more</Text> : null}
-		</Box>
-	);
-}
 
 /** The activity log, newest first. */
 export function Activity({data, width, height}: {data: StoreData; width: number; height: number}) {
@@ -70,7 +47,7 @@ export function SettingsView({data}: {data: StoreData}) {
 				</Text>
 			))}
 			<Box marginTop={1}>
-				<Text color={theme.color('muted')}>Change them with: apikeys settings --renewal-alert 3|6 --reveal link|direct --share-base-url URL</Text>
+				<Text color={theme.color('muted')}>Enter changes them (needs Edit API Keys settings); so does apikeys settings --renewal-alert 3|6 --reveal link|direct --share-base-url URL.</Text>
 			</Box>
 		</Box>
 	);

@@ -1,0 +1,141 @@
+import {readFileSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
+import readXlsxFile from 'read-excel-file/node';
+import {describe, expect, it} from 'vitest';
+import {App} from '../../source/ui/app.js';
+import {mintToken, tokenRecord} from '../../source/core/token.js';
+import {TOKEN_IN_TEXT, seededRandom, tempDir} from '../helpers.js';
+import {fixtureData, fixtureService} from './fixtures.js';
+
+/** Six distinct capital letters for bulk appKeys. */
+const bulkSuffix = (i: number) => Array.from({length: 6}, (_, d) => String.fromCharCode(65 + (Math.floor(i / 26 ** d) % 26))).join('');
+import {KEYS, renderSized} from './render.js';
+
+const selectedRow = (frame: string) => frame.split('\n').find(line => line.startsWith('▶')) ?? '';
+const flat = (frame: string) => frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+
+async function open(operator = 'alice') {
+	const fixture = await fixtureService(operator);
+	const ui = renderSized(<App service={fixture.service} />, {columns: 120, rows: 40});
+	await ui.waitFor(/\d+ of 4 keys/);
+	return {...fixture, ui};
+}
+
+describe('the External tab', () => {
+	it('lists other accounts\' keys with their owner, searches live, and adds one validated as it is typed', async () => {
+		const {ui, service} = await open();
+		await ui.press(KEYS.tab);
+		const tab = await ui.waitFor('1 of 1 external keys');
+		expect(tab).toMatch(/│ Key\/Owner\s+│ Roles\s+│ Added on\s+│ Status\s+│/);
+		expect(selectedRow(tab)).toMatch(/vtexappkey-partnerco-QWERTY partnerco\s+│ OMS - Read only\s+│ \d{4}-\d{2}-\d{2} │ Active/);
+		await ui.press('n');
+		await ui.waitFor('Add external key');
+		for (const char of 'appkey-acme-ABCDEF') await ui.press(char);
+		expect(await ui.waitFor("this account's own keys (acme)")).toContain('Add');
+		for (let i = 0; i < 18; i++) await ui.press(KEYS.backspace);
+		for (const char of 'vtexappkey-shipco-ZZZZZZ') await ui.press(char);
+		await ui.waitFor('The owner is read from the appKey.');
+		await ui.press(KEYS.tab);
+		await ui.waitFor('Space toggles');
+		await ui.press(KEYS.space, KEYS.tab, KEYS.tab, KEYS.enter);
+		await ui.waitFor('Added external key vtexappkey-shipco-ZZZZZZ (owner shipco). · 2 of 2 external keys');
+		expect((await service.listExternal()).find(k => k.appKey === 'vtexappkey-shipco-ZZZZZZ')?.roles).toEqual(['OMS - Full access']);
+		await ui.press('/', 's', 'h', 'i', 'p');
+		expect(await ui.waitFor('1 of 2 external keys · search: ship')).not.toContain('partnerco');
+	});
+
+	it('edits an external key\'s roles (Save) and removes it (Remove)', async () => {
+		const {ui, service} = await open();
+		await ui.press(KEYS.tab);
+		await ui.waitFor('1 of 1 external keys');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Edit roles');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Edit roles of vtexappkey-partnerco-QWERTY');
+		expect(ui.frame()).not.toContain('Activate');
+		await ui.press(KEYS.space, KEYS.tab, KEYS.tab, KEYS.enter);
+		await ui.waitFor('Saved vtexappkey-partnerco-QWERTY.');
+		expect((await service.listExternal())[0]!.roles).not.toEqual(['OMS - Read only']);
+		await ui.press('.');
+		await ui.waitFor('Remove');
+		await ui.press('j', KEYS.enter);
+		expect(flat(await ui.waitFor('Remove external key'))).toContain('Account partnerco loses the roles it had in this account.');
+		await ui.press(KEYS.tab, KEYS.enter);
+		await ui.waitFor('Removed vtexappkey-partnerco-QWERTY.');
+		expect(await service.listExternal()).toEqual([]);
+		expect(ui.frame()).toContain("No external keys. Press n to add another account's appKey.");
+	});
+});
+
+describe('the Settings tab', () => {
+	it('Apply switches the alert period, re-colouring the alerts at once, and is recorded in the activity', async () => {
+		const {ui, service, keyNamed} = await open();
+		const marketplace = keyNamed('Marketplace feed');
+		expect(ui.frame().split('\n').find(l => l.includes(marketplace))).toMatch(/│ ! {2}appkey/);
+		await ui.press(KEYS.shiftTab);
+		await ui.waitFor('Enter changes the settings.');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('(•) 3 months');
+		await ui.press(KEYS.right);
+		await ui.waitFor('(•) 6 months');
+		await ui.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab, KEYS.enter);
+		await ui.waitFor('Settings applied.');
+		expect(ui.frame()).toContain('6 months (orange past it, red 3 months later)');
+		await ui.press(KEYS.tab);
+		const table = await ui.waitFor('4 of 4 keys');
+		expect(table.split('\n').find(l => l.includes(marketplace))).toMatch(/│ {4}appkey/);
+		expect(table.split('\n').find(l => l.includes(keyNamed('Legacy bridge')))).toMatch(/│ ! {2}appkey/);
+		expect((await service.activity())[0]).toMatchObject({action: 'settings', operator: 'alice', summary: 'renewalAlertMonths: 3 → 6'});
+	});
+
+	it('an operator without Edit API Keys settings cannot open the form', async () => {
+		const {ui} = await open('viewer');
+		await ui.press(KEYS.shiftTab);
+		await ui.waitFor('Changing settings needs the resource "Edit API Keys settings".');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('✗ Changing settings needs the resource');
+		expect(ui.frame()).not.toContain('Apply');
+	});
+});
+
+describe('export from the app', () => {
+	it('shows progress while exporting 10 000 keys', async () => {
+		const data = fixtureData();
+		const random = seededRandom('bulk-ui');
+		for (let i = 0; i < 10_000; i++) {
+			const created = data.created + i * 1000;
+			data.keys.push({appKey: `appkey-acme-${bulkSuffix(i)}`, name: `Integration ${i}`, roles: ['OMS - Read only'], created, createdBy: 'alice', active: true, token: tokenRecord(mintToken(random(32)), created)});
+		}
+		const {service} = await fixtureService('alice', data);
+		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40});
+		await ui.waitFor('of 10004 keys');
+		const file = join(tempDir(), 'big.xlsx');
+		await ui.press('x');
+		await ui.waitFor('Export keys');
+		for (let i = 0; i < 200; i++) await ui.press(KEYS.backspace);
+		await ui.press(file, KEYS.enter);
+		await ui.waitFor('Export done', 30_000);
+		expect(ui.frames.some(frame => /Writing rows: \d+ of 10005/.test(frame))).toBe(true);
+		const [generated] = await readXlsxFile(file);
+		expect(generated!.data).toHaveLength(10_005);
+	});
+
+	it('x asks for a file name, writes the XLSX and shows where it went', async () => {
+		const {ui} = await open();
+		const file = join(tempDir(), 'from-the-app.xlsx');
+		await ui.press('x');
+		await ui.waitFor('Export keys');
+		expect(ui.frame()).toMatch(/apikeys-acme-\d{4}-\d{2}-\d{2}\.xlsx/);
+		for (let i = 0; i < 200; i++) await ui.press(KEYS.backspace);
+		await ui.press(file);
+		await ui.press(KEYS.enter);
+		expect(await ui.waitFor('Export done')).toContain(file);
+		const [generated, external] = await readXlsxFile(file);
+		expect(generated!.data).toHaveLength(5);
+		expect(external!.data).toHaveLength(2);
+		expect(readFileSync(file).toString('latin1')).not.toMatch(TOKEN_IN_TEXT);
+		await ui.press(KEYS.enter);
+		await ui.waitFor('4 of 4 keys');
+		rmSync(file);
+	});
+});
