@@ -1,13 +1,11 @@
 import {Box, Text} from 'ink';
-import {useRef} from 'react';
 import {ownerOf} from '../../core/external.js';
 import {formatDate} from '../../core/time.js';
 import type {ExternalKey} from '../../core/types.js';
 import {highlight, type Segment} from '../components/segments.js';
-import {Table, segmentsWidth} from '../components/table.js';
-import {layoutColumns, type ColumnSpec} from '../layout.js';
+import {WindowedTable} from '../components/windowed-table.js';
+import type {ColumnSpec} from '../layout.js';
 import {sanitize} from '../sanitize.js';
-import {scrollOffset} from '../state.js';
 import {useTheme} from '../theme.js';
 import {SearchLine} from './search-line.js';
 
@@ -48,27 +46,19 @@ export function ExternalKeys({
 	bodyHeight: number;
 }) {
 	const theme = useTheme();
-	const offset = useRef(0);
-	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, keys.length);
-	const visible = keys.slice(offset.current, offset.current + bodyHeight).map(k => externalCells(k, search));
-	const specs = EXTERNAL_COLUMNS.map(spec =>
-		spec.id === 'key' ? spec : {...spec, max: Math.max(spec.min, Math.min(spec.max, Math.max(spec.title.length, ...visible.map(cells => segmentsWidth(cells[spec.id])))))},
-	);
-	const columns = layoutColumns(specs, width);
 	return (
 		<Box flexDirection="column">
 			<SearchLine search={search} searching={searching} idle="Press / to search by appKey or owner, n to add another account's key." />
-			{columns ? (
-				<Table
-					columns={columns}
-					count={keys.length}
-					offset={offset.current}
-					height={bodyHeight}
-					selected={selectedIndex}
-					visible={visible}
-					empty={total === 0 ? "No external keys. Press n to add another account's appKey." : 'No external key matches.'}
-				/>
-			) : null}
+			<WindowedTable
+				items={keys}
+				specs={EXTERNAL_COLUMNS}
+				fill="key"
+				cells={key => externalCells(key, search)}
+				selectedIndex={selectedIndex}
+				bodyHeight={bodyHeight}
+				width={width}
+				empty={total === 0 ? "No external keys. Press n to add another account's appKey." : 'No external key matches.'}
+			/>
 			<Text color={theme.color('muted')}>Roles given here let the other account's key reach this account.</Text>
 		</Box>
 	);

@@ -1,13 +1,11 @@
 import {Box, Text} from 'ink';
-import {useRef} from 'react';
 import {keyRow, type KeyRow} from '../../core/query.js';
 import {formatDate, formatTime, tokenAgeLabel} from '../../core/time.js';
 import type {GeneratedKey, StoreData} from '../../core/types.js';
 import {highlight, type Segment} from '../components/segments.js';
-import {Table, segmentsWidth} from '../components/table.js';
-import {layoutColumns, type ColumnSpec} from '../layout.js';
+import {WindowedTable} from '../components/windowed-table.js';
+import type {ColumnSpec} from '../layout.js';
 import {sanitize} from '../sanitize.js';
-import {scrollOffset} from '../state.js';
 import {SearchLine} from './search-line.js';
 import {useTheme} from '../theme.js';
 
@@ -69,36 +67,20 @@ export interface GeneratedKeysProps {
 
 /** Rows of the table body at a given terminal height: the rest is header, tabs, search line, borders and footer. */
 export function GeneratedKeys({data, keys, now, search, searching, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
-	const theme = useTheme();
-	const offset = useRef(0);
-	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, keys.length);
-	const visible = keys.slice(offset.current, offset.current + bodyHeight).map(k => generatedCells(keyRow(data, k, now), search, now));
-	// Like ink-table, columns are no wider than what the visible rows hold; the rest goes to Key/Name.
-	const specs = GENERATED_COLUMNS.map(spec =>
-		spec.id === 'key'
-			? spec
-			: {...spec, max: Math.max(spec.min, Math.min(spec.max, Math.max(spec.title.length, ...visible.map(cells => segmentsWidth(cells[spec.id])))))},
-	);
-	const columns = layoutColumns(specs, width);
 	const selected = keys[selectedIndex];
 	return (
 		<Box flexDirection="column">
 			<SearchLine search={search} searching={searching} idle="Press / to search by name or key identifier, n to generate a key." />
-			{columns ? (
-				<Table
-					columns={columns}
-					count={keys.length}
-					offset={offset.current}
-					height={bodyHeight}
-					selected={selectedIndex}
-					visible={visible}
-					empty={
-						data.keys.length === 0
-							? 'No keys yet. Press n to generate the first one.'
-							: 'No key matches. Esc in search clears it; f cycles the status filter.'
-					}
-				/>
-			) : null}
+			<WindowedTable
+				items={keys}
+				specs={GENERATED_COLUMNS}
+				fill="key"
+				cells={key => generatedCells(keyRow(data, key, now), search, now)}
+				selectedIndex={selectedIndex}
+				bodyHeight={bodyHeight}
+				width={width}
+				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the status filter.'}
+			/>
 			<Text wrap="truncate-end">{selected ? <Details row={keyRow(data, selected, now)} /> : ' '}</Text>
 		</Box>
 	);
