@@ -36,6 +36,13 @@ afterEach(() => {
 	while (dirs.length > 0) rmSync(dirs.pop()!, {recursive: true, force: true});
 });
 
+/** A temporary directory for a whole file's tests (made in beforeAll), removed when the process exits. */
+export function suiteDir(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'apikeys-suite-'));
+	process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
+	return dir;
+}
+
 /** A temporary directory removed after the test. */
 export function tempDir(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'apikeys-test-'));

@@ -1,0 +1,94 @@
+import {join} from 'node:path';
+import {beforeAll, describe, expect, it} from 'vitest';
+import {ApiKeysService} from '../../source/service.js';
+import {KEY_RESOURCES, type KeyResource} from '../../source/core/types.js';
+import {runCli, suiteDir, tempDir} from '../helpers.js';
+
+interface Action {
+	what: string;
+	resource: KeyResource;
+	/** Through the service: resolves when allowed. */
+	service(s: ApiKeysService, target: Target): Promise<unknown>;
+	/** The same through the command line. */
+	cli(target: Target): string[];
+}
+
+interface Target {
+	appKey: string;
+	pending: string;
+	external: string;
+	role: string;
+	login: string;
+}
+
+const ACTIONS: Action[] = [
+	{what: 'list keys', resource: 'View API Keys', service: s => s.listKeys(), cli: () => ['list']},
+	{what: 'export', resource: 'View API Keys', service: s => s.exportTables(), cli: () => ['export', '--format', 'json', '--output', '-']},
+	{what: 'read the activity', resource: 'View API Keys', service: s => s.activity(), cli: () => ['audit']},
+	{what: 'list external keys', resource: 'View API Keys', service: s => s.listExternal(), cli: () => ['external', 'list']},
+	{what: 'generate', resource: 'Edit API Keys', service: s => s.generate({name: 'x', roles: []}), cli: () => ['generate', '--name', 'x']},
+	{what: 'edit', resource: 'Edit API Keys', service: (s, t) => s.edit(t.appKey, {addRoles: ['Checkout Admin']}), cli: t => ['edit', t.appKey, '--add-role', 'Checkout Admin']},
+	{what: 'deactivate', resource: 'Edit API Keys', service: (s, t) => s.deactivate(t.appKey), cli: t => ['deactivate', t.appKey, '--yes']},
+	{what: 'delete', resource: 'Edit API Keys', service: (s, t) => s.deleteKey(t.appKey), cli: t => ['delete', t.appKey, '--yes']},
+	{what: 'add an external key', resource: 'Edit API Keys', service: s => s.addExternal({appKey: 'vtexappkey-other-AAAAAA', roles: []}), cli: () => ['external', 'add', 'vtexappkey-other-AAAAAA']},
+	{what: 'edit an external key', resource: 'Edit API Keys', service: (s, t) => s.editExternal(t.external, ['Checkout Admin']), cli: t => ['external', 'edit', t.external, '--role', 'Checkout Admin']},
+	{what: 'remove an external key', resource: 'Edit API Keys', service: (s, t) => s.removeExternal(t.external), cli: t => ['external', 'remove', t.external, '--yes']},
+	{what: 'add a role', resource: 'Edit API Keys', service: s => s.addRole({name: 'New role', resources: ['View orders']}), cli: () => ['roles', 'add', 'New role', '--resource', 'View orders']},
+	{what: 'remove a role', resource: 'Edit API Keys', service: (s, t) => s.removeRole(t.role), cli: t => ['roles', 'remove', t.role, '--yes']},
+	{what: 'add an operator', resource: 'Edit API Keys', service: s => s.addOperator({login: 'newbie', roles: ['API Keys - Read only']}), cli: () => ['operators', 'add', 'newbie', '--role', 'API Keys - Read only']},
+	{what: 'remove an operator', resource: 'Edit API Keys', service: (s, t) => s.removeOperator(t.login), cli: t => ['operators', 'remove', t.login, '--yes']},
+	{what: 'renew', resource: 'Renew API token', service: (s, t) => s.renew(t.appKey, 'now'), cli: t => ['renew', t.appKey, '--delete-old', 'now']},
+	{what: 'delete an old token', resource: 'Renew API token', service: (s, t) => s.deleteOldToken(t.pending), cli: t => ['delete-old-token', t.pending, '--yes']},
+	{what: 'undo a renewal', resource: 'Renew API token', service: (s, t) => s.undoRenewal(t.pending), cli: t => ['undo-renewal', t.pending, '--yes']},
+	{what: 'change settings', resource: 'Edit API Keys settings', service: s => s.updateSettings({renewalAlertMonths: 6}), cli: () => ['settings', '--renewal-alert', '6']},
+];
+
+/** A fresh store with a target for every action, and one operator per resource lacking only it. */
+async function world(dir = tempDir()) {
+	const path = join(dir, 'store.json');
+	const owner = await ApiKeysService.init(path, 'acme', {operator: 'alice'});
+	const {row: key, reveal} = await owner.generate({name: 'target', roles: []});
+	if (reveal.kind === 'link') await owner.redeem(reveal.url);
+	const {row: pending, reveal: pendingReveal} = await owner.generate({name: 'pending', roles: []});
+	if (pendingReveal.kind === 'link') await owner.redeem(pendingReveal.url);
+	const renewal = await owner.renew(pending.appKey, 'later');
+	if (renewal.reveal.kind === 'link') await owner.redeem(renewal.reveal.url);
+	await owner.addExternal({appKey: 'vtexappkey-partner-QWERTY', roles: []});
+	await owner.addRole({name: 'Unused role', resources: ['View orders']});
+	await owner.addOperator({login: 'leaving', roles: ['API Keys - Read only']});
+	for (const resource of KEY_RESOURCES) {
+		const others = KEY_RESOURCES.filter(r => r !== resource);
+		await owner.addRole({name: `all but ${resource}`, resources: others});
+		await owner.addOperator({login: `no-${resource.toLowerCase().replace(/ /g, '-')}`, roles: [`all but ${resource}`]});
+	}
+	const target: Target = {appKey: key.appKey, pending: pending.appKey, external: 'vtexappkey-partner-QWERTY', role: 'Unused role', login: 'leaving'};
+	return {path, owner, target};
+}
+
+const lacking = (resource: KeyResource) => `no-${resource.toLowerCase().replace(/ /g, '-')}`;
+
+describe('every action needs its resource, through the service', () => {
+	it.each(ACTIONS.map(a => [a.what, a] as const))('%s', async (_, action) => {
+		const {path, target} = await world();
+		const without = await ApiKeysService.open(path, {operator: lacking(action.resource)});
+		await expect(action.service(without, target)).rejects.toThrow(`it needs the resource "${action.resource}"`);
+		// Holding every other resource is not enough; holding this one is.
+		const holder = KEY_RESOURCES.find(r => r !== action.resource)!;
+		const withIt = await ApiKeysService.open(path, {operator: lacking(holder)});
+		await expect(action.service(withIt, target)).resolves.toBeDefined();
+	});
+});
+
+describe('every action needs its resource, through the command line', () => {
+	let shared: Awaited<ReturnType<typeof world>>;
+	beforeAll(async () => {
+		shared = await world(suiteDir());
+	});
+
+	it.each(ACTIONS.map(a => [a.what, a] as const))('%s exits 1 naming the resource', async (_, action) => {
+		const result = await runCli(action.cli(shared.target), {store: shared.path, operator: lacking(action.resource)});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toMatch(new RegExp(`^apikeys: operator "${lacking(action.resource)}" cannot .+: it needs the resource "${action.resource}"\\n$`));
+		expect(result.stdout).toBe('');
+	});
+});
