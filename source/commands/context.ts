@@ -26,6 +26,8 @@ export const FLAGS = {
 	resource: {type: 'string', isMultiple: true},
 	since: {type: 'string'},
 	host: {type: 'string'},
+	operator: {type: 'string'},
+	action: {type: 'string'},
 	format: {type: 'string'},
 	output: {type: 'string'},
 	sheet: {type: 'string'},
@@ -61,6 +63,8 @@ export interface Flags {
 	resource: string[];
 	since?: string;
 	host?: string;
+	operator?: string;
+	action?: string;
 	format?: string;
 	output?: string;
 	sheet?: string;

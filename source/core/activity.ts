@@ -16,3 +16,37 @@ export function activitySince(data: StoreData, since?: Millis): ActivityEntry[] 
 	const entries = since === undefined ? data.activity : data.activity.filter(e => e.at >= since);
 	return [...entries].reverse();
 }
+
+export interface ActivityFilter {
+	/** Free text over time, operator, action, key and what changed; `operator:NAME` and `action:WORDS` narrow to one field. */
+	search?: string;
+	operator?: string;
+	action?: string;
+}
+
+/** Splits a search into field terms (operator:alice, action:renew) and free words. */
+export function parseActivitySearch(search: string): Required<ActivityFilter> {
+	const result = {search: '', operator: '', action: ''};
+	const free: string[] = [];
+	for (const word of search.trim().split(/\s+/).filter(Boolean)) {
+		const field = /^(operator|action):(.*)$/i.exec(word);
+		if (field) result[field[1]!.toLowerCase() as 'operator' | 'action'] = field[2]!;
+		else free.push(word);
+	}
+	result.search = free.join(' ');
+	return result;
+}
+
+/** Entries matching the filter: operator and action are case-insensitive prefixes, free text a substring anywhere. */
+export function filterActivity(entries: readonly ActivityEntry[], filter: ActivityFilter): ActivityEntry[] {
+	const parsed = parseActivitySearch(filter.search ?? '');
+	const operator = (filter.operator ?? parsed.operator).toLowerCase();
+	const action = (filter.action ?? parsed.action).toLowerCase();
+	const text = parsed.search.toLowerCase();
+	return entries.filter(
+		e =>
+			(!operator || e.operator.toLowerCase().startsWith(operator)) &&
+			(!action || e.action.toLowerCase().startsWith(action)) &&
+			(!text || [e.operator, e.action, e.appKey ?? '', e.summary ?? ''].some(field => field.toLowerCase().includes(text))),
+	);
+}

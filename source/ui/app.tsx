@@ -20,7 +20,9 @@ import {commandFor, footerHints, isCommand, type Command, type Mode} from './key
 import {sanitize} from './sanitize.js';
 import {GeneratedKeys} from './screens/generated-keys.js';
 import {HelpOverlay} from './screens/help.js';
-import {Activity, SettingsView} from './screens/simple-tabs.js';
+import {SettingsView} from './screens/simple-tabs.js';
+import {Activity} from './screens/activity.js';
+import {activitySince, filterActivity} from '../core/activity.js';
 import {ExternalKeys} from './screens/external-keys.js';
 import {AddExternalDialog} from './dialogs/add-external.js';
 import {ExportDialog, type ExportProgress} from './dialogs/export.js';
@@ -47,7 +49,7 @@ const EVERYWHERE: readonly Command[] = ['table.export', 'tab.next', 'tab.previou
 const TAB_COMMANDS: Record<Tab, readonly Command[]> = {
 	generated: [...NAVIGATION, 'table.search', 'table.menu', 'table.generate', 'table.openLink', 'table.filter', 'table.sort', ...EVERYWHERE],
 	external: [...NAVIGATION, 'table.search', 'table.menu', 'external.add', ...EVERYWHERE],
-	activity: [...EVERYWHERE],
+	activity: [...NAVIGATION, 'table.search', ...EVERYWHERE],
 	settings: ['settings.edit', ...EVERYWHERE],
 };
 
@@ -97,6 +99,12 @@ export function App({service}: AppProps) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[data, store.revision, state.externalSearch],
 	);
+	const activity = useMemo(
+		() => (data ? filterActivity(activitySince(data), {search: state.activitySearch}) : []),
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[data, store.revision, state.activitySearch],
+	);
+	const activityIndex = Math.min(state.activityIndex, Math.max(0, activity.length - 1));
 	const foundExternal = state.externalKey ? externalKeys.findIndex(k => k.appKey === state.externalKey) : -1;
 	const externalIndex = foundExternal >= 0 ? foundExternal : Math.min(state.externalIndex, Math.max(0, externalKeys.length - 1));
 	const bodyHeight = Math.max(1, rows - CHROME_ROWS);
@@ -141,8 +149,8 @@ export function App({service}: AppProps) {
 
 	// One handler, subscribed once in spirit: it reads what it needs from a ref refreshed on every
 	// render, so keys that arrive faster than React re-subscribes handlers still see the latest state.
-	const latest = useRef({state, keys, selectedIndex, externalKeys, externalIndex, bodyHeight, hasData: data !== null, vanished});
-	latest.current = {state, keys, selectedIndex, externalKeys, externalIndex, bodyHeight, hasData: data !== null, vanished};
+	const latest = useRef({state, keys, selectedIndex, externalKeys, externalIndex, activity, activityIndex, bodyHeight, hasData: data !== null, vanished});
+	latest.current = {state, keys, selectedIndex, externalKeys, externalIndex, activity, activityIndex, bodyHeight, hasData: data !== null, vanished};
 
 	useInput((input, key) => {
 		const now = latest.current;
@@ -153,11 +161,12 @@ export function App({service}: AppProps) {
 		}
 		if (now.state.dialog || !now.hasData) return;
 		const tab = now.state.tab;
-		// The rows the movement keys walk: the Generated or the External table.
-		const rows: ReadonlyArray<{appKey: string}> = tab === 'external' ? now.externalKeys : now.keys;
-		let index = tab === 'external' ? now.externalIndex : now.selectedIndex;
+		// The rows the movement keys walk: the Generated, External or Activity table.
+		const rows: ReadonlyArray<{appKey?: string}> = tab === 'external' ? now.externalKeys : tab === 'activity' ? now.activity : now.keys;
+		let index = tab === 'external' ? now.externalIndex : tab === 'activity' ? now.activityIndex : now.selectedIndex;
 		const select = (command: NavCommand, page: number) => {
 			index = moveIndex(index, command, rows.length, page);
+			if (tab === 'activity') return dispatch({type: 'select.activity', index});
 			dispatch({type: tab === 'external' ? 'select.external' : 'select', appKey: rows[index]?.appKey ?? null, index});
 		};
 		if (now.state.searching) {
@@ -197,7 +206,7 @@ export function App({service}: AppProps) {
 			if (command === 'external.add') return allowed('Edit API Keys', 'Adding external keys') && open({kind: 'external-add'});
 			if (command === 'settings.edit') return allowed('Edit API Keys settings', 'Changing settings') && open({kind: 'settings'});
 			const target = rows[index];
-			if (command === 'table.menu' && target) {
+			if (command === 'table.menu' && target?.appKey) {
 				return open(tab === 'external' ? {kind: 'external-menu', externalKey: target.appKey} : {kind: 'menu', appKey: target.appKey});
 			}
 			return;
@@ -570,7 +579,7 @@ export function App({service}: AppProps) {
 					? missing('Edit API Keys settings')
 						? 'Changing settings needs the resource "Edit API Keys settings".'
 						: 'Enter changes the settings.'
-					: `${data.activity.length} entries`;
+					: `${activity.length} of ${data.activity.length} entries${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
 	const hints = footerHints(mode)
 		.map(h => `${h.keys} ${h.description}`)
 		.join('  ');
@@ -627,7 +636,15 @@ export function App({service}: AppProps) {
 						bodyHeight={bodyHeight}
 					/>
 				) : state.tab === 'activity' ? (
-					<Activity data={data} width={columns} height={bodyHeight + 2} />
+					<Activity
+						entries={activity}
+						total={data.activity.length}
+						search={state.activitySearch}
+						searching={state.searching}
+						selectedIndex={activityIndex}
+						width={columns}
+						bodyHeight={bodyHeight}
+					/>
 				) : (
 					<SettingsView data={data} />
 				)}

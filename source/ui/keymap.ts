@@ -46,13 +46,13 @@ const plain = (key: Key) => !key.ctrl && !key.meta;
 const letter = (char: string) => (input: string, key: Key) => plain(key) && input === char;
 
 export const KEYMAP: readonly Binding[] = [
-	{command: 'nav.up', keys: '↑/k', description: 'up', footer: ['table', 'external'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
-	{command: 'nav.down', keys: '↓/j', description: 'down', footer: ['table', 'external'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
+	{command: 'nav.up', keys: '↑/k', description: 'up', footer: ['table', 'external', 'activity'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
+	{command: 'nav.down', keys: '↓/j', description: 'down', footer: ['table', 'external', 'activity'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
 	{command: 'nav.pageUp', keys: 'PgUp', description: 'page up', footer: [], matches: (_, k) => k.pageUp},
 	{command: 'nav.pageDown', keys: 'PgDn', description: 'page down', footer: [], matches: (_, k) => k.pageDown},
 	{command: 'nav.home', keys: 'Home/g', description: 'first row', footer: [], matches: (i, k) => k.home || letter('g')(i, k)},
 	{command: 'nav.end', keys: 'End/G', description: 'last row', footer: [], matches: (i, k) => k.end || letter('G')(i, k)},
-	{command: 'table.search', keys: '/', description: 'search', footer: ['table', 'external'], matches: letter('/')},
+	{command: 'table.search', keys: '/', description: 'search', footer: ['table', 'external', 'activity'], matches: letter('/')},
 	{command: 'table.menu', keys: 'Enter/.', description: 'actions', footer: ['table', 'external'], matches: (i, k) => k.return || letter('.')(i, k)},
 	{command: 'table.generate', keys: 'n', description: 'generate', footer: ['table'], matches: letter('n')},
 	{command: 'table.openLink', keys: 'o', description: 'open a link', footer: [], matches: letter('o')},

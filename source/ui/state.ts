@@ -40,6 +40,9 @@ export interface AppState {
 	externalSearch: string;
 	externalKey: string | null;
 	externalIndex: number;
+	/** The Activity tab's search and selected row. */
+	activitySearch: string;
+	activityIndex: number;
 	dialog: Dialog | null;
 	/** A service call is under way: dialogs ignore a second press. */
 	busy: boolean;
@@ -59,6 +62,8 @@ export const initialState: AppState = {
 	externalSearch: '',
 	externalKey: null,
 	externalIndex: 0,
+	activitySearch: '',
+	activityIndex: 0,
 	dialog: null,
 	busy: false,
 	dialogError: null,
@@ -76,19 +81,23 @@ export type Action =
 	| {type: 'sort.cycle'}
 	| {type: 'select'; appKey: string | null; index: number}
 	| {type: 'select.external'; appKey: string | null; index: number}
+	| {type: 'select.activity'; index: number}
 	| {type: 'dialog.open'; dialog: Dialog}
 	| {type: 'dialog.close'; flash?: AppState['flash']}
 	| {type: 'busy'}
 	| {type: 'failed'; message: string}
 	| {type: 'flash'; text: string; tone: Tone};
 
-/** The search of the tab in view (Generated or External). */
-export const searchOf = (state: AppState) => (state.tab === 'external' ? state.externalSearch : state.search);
+/** The search of the tab in view (Generated, External or Activity). */
+export const searchOf = (state: AppState) =>
+	state.tab === 'external' ? state.externalSearch : state.tab === 'activity' ? state.activitySearch : state.search;
 
 const withSearch = (state: AppState, value: string): AppState =>
 	state.tab === 'external'
 		? {...state, externalSearch: value, externalIndex: 0, externalKey: null}
-		: {...state, search: value, selectedIndex: 0, selectedKey: null};
+		: state.tab === 'activity'
+			? {...state, activitySearch: value, activityIndex: 0}
+			: {...state, search: value, selectedIndex: 0, selectedKey: null};
 
 const cycle = <T>(values: readonly T[], current: T) => values[(values.indexOf(current) + 1) % values.length]!;
 
@@ -117,6 +126,8 @@ export function reducer(state: AppState, action: Action): AppState {
 			return {...state, selectedKey: action.appKey, selectedIndex: action.index};
 		case 'select.external':
 			return {...state, externalKey: action.appKey, externalIndex: action.index};
+		case 'select.activity':
+			return {...state, activityIndex: action.index};
 		case 'dialog.open':
 			return {...state, dialog: action.dialog, busy: false, dialogError: null, flash: null};
 		case 'dialog.close':

@@ -124,7 +124,7 @@ describe('the Generated tab', () => {
 		await ui.press(KEYS.tab);
 		expect(await ui.waitFor('vtexappkey-partnerco-QWERTY')).toMatch(/partnerco\s+│ OMS - Read only/);
 		await ui.press(KEYS.tab);
-		expect(await ui.waitFor('What changed')).toMatch(/alice\s+generate\s+appkey-acme-[A-Z]{6}\s+name: ERP integration/);
+		expect(await ui.waitFor('What changed')).toMatch(/│ alice\s+│ generate\s+│ appkey-acme-[A-Z]{6}\s+│ name: ERP integration/);
 		await ui.press(KEYS.tab);
 		expect(await ui.waitFor('Renewal alert')).toContain('3 months (orange past it, red 3 months later)');
 		await ui.press(KEYS.shiftTab, KEYS.shiftTab, KEYS.shiftTab);

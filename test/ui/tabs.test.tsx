@@ -139,3 +139,25 @@ describe('export from the app', () => {
 		rmSync(file);
 	});
 });
+
+describe('the Activity tab', () => {
+	it('lists changes newest first and filters live by operator, action or any text', async () => {
+		const {ui, service, path, keyNamed} = await open();
+		const bob = await (await import('../../source/service.js')).ApiKeysService.open(path, {operator: 'alice'});
+		await service.addOperator({login: 'bob', roles: ['Owner (Admin Super)']});
+		const asBob = await (await import('../../source/service.js')).ApiKeysService.open(path, {operator: 'bob'});
+		await asBob.deactivate(keyNamed('ERP integration'));
+		await bob.updateSettings({renewalAlertMonths: 6});
+		await ui.press(KEYS.tab, KEYS.tab);
+		const tab = await ui.waitFor('7 of 7 entries');
+		const rows = tab.split('\n').filter(l => l.startsWith('│') || l.startsWith('▶'));
+		expect(rows[1]).toMatch(/│ alice\s+│ settings\s+│\s+│ renewalAlertMonths: 3 → 6/);
+		expect(rows[2]).toMatch(/│ bob\s+│ deactivate\s+│ appkey-acme-[A-Z]{6}\s+│ status: Active → Inactive/);
+		await ui.press('/', ...'operator:bob');
+		expect(await ui.waitFor('1 of 7 entries · search: operator:bob')).toContain('deactivate');
+		await ui.press(KEYS.escape, '/', ...'action:sett');
+		await ui.waitFor('1 of 7 entries · search: action:sett');
+		await ui.press(KEYS.escape, '/', ...'marketplace');
+		expect(await ui.waitFor('1 of 7 entries')).toContain('name: Marketplace feed');
+	});
+});

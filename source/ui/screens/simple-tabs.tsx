@@ -1,29 +1,9 @@
 import {Box, Text} from 'ink';
-import {activitySince} from '../../core/activity.js';
 import {formatDate, formatTime} from '../../core/time.js';
 import type {StoreData} from '../../core/types.js';
 import {sanitize} from '../sanitize.js';
 import {fit, truncate} from '../text.js';
 import {useTheme} from '../theme.js';
-
-/** The activity log, newest first. */
-export function Activity({data, width, height}: {data: StoreData; width: number; height: number}) {
-	const theme = useTheme();
-	const entries = activitySince(data).slice(0, height);
-	return (
-		<Box flexDirection="column">
-			<Text bold color={theme.color('accent')}>
-				{truncate(`${fit('Time', 20)}  ${fit('Operator', 12)}  ${fit('Action', 16)}  ${fit('Key', 22)}  What changed`, width)}
-			</Text>
-			{entries.map((e, i) => (
-				<Text key={i}>
-					{truncate(`${fit(formatTime(e.at), 20)}  ${fit(sanitize(e.operator), 12)}  ${fit(e.action, 16)}  ${fit(sanitize(e.appKey ?? ''), 22)}  ${sanitize(e.summary ?? '')}`, width)}
-				</Text>
-			))}
-			{data.activity.length === 0 ? <Text color={theme.color('muted')}>Nothing has happened yet.</Text> : null}
-		</Box>
-	);
-}
 
 /** The store's settings, as the service has them. */
 export function SettingsView({data}: {data: StoreData}) {

@@ -1,0 +1,66 @@
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
+
+describe('apikeys audit', () => {
+	it('filters by operator, action and text, newest first', async () => {
+		const store = join(tempDir(), 'store.json');
+		const cli = (args: string[], operator = 'alice') => runCli(args, {store, operator});
+		await cli(['init', '--account', 'acme']);
+		await cli(['operators', 'add', 'bob', '--role', 'User Administrator - RESTRICTED']);
+		const {appKey} = JSON.parse((await cli(['generate', '--name', 'ERP', '--json'], 'bob')).stdout);
+		await cli(['deactivate', appKey, '--yes'], 'bob');
+		await cli(['settings', '--renewal-alert', '6']);
+		const all = JSON.parse((await cli(['audit', '--json'])).stdout) as Array<{operator: string; action: string; appKey?: string; summary?: string; at: string}>;
+		expect(all.map(e => `${e.operator} ${e.action}`)).toEqual(['alice settings', 'bob deactivate', 'bob generate', 'alice operator add', 'alice create store']);
+		expect(all[1]).toMatchObject({appKey, summary: 'status: Active → Inactive'});
+		const byBob = JSON.parse((await cli(['audit', '--json', '--operator', 'bob'])).stdout) as Array<{action: string}>;
+		expect(byBob.map(e => e.action)).toEqual(['deactivate', 'generate']);
+		const deactivations = (await cli(['audit', '--action', 'deact'])).stdout;
+		expect(deactivations).toMatch(/bob\s+deactivate\s+appkey-acme-[A-Z]{6}\s+status: Active → Inactive\n1 entries\n$/);
+		expect((await cli(['audit', '--search', 'renewalAlertMonths'])).stdout).toContain('renewalAlertMonths: 3 → 6');
+		expect((await cli(['audit', '--since', 'yesterday'])).code).toBe(2);
+	});
+
+	it('after a whole session, no token or link is anywhere but the one place it was revealed', async () => {
+		const dir = tempDir();
+		const store = join(dir, 'store.json');
+		const outputs: string[] = [];
+		const cli = async (args: string[], input?: string) => {
+			const result = await runCli(args, {store, input});
+			outputs.push(result.stdout + result.stderr);
+			return result;
+		};
+		await cli(['init', '--account', 'acme']);
+		const generated = JSON.parse((await cli(['generate', '--name', 'ERP', '--role', 'OMS - Read only', '--json'])).stdout);
+		const revealed = await runCli(['redeem', generated.link], {store});
+		const first = revealed.stdout.match(TOKEN_IN_TEXT)![0];
+		const renewed = JSON.parse((await cli(['renew', generated.appKey, '--delete-old', 'later', '--json'])).stdout);
+		const second = (await runCli(['redeem', renewed.link], {store})).stdout.match(TOKEN_IN_TEXT)![0];
+		await cli(['verify', '--key', generated.appKey], first);
+		await cli(['verify', '--key', generated.appKey], second);
+		await cli(['delete-old-token', generated.appKey, '--yes']);
+		await cli(['list']);
+		await cli(['list', '--json']);
+		await cli(['audit']);
+		await cli(['audit', '--json']);
+		await cli(['export', '--output', join(dir, 'keys.json')]);
+		await cli(['export', '--output', join(dir, 'keys.csv')]);
+		const places = [
+			...outputs,
+			readFileSync(store, 'utf8'),
+			readFileSync(join(dir, 'keys.json'), 'utf8'),
+			readFileSync(join(dir, 'keys.csv'), 'utf8'),
+			readFileSync(join(dir, 'keys.external.csv'), 'utf8'),
+		];
+		for (const text of places) {
+			expect(text).not.toContain(first);
+			expect(text).not.toContain(second);
+		}
+		// Each link appears once: in the output of the command that issued it.
+		for (const link of [generated.link, renewed.link]) {
+			expect(places.filter(text => text.includes(link.split('/').pop()))).toHaveLength(1);
+		}
+	});
+});
