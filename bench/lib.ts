@@ -1,0 +1,100 @@
+// Bundled by bench/run.mjs (esbuild) so the benchmark drives the real source.
+import {createHash, randomBytes} from 'node:crypto';
+import {constants} from 'node:fs';
+import {open, rename, unlink, writeFile} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
+import {emptyStore} from '../source/core/schema.js';
+import {addMonths, DAY} from '../source/core/time.js';
+import {mintToken, tokenRecord} from '../source/core/token.js';
+import type {StoreData} from '../source/core/types.js';
+import {ApiKeysService} from '../source/service.js';
+import {serializeStore, syncDirectory} from '../source/store/adapter.js';
+import {Store} from '../source/store/store.js';
+
+const SYSTEMS = ['ERP', 'Marketplace', 'Payments', 'Fulfillment', 'BI export', 'Call center', 'Checkout', 'Pricing', 'Catalog import', 'Carrier rates', 'Loyalty', 'Returns', 'Tax', 'Search indexer', 'Warehouse'];
+const VENDORS = ['SAP', 'Amazon', 'Adyen', 'ShipBob', 'Looker', 'Zendesk', 'Avalara', 'Algolia', 'Klaviyo', 'NetSuite', 'Yotpo', 'Loop', 'Signifyd', 'FedEx', 'Correios'];
+const ROLES = ['OMS - Full access', 'OMS - Read only', 'Logistics - Full access', 'Catalog - Read only', 'Payments Notifier', 'Checkout Admin', 'Finance - Full access'];
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+const suffix = (i: number) => Array.from({length: 6}, (_, d) => LETTERS[Math.floor(i / 26 ** d) % 26]).join('');
+
+/** A realistic store built in memory (the bulk path), written once: ages over two years, some pending, some inactive. */
+export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; tokens: Map<string, string>}> {
+	const data: StoreData = emptyStore('acme', operator, addMonths(now, -25));
+	const names: string[] = [];
+	const tokens = new Map<string, string>();
+	for (let i = 0; i < count; i++) {
+		const created = now - Math.floor(((i * 7919) % 730) * DAY + (i % 24) * 3_600_000);
+		const name = `${SYSTEMS[i % SYSTEMS.length]} – ${VENDORS[(i * 7) % VENDORS.length]} #${i}`;
+		const token = mintToken(randomBytes(32));
+		const appKey = `appkey-acme-${suffix(i)}`;
+		const key = {
+			appKey,
+			name,
+			roles: [ROLES[i % ROLES.length]!, ...(i % 3 === 0 ? [ROLES[(i + 2) % ROLES.length]!] : [])],
+			created,
+			createdBy: operator,
+			active: i % 11 !== 0,
+			token: tokenRecord(token, created),
+			...(i % 97 === 0 ? {oldToken: tokenRecord(mintToken(randomBytes(32)), created - 200 * DAY)} : {}),
+			...(i % 4 === 0 ? {lastUsed: now - (i % 5000) * 60_000} : {}),
+		};
+		data.keys.push(key);
+		names.push(name);
+		if (i < 1000) tokens.set(appKey, token);
+	}
+	data.revision = 1;
+	await writeFile(path, serializeStore(data), {mode: 0o600});
+	return {names, tokens};
+}
+
+/** The baseline for persisting: the same bytes, written to a temp file, fsynced, renamed, directory fsynced. */
+export async function rawAtomicWrite(path: string, text: string): Promise<void> {
+	const temp = join(dirname(path), `.raw.${randomBytes(6).toString('hex')}.tmp`);
+	const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+	await handle.writeFile(text);
+	await handle.sync();
+	await handle.close();
+	await rename(temp, path);
+	await syncDirectory(dirname(path));
+	await unlink(temp).catch(() => undefined);
+}
+
+/** Time of one persisted change through the service (activate or deactivate a key, in turn). */
+export async function persistOnce(service: ApiKeysService, appKey: string, active: boolean): Promise<number> {
+	const start = performance.now();
+	if (active) await service.deactivate(appKey);
+	else await service.activate(appKey);
+	return performance.now() - start;
+}
+
+export const openService = (path: string, operator: string) => ApiKeysService.open(path, {operator});
+export const readStore = (path: string) => Store.open(path).then(store => store.read());
+export {serializeStore};
+
+/** The bare baseline for verify: SHA-256 of the token and a Map lookup of the digest. */
+export function bareVerifyLoop(pairs: Array<[string, string]>, iterations: number): number {
+	const digests = new Map(pairs.map(([appKey, token]) => [appKey, createHash('sha256').update(token).digest('base64url')]));
+	let valid = 0;
+	const start = performance.now();
+	for (let i = 0; i < iterations; i++) {
+		const [appKey, token] = pairs[i % pairs.length]!;
+		if (digests.get(appKey) === createHash('sha256').update(token).digest('base64url')) valid++;
+	}
+	if (valid !== iterations) throw new Error('bare loop mismatch');
+	return performance.now() - start;
+}
+
+/** verify through the service's read path (no last-used writes: the throughput of checking). */
+export async function serviceVerifyLoop(service: ApiKeysService, pairs: Array<[string, string]>, iterations: number): Promise<number> {
+	const data = await service.store.read();
+	const {verifyToken} = await import('../source/core/keys.js');
+	let valid = 0;
+	const start = performance.now();
+	for (let i = 0; i < iterations; i++) {
+		const [appKey, token] = pairs[i % pairs.length]!;
+		if (verifyToken(data, appKey, token).valid) valid++;
+	}
+	if (valid !== iterations) throw new Error('verify mismatch');
+	return performance.now() - start;
+}

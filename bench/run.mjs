@@ -1,0 +1,219 @@
+// npm run bench: stores of 1 000, 10 000 and 100 000 keys, each figure beside a baseline measured
+// in the same run. Not part of npm test. Writes bench/results.json.
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {cpus, tmpdir, totalmem} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+import xterm from '@xterm/headless';
+import * as pty from 'node-pty';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const CLI = join(root, 'dist', 'cli.js');
+const work = mkdtempSync(join(tmpdir(), 'apikeys-bench-'));
+process.on('exit', () => rmSync(work, {recursive: true, force: true}));
+const OPERATOR = 'bench';
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+const banner = {js: 'import{createRequire}from"node:module";const require=createRequire(import.meta.url);'};
+const bundle = (entry, outfile, extra = {}) =>
+	build({entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, banner, logLevel: 'error', ...extra});
+await bundle(join(root, 'bench', 'lib.ts'), join(work, 'lib.mjs'));
+writeFileSync(join(work, 'hello.jsx'), "import {render, Text} from 'ink';\nrender(<Text>Hello, world</Text>);\n");
+// The baseline is bundled exactly like the app: production React, Ink's devtools left in a lazy chunk.
+await build({
+	entryPoints: [join(work, 'hello.jsx')],
+	bundle: true,
+	splitting: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node20',
+	outdir: join(work, 'hello'),
+	banner,
+	logLevel: 'error',
+	define: {'process.env.NODE_ENV': '"production"'},
+	external: ['react-devtools-core'],
+	nodePaths: [join(root, 'node_modules')],
+	jsx: 'automatic',
+});
+const HELLO = join(work, 'hello', 'hello.js');
+const lib = await import(join(work, 'lib.mjs'));
+
+const sorted = values => [...values].sort((a, b) => a - b);
+const median = values => sorted(values)[Math.floor((values.length - 1) / 2)];
+const p95 = values => sorted(values)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)];
+const ms = value => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+/** A program in a pseudo-terminal whose screen is read through a headless xterm. */
+function terminal(args, {columns = 120, rows = 40} = {}) {
+	const term = new xterm.Terminal({cols: columns, rows, allowProposedApi: true});
+	const started = performance.now();
+	const child = pty.spawn(process.execPath, args, {name: 'xterm-256color', cols: columns, rows, env: {PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', APIKEYS_OPERATOR: OPERATOR}});
+	let changed = () => undefined;
+	child.onData(data => term.write(data, () => changed()));
+	const screen = () => {
+		const buffer = term.buffer.active;
+		const lines = [];
+		for (let y = 0; y < rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		return lines.join('\n');
+	};
+	/** Resolves with the time (from `since`) when the screen first satisfies `test`. */
+	const when = (test, since, timeoutMs = 60_000) =>
+		new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`timed out; screen:\n${screen()}`)), timeoutMs);
+			const check = () => {
+				if (test(screen())) {
+					clearTimeout(timer);
+					changed = () => undefined;
+					resolve(performance.now() - since);
+				}
+			};
+			changed = check;
+			check();
+		});
+	return {child, screen, when, started, pid: child.pid, type: text => child.write(text), kill: () => child.kill()};
+}
+
+async function firstFrame(args, text) {
+	const times = [];
+	for (let i = 0; i < RUNS; i++) {
+		const t = terminal(args);
+		times.push(await t.when(screen => screen.includes(text), t.started));
+		t.kill();
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+	return times;
+}
+
+const results = {machine: {cpus: cpus().length, model: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version}, figures: []};
+const figure = (name, values, baselineName, baselineValues, target) => {
+	const entry = {name, median: median(values), p95: p95(values), baseline: baselineName, baselineMedian: median(baselineValues), baselineP95: p95(baselineValues)};
+	entry.ratio = entry.median / entry.baselineMedian;
+	if (target) Object.assign(entry, target(entry));
+	results.figures.push(entry);
+	console.log(
+		`${name.padEnd(42)} median ${ms(entry.median).padStart(10)}  p95 ${ms(entry.p95).padStart(10)}  │ ${baselineName.padEnd(30)} ${ms(entry.baselineMedian).padStart(10)}  │ ratio ${entry.ratio.toFixed(2).padStart(6)}${entry.target ? `  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}` : ''}`,
+	);
+};
+
+// ---- stores ----
+const stores = {};
+for (const count of [1_000, 10_000, 100_000]) {
+	const path = join(work, `store-${count}.json`);
+	const started = performance.now();
+	const built = await lib.buildStore(path, count, OPERATOR);
+	stores[count] = {path, ...built};
+	console.log(`built a store of ${count} keys (${(readFileSync(path).length / 2 ** 20).toFixed(1)} MiB) in ${ms(performance.now() - started)}`);
+}
+writeFileSync(join(work, 'names.txt'), stores[100_000].names.join('\n') + '\n');
+console.log('');
+
+// ---- first frame ----
+const hello = await firstFrame([HELLO], 'Hello, world');
+for (const count of [1_000, 10_000, 100_000]) {
+	const times = await firstFrame([CLI, '--store', stores[count].path], `of ${count} keys`);
+	const limit = count === 100_000 ? 2.0 : count === 10_000 ? 1.3 : undefined;
+	figure(`first full frame, ${count} keys`, times, 'bare Ink hello-world', hello, limit ? e => ({target: `≤ ${limit}× baseline`, met: e.ratio <= limit}) : undefined);
+}
+
+// ---- search, scroll and memory at 100 000 keys ----
+const app = terminal([CLI, '--store', stores[100_000].path]);
+await app.when(screen => screen.includes('of 100000 keys'), app.started);
+const searchTimes = [];
+for (const query of ['erp', 'sap', 'checkout', 'zz', '#999'])  {
+	await new Promise(resolve => setTimeout(resolve, 50));
+	app.type('/');
+	await app.when(screen => screen.includes('Enter keep filter'), performance.now());
+	let typed = '';
+	for (const char of query) {
+		typed += char;
+		const since = performance.now();
+		app.type(char);
+		searchTimes.push(await app.when(screen => screen.includes(`search: ${typed}`), since));
+	}
+	app.type('\u001b');
+	await app.when(screen => !screen.includes('search:'), performance.now());
+}
+const fzf = [];
+const fzfPath = spawnSync('sh', ['-c', 'command -v fzf']).stdout.toString().trim();
+if (fzfPath) {
+	for (const query of ['erp', 'sap', 'checkout', 'zz', '#999'])  {
+		const started = performance.now();
+		execFileSync(fzfPath, ['--filter', query], {input: readFileSync(join(work, 'names.txt')), maxBuffer: 64 * 2 ** 20});
+		fzf.push(performance.now() - started);
+	}
+	figure('search keystroke → frame, 100 000 keys', searchTimes, 'fzf --filter, same names', fzf, e => ({target: 'p95 ≤ 0.1× fzf median', met: e.p95 <= 0.1 * e.baselineMedian}));
+} else {
+	console.log('search baseline skipped: fzf is not installed (apt-get install fzf)');
+}
+
+const selectedLine = screen => screen.split('\n').find(line => line.startsWith('▶')) ?? '';
+const scroll = {down: [], pageDown: [], end: []};
+for (let i = 0; i < 10; i++) {
+	for (const [name, key] of [['down', '\u001b[B'], ['pageDown', '\u001b[6~'], ['end', 'G']]) {
+		if (name === 'end') {
+			app.type('g');
+			await app.when(screen => selectedLine(screen) && screen.indexOf('▶') < screen.indexOf('│', screen.indexOf('├') + 1) + 200, performance.now()).catch(() => undefined);
+		}
+		const before = selectedLine(app.screen());
+		const since = performance.now();
+		app.type(key);
+		scroll[name].push(await app.when(screen => selectedLine(screen) !== before, since));
+	}
+}
+const frameBudget = Array.from({length: 10}, () => 1000 / 60);
+for (const [name, label] of [['down', '↓'], ['pageDown', 'PgDn'], ['end', 'G']]) {
+	figure(`scroll ${label} → frame, 100 000 keys`, scroll[name], 'one 60 Hz frame', frameBudget, e => ({target: 'p95 ≤ 16.7 ms', met: e.p95 <= 16.7}));
+}
+const status = readFileSync(`/proc/${app.pid}/status`, 'utf8');
+const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+app.kill();
+const helloTerm = terminal([HELLO]);
+await helloTerm.when(screen => screen.includes('Hello'), helloTerm.started);
+const helloKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${helloTerm.pid}/status`, 'utf8'))?.[1] ?? 0);
+helloTerm.kill();
+const rss = {name: 'peak RSS of the app, 100 000 keys', peakMiB: peakKiB / 1024, baseline: 'bare Ink hello-world', baselineMiB: helloKiB / 1024, target: '≤ 250 MiB', met: peakKiB / 1024 <= 250};
+results.figures.push(rss);
+console.log(`${rss.name.padEnd(42)} ${rss.peakMiB.toFixed(0).padStart(6)} MiB │ ${rss.baseline.padEnd(30)} ${rss.baselineMiB.toFixed(0).padStart(6)} MiB │ target ${rss.target} ${rss.met ? 'met' : 'MISSED'}`);
+
+// ---- persisting one change ----
+for (const count of [10_000, 100_000]) {
+	const {path} = stores[count];
+	const service = await lib.openService(path, OPERATOR);
+	const appKey = (await lib.readStore(path)).keys[1].appKey;
+	const times = [];
+	for (let i = 0; i < RUNS + 1; i++) times.push(await lib.persistOnce(service, appKey, i % 2 === 0));
+	const text = lib.serializeStore(await lib.readStore(path));
+	const raw = [];
+	for (let i = 0; i < RUNS; i++) {
+		const started = performance.now();
+		await lib.rawAtomicWrite(join(work, `raw-${count}.json`), text);
+		raw.push(performance.now() - started);
+	}
+	figure(`persist one change, ${count} keys`, times.slice(1), 'raw fsynced atomic write', raw, e => ({target: '≤ 1.5× baseline', met: e.ratio <= 1.5}));
+}
+
+// ---- verify throughput ----
+{
+	const pairs = [...stores[100_000].tokens.entries()];
+	const iterations = 100_000;
+	const service = await lib.openService(stores[100_000].path, OPERATOR);
+	const ours = [];
+	const bare = [];
+	for (let i = 0; i < 5; i++) {
+		ours.push(await lib.serviceVerifyLoop(service, pairs, iterations));
+		bare.push(lib.bareVerifyLoop(pairs, iterations));
+	}
+	const perSecond = values => (iterations / median(values)) * 1000;
+	const entry = {name: 'verify, 100 000 keys', perSecond: perSecond(ours), baseline: 'bare SHA-256 + Map lookup', baselinePerSecond: perSecond(bare)};
+	entry.ratio = entry.perSecond / entry.baselinePerSecond;
+	entry.target = '≥ 0.8× baseline';
+	entry.met = entry.ratio >= 0.8;
+	results.figures.push(entry);
+	console.log(`${entry.name.padEnd(42)} ${Math.round(entry.perSecond).toLocaleString('en').padStart(10)}/s │ ${entry.baseline.padEnd(30)} ${Math.round(entry.baselinePerSecond).toLocaleString('en').padStart(10)}/s │ ratio ${entry.ratio.toFixed(2)}  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}`);
+}
+
+writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nmachine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; results in bench/results.json`);
+process.exit(0);
