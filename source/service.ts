@@ -142,6 +142,18 @@ export class ApiKeysService {
 		return this.view();
 	}
 
+	/** The data last read, if the operator may view it, without touching the disk; null otherwise. */
+	snapshotNow(): StoreData | null {
+		const data = this.store.peek();
+		if (!data) return null;
+		try {
+			requireResource(data, this.operator, 'View API Keys', 'view API keys');
+			return data;
+		} catch {
+			return null;
+		}
+	}
+
 	async listKeys(query: KeyQuery = {}): Promise<{rows: KeyRow[]; total: number}> {
 		const data = await this.view();
 		const now = this.clock();

@@ -8,6 +8,18 @@ export function base62Encode(bytes: Uint8Array, width: number): string {
 	return base62FromBigInt(value, width);
 }
 
+/** base62 of a non-negative safe integer (a CRC32, say) without BigInt. */
+export function base62FromNumber(value: number, width: number): string {
+	let out = '';
+	let rest = value;
+	while (rest > 0) {
+		out = ALPHABET[rest % 62] + out;
+		rest = Math.floor(rest / 62);
+	}
+	if (out.length > width) throw new RangeError(`value needs ${out.length} base62 digits, more than ${width}`);
+	return out.padStart(width, '0');
+}
+
 export function base62FromBigInt(value: bigint, width: number): string {
 	let out = '';
 	let rest = value;

@@ -4,7 +4,8 @@ import {destroyLinks, issueLink, openLinkFor, type IssuedLink} from './links.js'
 import {validateKeyName} from './names.js';
 import {resolveRoles} from './roles.js';
 import {formatTime} from './time.js';
-import {TOKEN_RANDOM_BYTES, checkTokenFormat, digestsEqual, mintToken, tokenDigest, tokenRecord} from './token.js';
+import {timingSafeEqual} from 'node:crypto';
+import {TOKEN_RANDOM_BYTES, checkTokenFormat, mintToken, tokenDigestBytes, tokenRecord} from './token.js';
 import type {GeneratedKey, LinkPurpose, RuleContext, StoreData} from './types.js';
 
 /** How a new token reaches the person: a single-access link, or (reveal: direct) the token itself, once. */
@@ -147,6 +148,44 @@ export type VerifyResult =
 	| {valid: true; appKey: string; roles: string[]; matched: 'current' | 'old'}
 	| {valid: false; appKey: string; reason: string};
 
+interface VerifyEntry {
+	key: GeneratedKey;
+	/** The token records the bytes were made from: a renewal replaces them, and the entry with them. */
+	token: GeneratedKey['token'];
+	oldToken: GeneratedKey['oldToken'];
+	current: Buffer;
+	old: Buffer | null;
+}
+
+/** appKey → key and its digests as bytes, built once per store revision (and key count) for verification. */
+const verifyIndexes = new WeakMap<StoreData, {signature: string; entries: Map<string, VerifyEntry>}>();
+
+const verifyEntry = (key: GeneratedKey): VerifyEntry => ({
+	key,
+	token: key.token,
+	oldToken: key.oldToken,
+	current: Buffer.from(key.token.digest, 'base64url'),
+	old: key.oldToken ? Buffer.from(key.oldToken.digest, 'base64url') : null,
+});
+
+function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefined {
+	const signature = `${data.revision}:${data.keys.length}`;
+	let cached = verifyIndexes.get(data);
+	if (!cached || cached.signature !== signature) {
+		cached = {signature, entries: new Map(data.keys.map(key => [key.appKey, verifyEntry(key)]))};
+		verifyIndexes.set(data, cached);
+	}
+	const entry = cached.entries.get(appKey);
+	if (entry && (entry.token !== entry.key.token || entry.oldToken !== entry.key.oldToken)) {
+		const fresh = verifyEntry(entry.key);
+		cached.entries.set(appKey, fresh);
+		return fresh;
+	}
+	return entry;
+}
+
+const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+
 /** Valid iff the key exists, is active, and the token matches its current or pending old token. */
 export function verifyToken(data: StoreData, appKey: string, token: string): VerifyResult {
 	const format = checkTokenFormat(token);
@@ -155,14 +194,11 @@ export function verifyToken(data: StoreData, appKey: string, token: string): Ver
 			format.reason === 'checksum' ? 'the token checksum does not match (a typo?)' : 'that is not an apikeys token';
 		return {valid: false, appKey, reason};
 	}
-	const key = data.keys.find(k => k.appKey === appKey);
-	if (!key) return {valid: false, appKey, reason: `no generated key ${appKey.slice(0, 100)}`};
-	const digest = tokenDigest(token);
-	const matched = digestsEqual(digest, key.token.digest)
-		? 'current'
-		: key.oldToken && digestsEqual(digest, key.oldToken.digest)
-			? 'old'
-			: null;
+	const entry = verifyEntryFor(data, appKey);
+	if (!entry) return {valid: false, appKey, reason: `no generated key ${appKey.slice(0, 100)}`};
+	const {key} = entry;
+	const digest = tokenDigestBytes(token);
+	const matched = sameBytes(digest, entry.current) ? 'current' : entry.old && sameBytes(digest, entry.old) ? 'old' : null;
 	if (!matched) return {valid: false, appKey, reason: 'the token does not match this key'};
 	if (!key.active) return {valid: false, appKey, reason: `${appKey} is inactive`};
 	return {valid: true, appKey, roles: [...key.roles], matched};

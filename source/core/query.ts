@@ -77,6 +77,33 @@ const compareBy: Record<SortColumn, (a: GeneratedKey, b: GeneratedKey) => number
 	lastUsed: (a, b) => (a.lastUsed ?? 0) - (b.lastUsed ?? 0),
 };
 
+/**
+ * Keys sorted once per store revision and sort column, with each key's searchable text already
+ * lower-cased: a keystroke in the search only filters, it never sorts or allocates per key.
+ */
+export interface KeyIndex {
+	keys: GeneratedKey[];
+	haystack: string[];
+}
+
+export function buildKeyIndex(data: StoreData, sort: SortColumn = 'created', descending = sort === 'created'): KeyIndex {
+	const compare = compareBy[sort];
+	const keys = [...data.keys].sort((a, b) => (descending ? -compare(a, b) : compare(a, b)) || compareBy.appKey(a, b));
+	return {keys, haystack: keys.map(k => `${k.name}\n${k.appKey}`.toLowerCase())};
+}
+
+export function filterKeyIndex(index: KeyIndex, query: {search?: string; status?: StatusFilter}): GeneratedKey[] {
+	const needle = (query.search ?? '').trim().toLowerCase();
+	const status = query.status ?? 'all';
+	if (!needle && status === 'all') return index.keys;
+	const out: GeneratedKey[] = [];
+	for (let i = 0; i < index.keys.length; i++) {
+		const key = index.keys[i]!;
+		if ((status === 'all' || (status === 'active') === key.active) && (!needle || index.haystack[i]!.includes(needle))) out.push(key);
+	}
+	return out;
+}
+
 /** Filtered and sorted keys; default order is newest first. */
 export function queryKeys(data: StoreData, query: KeyQuery, now: Millis): GeneratedKey[] {
 	const status = query.status ?? 'all';

@@ -1,6 +1,6 @@
 import {createHash, timingSafeEqual} from 'node:crypto';
 import {crc32} from 'node:zlib';
-import {base62Encode, base62FromBigInt} from './base62.js';
+import {base62Encode, base62FromNumber} from './base62.js';
 import type {Millis, TokenRecord} from './types.js';
 
 /** Fixed, recognizable prefix: a secret scanner can spot a token; `_` keeps it one double-click word. */
@@ -16,7 +16,7 @@ const HINT_BODY_CHARS = 4;
 export const TOKEN_SHAPE = new RegExp(`${TOKEN_PREFIX}[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH}}`);
 const TOKEN_EXACT = new RegExp(`^${TOKEN_PREFIX}([0-9A-Za-z]{${BODY_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`);
 
-const checksumOf = (body: string) => base62FromBigInt(BigInt(crc32(body)), CHECKSUM_LENGTH);
+const checksumOf = (body: string) => base62FromNumber(crc32(body), CHECKSUM_LENGTH);
 
 /** Builds a token from caller-supplied random bytes (crypto.randomBytes in the service). */
 export function mintToken(randomBytes: Uint8Array): string {
@@ -43,6 +43,9 @@ export const tokenRecord = (token: string, created: Millis): TokenRecord => ({
 	hint: tokenHint(token),
 	created,
 });
+
+/** SHA-256 of a token as raw bytes, for constant-time comparison. */
+export const tokenDigestBytes = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
 /** Constant-time comparison of two base64url digests. */
 export function digestsEqual(a: string, b: string): boolean {

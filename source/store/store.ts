@@ -70,6 +70,11 @@ export class Store {
 		return this.db.data;
 	}
 
+	/** The data of the last read, without touching the disk. */
+	peek(): StoreData | null {
+		return this.db.data;
+	}
+
 	get revision(): number {
 		return this.db.data?.revision ?? 0;
 	}

@@ -3,7 +3,7 @@ import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {ACTIVATE_WARNING} from '../core/keys.js';
 import {missingResource} from '../core/permissions.js';
-import {matchesSearch, queryKeys} from '../core/query.js';
+import {buildKeyIndex, filterKeyIndex, matchesSearch} from '../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../core/roles.js';
 import type {KeyResource} from '../core/types.js';
 import type {ApiKeysService} from '../service.js';
@@ -79,14 +79,21 @@ export function App({service}: AppProps) {
 		const timer = setInterval(() => setNow(service.now()), 30_000);
 		return () => clearInterval(timer);
 	}, [service]);
-	useEffect(() => setNow(service.now()), [store.revision, service]);
+	const seenRevision = useRef(store.revision);
+	useEffect(() => {
+		if (seenRevision.current === store.revision) return;
+		seenRevision.current = store.revision;
+		setNow(service.now());
+	}, [store.revision, service]);
 
 	const data = store.data;
-	const keys = useMemo(
-		() => (data ? queryKeys(data, {search: state.search, status: state.status, sort: state.sort}, now) : []),
+	// Sorted once per revision and sort column; a keystroke in the search only filters.
+	const index = useMemo(
+		() => (data ? buildKeyIndex(data, state.sort) : null),
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[data, store.revision, state.search, state.status, state.sort, now],
+		[data, store.revision, state.sort],
 	);
+	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : []), [index, state.search, state.status]);
 	const foundIndex = state.selectedKey ? keys.findIndex(k => k.appKey === state.selectedKey) : -1;
 	const selectedIndex = foundIndex >= 0 ? foundIndex : Math.min(state.selectedIndex, Math.max(0, keys.length - 1));
 	const externalKeys = useMemo(

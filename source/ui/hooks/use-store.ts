@@ -14,12 +14,12 @@ export interface StoreView {
 
 /** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
 export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
-	const [view, setView] = useState<{data: StoreData | null; revision: number; error: string | null}>({
-		data: null,
-		revision: -1,
-		error: null,
+	// What the service already read on opening draws the first frame; no "loading" frame before it.
+	const [view, setView] = useState<{data: StoreData | null; revision: number; error: string | null}>(() => {
+		const data = service.snapshotNow();
+		return {data, revision: data?.revision ?? -1, error: null};
 	});
-	const last = useRef<{data: StoreData | null; revision: number}>({data: null, revision: -1});
+	const last = useRef<{data: StoreData | null; revision: number}>({data: view.data, revision: view.revision});
 	const load = useCallback(async () => {
 		try {
 			const data = await service.snapshot();
