@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import meow from 'meow';
 import {ApiKeysService} from './service.js';
 import {COMMANDS} from './commands/index.js';
 import {FLAGS, type CommandContext, type FlagName, type Flags} from './commands/context.js';
@@ -36,18 +35,36 @@ ${Object.entries(COMMANDS)
 const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const kebab = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
 
+interface Preflight {
+	given: Set<FlagName>;
+	/** Values of the string options, for the interface, which starts without the full parser. */
+	values: Map<FlagName, string>;
+	/** Options given as --no-NAME. */
+	negated: Set<FlagName>;
+	positionals: string[];
+}
+
 /** Checks argv before parsing: secrets, unknown options, options missing their value. */
-export function preflight(argv: readonly string[]): Set<FlagName> {
+export function preflight(argv: readonly string[]): Preflight {
 	if (argv.some(arg => TOKEN_SHAPE.test(arg))) {
 		throw usage(
 			'a token was given on the command line, where other users can read it (/proc/*/cmdline): pipe it on standard input or set APIKEYS_TOKEN, and consider renewing it',
 		);
 	}
 	const given = new Set<FlagName>();
+	const values = new Map<FlagName, string>();
+	const negatedFlags = new Set<FlagName>();
+	const positionals: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
-		if (arg === '--') break;
-		if (!arg.startsWith('-') || arg === '-') continue;
+		if (arg === '--') {
+			positionals.push(...argv.slice(i + 1));
+			break;
+		}
+		if (!arg.startsWith('-') || arg === '-') {
+			positionals.push(arg);
+			continue;
+		}
 		if (!arg.startsWith('--')) throw usage(`unknown option ${sanitize(arg.slice(0, 40))} (see apikeys --help)`);
 		const [rawName, inline] = splitOnce(arg.slice(2), '=');
 		const negated = rawName.startsWith('no-') && !(camel(rawName) in FLAGS);
@@ -60,13 +77,14 @@ export function preflight(argv: readonly string[]): Set<FlagName> {
 				const next = argv[i + 1];
 				if (next === undefined || (next.startsWith('--') && next.length > 2)) throw usage(`--${kebab(name)} needs a value`);
 				i++;
-			}
+				values.set(name, next);
+			} else values.set(name, inline);
 		} else if (inline !== undefined && inline !== 'true' && inline !== 'false') {
 			throw usage(`--${kebab(name)} takes no value`);
-		}
+		} else if (negated || inline === 'false') negatedFlags.add(name);
 		given.add(name);
 	}
-	return given;
+	return {given, values, negated: negatedFlags, positionals};
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {
@@ -79,7 +97,21 @@ const joinDashValues = (argv: readonly string[]) =>
 	argv.flatMap((arg, i) => (arg === '-' && /^--[a-z-]+$/.test(argv[i - 1] ?? '') ? [] : arg === '-' ? [arg] : /^--[a-z-]+$/.test(arg) && argv[i + 1] === '-' ? [`${arg}=-`] : [arg]));
 
 async function main(argv: string[]): Promise<number> {
-	const given = preflight(argv);
+	const {given, values, negated, positionals} = preflight(argv);
+	// The full-screen app starts without the command-line parser: its three options were read above.
+	if (positionals.length === 0 && !given.has('help') && !given.has('version')) {
+		for (const flag of given) {
+			if (!TUI_FLAGS.includes(flag)) throw usage(`--${kebab(flag)} goes with a command (see apikeys --help)`);
+		}
+		const {runTui} = await import('./ui/run.js');
+		return runTui({
+			storePath: resolveStorePath(values.get('store')),
+			operator: resolveOperator(),
+			demo: given.has('demo') && !negated.has('demo'),
+			colour: colourWanted(process.env, negated.has('color')),
+		});
+	}
+	const {default: meow} = await import('meow');
 	const cli = meow(help(), {
 		importMeta: import.meta,
 		argv: joinDashValues(argv),
@@ -89,18 +121,10 @@ async function main(argv: string[]): Promise<number> {
 		autoVersion: true,
 	});
 	const [name, ...args] = cli.input;
-	const flags = cli.flags as unknown as Flags & {demo?: boolean; color?: boolean};
+	const flags = cli.flags as unknown as Flags;
 	if (!name) {
-		for (const flag of given) {
-			if (!TUI_FLAGS.includes(flag)) throw usage(`--${kebab(flag)} goes with a command (see apikeys --help)`);
-		}
-		const {runTui} = await import('./ui/run.js');
-		return runTui({
-			storePath: resolveStorePath(flags.store),
-			operator: resolveOperator(),
-			demo: Boolean(flags.demo),
-			colour: colourWanted(process.env, given.has('color') && flags.color === false),
-		});
+		cli.showHelp(0);
+		return 0;
 	}
 	const command = COMMANDS[name];
 	if (!command) throw usage(`unknown command "${sanitize(name.slice(0, 40))}" (see apikeys --help)`);

@@ -2,7 +2,6 @@ import {randomBytes} from 'node:crypto';
 import {constants} from 'node:fs';
 import {link, open, unlink} from 'node:fs/promises';
 import {basename, dirname, extname, join} from 'node:path';
-import writeXlsxFile from 'write-excel-file/node';
 import {refused, storeFailure, usage} from '../core/errors.js';
 import {EXTERNAL_FIELDS, GENERATED_FIELDS, toCsv, type ExportTables} from '../core/export.js';
 
@@ -49,6 +48,8 @@ async function xlsxBuffer(tables: ExportTables, onProgress: (progress: Progress)
 	const external = await sheet(EXTERNAL_FIELDS, tables.external);
 	onProgress({done: total, total, phase: 'compressing'});
 	await yieldToEventLoop();
+	// Loaded on use: the XLSX writer is the largest module, and most runs never export.
+	const {default: writeXlsxFile} = await import('write-excel-file/node');
 	return writeXlsxFile([
 		{data: generated, sheet: 'Generated', stickyRowsCount: 1},
 		{data: external, sheet: 'External', stickyRowsCount: 1},
