@@ -41,7 +41,7 @@ export async function buildStore(path: string, count: number, operator: string, 
 		};
 		data.keys.push(key);
 		names.push(name);
-		if (i < 1000) tokens.set(appKey, token);
+		if (i < 2000 && key.active && i !== 1) tokens.set(appKey, token);
 	}
 	data.revision = 1;
 	await writeFile(path, serializeStore(data), {mode: 0o600});

@@ -158,7 +158,7 @@ interface VerifyEntry {
 }
 
 /** appKey → key and its digests as bytes, built once per store revision (and key count) for verification. */
-const verifyIndexes = new WeakMap<StoreData, {signature: string; entries: Map<string, VerifyEntry>}>();
+const verifyIndexes = new WeakMap<StoreData, {revision: number; count: number; entries: Map<string, VerifyEntry>}>();
 
 const verifyEntry = (key: GeneratedKey): VerifyEntry => ({
 	key,
@@ -169,10 +169,9 @@ const verifyEntry = (key: GeneratedKey): VerifyEntry => ({
 });
 
 function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefined {
-	const signature = `${data.revision}:${data.keys.length}`;
 	let cached = verifyIndexes.get(data);
-	if (!cached || cached.signature !== signature) {
-		cached = {signature, entries: new Map(data.keys.map(key => [key.appKey, verifyEntry(key)]))};
+	if (!cached || cached.revision !== data.revision || cached.count !== data.keys.length) {
+		cached = {revision: data.revision, count: data.keys.length, entries: new Map(data.keys.map(key => [key.appKey, verifyEntry(key)]))};
 		verifyIndexes.set(data, cached);
 	}
 	const entry = cached.entries.get(appKey);

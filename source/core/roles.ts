@@ -1,6 +1,6 @@
 import {refused} from './errors.js';
 import {hasForbiddenCharacters} from './names.js';
-import {KEY_RESOURCES, type CustomRole, type KeyResource, type Millis, type StoreData} from './types.js';
+import {KEY_RESOURCES, type CustomRole, type Millis, type StoreData} from './types.js';
 
 export interface Role {
 	name: string;
@@ -109,8 +109,6 @@ export function addCustomRole(
 	return created;
 }
 
-export const isKeyResource = (resource: string): resource is KeyResource =>
-	(KEY_RESOURCES as readonly string[]).includes(resource);
 
 /** Removes a custom role; refused for predefined roles and for roles still held, naming who holds them. */
 export function removeCustomRole(data: StoreData, name: string): CustomRole {

@@ -12,7 +12,6 @@ import {
 	type Operator,
 	type Settings,
 	type StoreData,
-	type TokenRecord,
 } from './types.js';
 
 export function emptyStore(account: string, owner: string, now: Millis): StoreData {
@@ -74,27 +73,34 @@ function optional<T>(raw: Raw, field: string, where: string, read: (v: unknown, 
 	return raw[field] === undefined ? undefined : read(raw[field], `${where}.${field}`);
 }
 
-function tokenRecord(value: unknown, where: string): TokenRecord {
-	const raw = object(value, where);
-	return {digest: string(raw.digest, `${where}.digest`), hint: string(raw.hint, `${where}.hint`), created: time(raw.created, `${where}.created`)};
-}
 
+const KEY_FIELDS = new Set(['appKey', 'name', 'roles', 'created', 'createdBy', 'active', 'token', 'oldToken', 'lastUsed']);
+
+/**
+ * Keys are the bulk of a store (100 000 of them), so they are checked where they lie instead of
+ * copied: every field has its type, and nothing else is there.
+ */
 function generatedKey(value: unknown, where: string): GeneratedKey {
 	const raw = object(value, where);
-	const key: GeneratedKey = {
-		appKey: string(raw.appKey, `${where}.appKey`),
-		name: string(raw.name, `${where}.name`),
-		roles: strings(raw.roles, `${where}.roles`),
-		created: time(raw.created, `${where}.created`),
-		createdBy: string(raw.createdBy, `${where}.createdBy`),
-		active: boolean(raw.active, `${where}.active`),
-		token: tokenRecord(raw.token, `${where}.token`),
-	};
-	const oldToken = optional(raw, 'oldToken', where, tokenRecord);
-	if (oldToken) key.oldToken = oldToken;
-	const lastUsed = optional(raw, 'lastUsed', where, time);
-	if (lastUsed !== undefined) key.lastUsed = lastUsed;
-	return key;
+	for (const field in raw) if (!KEY_FIELDS.has(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
+	string(raw.appKey, `${where}.appKey`);
+	string(raw.name, `${where}.name`);
+	strings(raw.roles, `${where}.roles`);
+	time(raw.created, `${where}.created`);
+	string(raw.createdBy, `${where}.createdBy`);
+	boolean(raw.active, `${where}.active`);
+	tokenRecordIn(raw.token, `${where}.token`);
+	if (raw.oldToken !== undefined) tokenRecordIn(raw.oldToken, `${where}.oldToken`);
+	if (raw.lastUsed !== undefined) time(raw.lastUsed, `${where}.lastUsed`);
+	return raw as unknown as GeneratedKey;
+}
+
+function tokenRecordIn(value: unknown, where: string): void {
+	const raw = object(value, where);
+	for (const field in raw) if (field !== 'digest' && field !== 'hint' && field !== 'created') throw new SchemaError(`${where}.${field}`, 'is not a known field');
+	string(raw.digest, `${where}.digest`);
+	string(raw.hint, `${where}.hint`);
+	time(raw.created, `${where}.created`);
 }
 
 function externalKey(value: unknown, where: string): ExternalKey {

@@ -14,7 +14,7 @@ const HINT_BODY_CHARS = 4;
 
 /** Matches anything shaped like a token, anywhere in a string (used to refuse tokens on argv). */
 export const TOKEN_SHAPE = new RegExp(`${TOKEN_PREFIX}[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH}}`);
-const TOKEN_EXACT = new RegExp(`^${TOKEN_PREFIX}([0-9A-Za-z]{${BODY_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`);
+const TOKEN_EXACT = new RegExp(`^${TOKEN_PREFIX}[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH}}$`);
 
 const checksumOf = (body: string) => base62FromNumber(crc32(body), CHECKSUM_LENGTH);
 
@@ -28,10 +28,14 @@ export function mintToken(randomBytes: Uint8Array): string {
 export type TokenCheck = {ok: true} | {ok: false; reason: 'format' | 'checksum'};
 
 /** Offline check: shape and CRC32 checksum; a one-character typo fails here. */
+const OK: TokenCheck = {ok: true};
+const BAD_FORMAT: TokenCheck = {ok: false, reason: 'format'};
+const BAD_CHECKSUM: TokenCheck = {ok: false, reason: 'checksum'};
+
 export function checkTokenFormat(candidate: string): TokenCheck {
-	const match = TOKEN_EXACT.exec(candidate);
-	if (!match) return {ok: false, reason: 'format'};
-	return checksumOf(match[1]!) === match[2] ? {ok: true} : {ok: false, reason: 'checksum'};
+	if (candidate.length !== TOKEN_LENGTH || !TOKEN_EXACT.test(candidate)) return BAD_FORMAT;
+	const body = candidate.slice(TOKEN_PREFIX.length, TOKEN_PREFIX.length + BODY_LENGTH);
+	return checksumOf(body) === candidate.slice(TOKEN_PREFIX.length + BODY_LENGTH) ? OK : BAD_CHECKSUM;
 }
 
 export const tokenDigest = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');

@@ -20,7 +20,7 @@ import {commandFor, footerHints, isCommand, type Command, type Mode} from './key
 import {sanitize} from './sanitize.js';
 import {GeneratedKeys} from './screens/generated-keys.js';
 import {HelpOverlay} from './screens/help.js';
-import {SettingsView} from './screens/simple-tabs.js';
+import {SettingsView} from './screens/settings.js';
 import {Activity} from './screens/activity.js';
 import {activitySince, filterActivity} from '../core/activity.js';
 import {ExternalKeys} from './screens/external-keys.js';

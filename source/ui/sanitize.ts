@@ -20,11 +20,3 @@ const escapeOne = (char: string) => {
 export function sanitize(text: string): string {
 	return text.replace(UNSAFE, escapeOne);
 }
-
-/** True when the text would be changed by the sanitizer. */
-export const needsEscaping = (text: string) => {
-	UNSAFE.lastIndex = 0;
-	const found = UNSAFE.test(text);
-	UNSAFE.lastIndex = 0;
-	return found;
-};

@@ -1,5 +1,4 @@
 import stringWidth from 'string-width';
-import {sanitize} from './sanitize.js';
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
@@ -30,6 +29,3 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 	const pad = ' '.repeat(Math.max(0, width - cellWidth(cut)));
 	return align === 'left' ? cut + pad : pad + cut;
 }
-
-/** Untrusted text made printable and fitted. */
-export const cell = (untrusted: string, width: number) => fit(sanitize(untrusted), width);
