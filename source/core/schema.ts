@@ -201,8 +201,11 @@ export function declaredVersion(parsed: unknown): number {
  * Builds a fresh, typed store from parsed JSON, copying only known fields: nothing the file
  * adds (prototype keys included) reaches the program. Throws SchemaError naming the place.
  */
+const TOP_LEVEL = new Set(['schemaVersion', 'revision', 'account', 'created', 'settings', 'roles', 'operators', 'keys', 'external', 'links', 'activity', 'integrity']);
+
 export function normalizeStore(parsed: unknown): StoreData {
 	const raw = object(parsed, 'the top level');
+	for (const field in raw) if (!TOP_LEVEL.has(field)) throw new SchemaError(field, 'is not a known field');
 	const revision = raw.revision;
 	if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) {
 		throw new SchemaError('revision', 'is not a whole number');

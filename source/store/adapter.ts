@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {constants} from 'node:fs';
+import {crc32} from 'node:zlib';
 import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import type {Adapter} from 'lowdb';
@@ -27,10 +28,18 @@ interface Snapshot {
 	data: StoreData;
 }
 
-/** Puts schemaVersion and revision first so a writer can check the revision from the file's first bytes. */
+/** `,"integrity":"crc32:xxxxxxxx"}` closes every file this program writes; the CRC covers all before it. */
+const INTEGRITY = /,"integrity":"crc32:([0-9a-f]{8})"\}\s*$/;
+const crcHex = (text: string) => crc32(text).toString(16).padStart(8, '0');
+
+/**
+ * Puts schemaVersion and revision first so a writer can check the revision from the file's first
+ * bytes, and ends with a CRC32 of everything before it, so a flipped bit that still parses is caught.
+ */
 export function serializeStore(data: StoreData): string {
 	const {schemaVersion, revision, ...rest} = data;
-	return JSON.stringify({schemaVersion, revision, ...rest});
+	const body = JSON.stringify({schemaVersion, revision, ...rest}).slice(0, -1);
+	return `${body},"integrity":"crc32:${crcHex(body)}"}`;
 }
 
 /**
@@ -84,6 +93,13 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 			throw storeFailure(
 				`${where} is not valid JSON at line ${at.line}, column ${at.column} (character ${at.offset}): ${at.problem}; ${untouched}`,
 			);
+		}
+		const integrity = INTEGRITY.exec(text);
+		if (!integrity) {
+			throw storeFailure(`${where} has no integrity field at its end: it was not written by apikeys, or was cut short; ${untouched}`);
+		}
+		if (crcHex(text.slice(0, integrity.index)) !== integrity[1]) {
+			throw storeFailure(`${where} fails its integrity check (CRC32 of the first ${integrity.index} characters): it was damaged or edited by hand; ${untouched}`);
 		}
 		const prototypeKey = PROTOTYPE_KEY.exec(text);
 		if (prototypeKey) {

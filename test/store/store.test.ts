@@ -1,5 +1,6 @@
 import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {crc32} from 'node:zlib';
 import {describe, expect, it} from 'vitest';
 import {AtomicJsonFile, StaleWriteError, serializeStore} from '../../source/store/adapter.js';
 import {Store} from '../../source/store/store.js';
@@ -78,6 +79,15 @@ describe('the revision fence', () => {
 	});
 });
 
+/** Recomputes the integrity field, as a tool that rewrites the file on purpose would. */
+const reseal = (text: string) => {
+	const body = text.replace(/,"integrity":"crc32:[0-9a-f]{8}"\}$/, '');
+	return `${body},"integrity":"crc32:${crc32(body).toString(16).padStart(8, '0')}"}`;
+};
+
+/** Flips one bit of the character at `at`, keeping it printable ASCII so the JSON may still parse. */
+const flipBit = (text: string, at: number) => text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ 1) + text.slice(at + 1);
+
 describe('a file that does not parse', () => {
 	const damage: Array<[string, (text: string) => string, RegExp]> = [
 		['truncated', t => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON at line 1, column \d+ \(character \d+\): /],
@@ -85,9 +95,12 @@ describe('a file that does not parse', () => {
 		['empty', () => '', /is empty \(0 bytes\)/],
 		['with a byte-order mark', t => `\ufeff${t}`, /at line 1, column 1 \(character 0\): a byte-order mark is not allowed/],
 		['multi-line with a stray comma', t => t.replace('{"schemaVersion"', '{\n\n  ,"schemaVersion"'), /at line 3, column 3/],
-		['with a __proto__ key', t => t.replace('"roles":[]', '"roles":[],"__proto__":{"polluted":true}'), /holds a forbidden property name at line 1, column \d+/],
-		['from a newer version', t => t.replace(`"schemaVersion":${SCHEMA_VERSION}`, '"schemaVersion":99'), /written by a newer apikeys \(schema version 99; this one knows up to 1\)/],
-		['with a wrong type', t => t.replace('"keys":[]', '"keys":[{"appKey":7}]'), /is damaged: keys\[0\]\.appKey is not text/],
+		['with a __proto__ key', t => reseal(t.replace('"roles":[]', '"roles":[],"__proto__":{"polluted":true}')), /holds a forbidden property name at line 1, column \d+/],
+		['from a newer version', t => reseal(t.replace(`"schemaVersion":${SCHEMA_VERSION}`, '"schemaVersion":99')), /written by a newer apikeys \(schema version 99; this one knows up to 1\)/],
+		['with a wrong type', t => reseal(t.replace('"keys":[]', '"keys":[{"appKey":7}]')), /is damaged: keys\[0\]\.appKey is not text/],
+		['with an unknown field', t => reseal(t.replace('"keys":[]', '"keys":[],"extra":1')), /is damaged: extra is not a known field/],
+		['with one flipped bit that still parses', t => flipBit(t, t.indexOf('"account":"acme"') + 12), /fails its integrity check \(CRC32 of the first \d+ characters\)/],
+		['without its integrity field', t => t.replace(/,"integrity":"crc32:[0-9a-f]{8}"\}$/, '}'), /has no integrity field at its end/],
 	];
 
 	it.each(damage)('%s: is refused naming the file and position, and left byte-for-byte untouched', async (_, corrupt, message) => {
