@@ -19,22 +19,29 @@ export interface Lease {
 /** Cross-process lock on `file` (a `file.lock` directory), held only around read → change → write. */
 export async function acquireLock(file: string, options: LockOptions = DEFAULT_LOCK): Promise<Lease> {
 	let compromised = false;
-	let release: () => Promise<void>;
-	try {
-		release = await lockfile.lock(file, {
-			realpath: false,
-			stale: options.staleMs,
-			update: Math.max(1000, Math.floor(options.staleMs / 2)),
-			retries: {retries: options.retries, factor: 1.15, minTimeout: 2, maxTimeout: 60, randomize: true},
-			onCompromised: () => {
-				compromised = true;
-			},
-		});
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-			throw storeFailure(`store ${file} is busy: another apikeys process holds ${file}.lock; try again`);
+	let release: (() => Promise<void>) | undefined;
+	// Retry only while another process holds the lock; a full or read-only disk fails at once.
+	for (let attempt = 0, wait = 2; !release; attempt++, wait = Math.min(60, wait * 1.15)) {
+		try {
+			release = await lockfile.lock(file, {
+				realpath: false,
+				stale: options.staleMs,
+				update: Math.max(1000, Math.floor(options.staleMs / 2)),
+				retries: 0,
+				onCompromised: () => {
+					compromised = true;
+				},
+			});
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code === 'ELOCKED' && attempt < options.retries) {
+				await new Promise(resolve => setTimeout(resolve, wait * (0.5 + Math.random())));
+				continue;
+			}
+			if (code === 'ELOCKED') throw storeFailure(`store ${file} is busy: another apikeys process holds ${file}.lock; try again`);
+			const reason = code === 'ENOSPC' ? 'no space left on the device (ENOSPC)' : code === 'EROFS' ? 'the file system is read-only (EROFS)' : (error as Error).message.split('\n')[0];
+			throw storeFailure(`could not lock store ${file}: ${reason}; nothing was changed`);
 		}
-		throw storeFailure(`could not lock store ${file}: ${(error as Error).message.split('\n')[0]}`);
 	}
 	return {
 		get compromised() {
@@ -42,7 +49,7 @@ export async function acquireLock(file: string, options: LockOptions = DEFAULT_L
 		},
 		async release() {
 			// A lock that was taken over is no longer ours to remove.
-			if (!compromised) await release().catch(() => undefined);
+			if (!compromised) await release!().catch(() => undefined);
 		},
 	};
 }
