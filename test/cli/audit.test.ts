@@ -1,7 +1,8 @@
-import {readFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
+import {CLI, TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
 
 describe('apikeys audit', () => {
 	it('filters by operator, action and text, newest first', async () => {
@@ -39,7 +40,27 @@ describe('apikeys audit', () => {
 		const renewed = JSON.parse((await cli(['renew', generated.appKey, '--delete-old', 'later', '--json'])).stdout);
 		const second = (await runCli(['redeem', renewed.link], {store})).stdout.match(TOKEN_IN_TEXT)![0];
 		await cli(['verify', '--key', generated.appKey], first);
-		await cli(['verify', '--key', generated.appKey], second);
+		// While a verify waits for its token on stdin, nothing about it in /proc shows the token.
+		const waiting = spawn(process.execPath, [CLI, 'verify', '--key', generated.appKey], {env: {...process.env, APIKEYS_STORE: store, APIKEYS_OPERATOR: 'alice'}});
+		const exited = new Promise<number | null>(resolve => waiting.on('close', code => resolve(code)));
+		await new Promise(resolve => setTimeout(resolve, 300));
+		const everyCmdline = readdirSync('/proc')
+			.filter(name => /^\d+$/.test(name))
+			.map(pid => {
+				try {
+					return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+				} catch {
+					return '';
+				}
+			});
+		// The waiting process is there (its title is "apikeys"), and no process's arguments hold a token.
+		expect(readFileSync(`/proc/${waiting.pid}/cmdline`, 'utf8')).toMatch(/apikeys|cli\.js/);
+		for (const line of everyCmdline) {
+			expect(line).not.toContain(second);
+			expect(line).not.toMatch(TOKEN_IN_TEXT);
+		}
+		waiting.stdin.end(second);
+		expect(await exited).toBe(0);
 		await cli(['delete-old-token', generated.appKey, '--yes']);
 		await cli(['list']);
 		await cli(['list', '--json']);

@@ -17,11 +17,12 @@ export const KEY = {
  * The built program in a real pseudo-terminal, its output fed to a headless xterm so the test
  * reads the screen a person would see.
  */
-export function startTui(args: string[], options: {columns: number; rows: number; env?: Record<string, string>}) {
+export function startTui(args: string[], options: {columns: number; rows: number; env?: Record<string, string>; command?: string[]}) {
 	const terminal = new xterm.Terminal({cols: options.columns, rows: options.rows, allowProposedApi: true});
 	let raw = '';
 	let exit: {code: number; signal?: number} | null = null;
-	const child = pty.spawn(process.execPath, [CLI, ...args], {
+	const [file, ...commandArgs] = options.command ?? [process.execPath, CLI, ...args];
+	const child = pty.spawn(file!, commandArgs, {
 		name: 'xterm-256color',
 		cols: options.columns,
 		rows: options.rows,

@@ -265,3 +265,31 @@ sum4=$(sha256sum "${dir}/store.json" | cut -d' ' -f1)
 		figure('full disk (256 KiB tmpfs) and read-only remount: one-line refusal, exit 1, store byte-for-byte unchanged, no temp file left, the next change works once there is room');
 	});
 });
+
+describe.skipIf(!canMount)('a full disk under the full-screen app', () => {
+	it('shows the refusal in the dialog, keeps the table as it was, and works again once there is room', async () => {
+		const {startTui, KEY} = await import('../e2e/pty.js');
+		const dir = mkdtempSync(join(tmpdir(), 'apikeys-full-tui-'));
+		const script = `mount -t tmpfs -o size=256k tmpfs "${dir}" && export APIKEYS_STORE="${dir}/store.json" APIKEYS_OPERATOR=alice && "${process.execPath}" "${CLI}" init --account acme >/dev/null && "${process.execPath}" "${CLI}" generate --name existing >/dev/null && (dd if=/dev/zero of="${dir}/filler" bs=4k 2>/dev/null; true) && exec "${process.execPath}" "${CLI}"`;
+		const app = startTui([], {columns: 100, rows: 30, env: {}, command: ['unshare', '-m', 'sh', '-c', script]});
+		await app.waitFor('1 of 1 keys');
+		await app.type('n');
+		await app.waitFor('Key identification');
+		await app.type(...'no room', KEY.tab, KEY.tab, KEY.tab, KEY.enter);
+		const refused = (await app.waitFor('ENOSPC')).replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+		expect(refused).toMatch(/✗ could not (write|lock) store .*no space left on the device \(ENOSPC\); nothing was changed/);
+		await app.type(KEY.escape);
+		expect(await app.waitFor('1 of 1 keys')).not.toContain('no room');
+		spawnSync('nsenter', [`--mount=/proc/${app.pid}/ns/mnt`, 'rm', '-f', join(dir, 'filler')]);
+		await app.type('n');
+		await app.waitFor('Key identification');
+		await app.type(...'room again', KEY.tab, KEY.tab, KEY.tab, KEY.enter);
+		await app.waitFor('Key generated');
+		await app.type(KEY.enter);
+		await app.waitFor('2 of 2 keys');
+		await app.type('q');
+		await app.exited();
+		rmSync(dir, {recursive: true, force: true});
+		figure('full disk under the app: the dialog shows the one-line refusal, the table keeps 1 key, and after room is made the next generate succeeds');
+	});
+});

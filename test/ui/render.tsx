@@ -28,7 +28,8 @@ export const KEYS = {
  * sets both on its stdout and announces a resize, as a terminal would.
  */
 export function renderSized(tree: ReactElement, size: {columns: number; rows: number}, options: {colour?: boolean} = {}) {
-	const instance = inkRender(<ThemeProvider colour={options.colour ?? false}>{tree}</ThemeProvider>);
+	// Mount nothing first, size the fake terminal, then mount the tree: its first frame has the size.
+	const instance = inkRender(<></>);
 	const stdout = instance.stdout as unknown as NodeJS.WriteStream & {emit(event: string): boolean};
 	const resize = (columns: number, rows: number) => {
 		Object.defineProperty(stdout, 'columns', {value: columns, configurable: true});
@@ -36,6 +37,7 @@ export function renderSized(tree: ReactElement, size: {columns: number; rows: nu
 		stdout.emit('resize');
 	};
 	resize(size.columns, size.rows);
+	instance.rerender(<ThemeProvider colour={options.colour ?? false}>{tree}</ThemeProvider>);
 	const frame = () => plain(instance.lastFrame());
 
 	/** Waits until the frame satisfies `check` (polling the frame, not sleeping a fixed time). */
