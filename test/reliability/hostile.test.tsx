@@ -23,16 +23,18 @@ const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u20
 
 describe('hostile input on the command line', () => {
 	it('never crashes, never prints a stack trace or a control byte, and answers in one line', async () => {
+		// An argument cannot hold a NUL byte (argv is C strings); everything else goes.
+		const argument = hostile.map(text => text.replaceAll('\u0000', ''));
 		const command = fc.oneof(
-			hostile.map(x => ['generate', '--name', x]),
-			fc.tuple(hostile, hostile).map(([k, r]) => ['edit', k, '--role', r]),
-			hostile.map(x => ['external', 'add', x]),
-			hostile.map(x => ['redeem', x]),
-			fc.tuple(hostile, hostile).map(([n, r]) => ['roles', 'add', n, '--resource', r]),
-			hostile.map(x => ['settings', '--share-base-url', x]),
-			hostile.map(x => ['list', '--search', x]),
-			fc.tuple(hostile, hostile).map(([a, b]) => [a, b]),
-			hostile.map(x => ['verify', '--key', x]),
+			argument.map(x => ['generate', '--name', x]),
+			fc.tuple(argument, argument).map(([k, r]) => ['edit', k, '--role', r]),
+			argument.map(x => ['external', 'add', x]),
+			argument.map(x => ['redeem', x]),
+			fc.tuple(argument, argument).map(([n, r]) => ['roles', 'add', n, '--resource', r]),
+			argument.map(x => ['settings', '--share-base-url', x]),
+			argument.map(x => ['list', '--search', x]),
+			fc.tuple(argument, argument).map(([a, b]) => [a, b]),
+			argument.map(x => ['verify', '--key', x]),
 		);
 		const store = join(tempDir(), 'store.json');
 		await runCli(['init', '--account', 'acme'], {store});
