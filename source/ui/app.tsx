@@ -137,6 +137,7 @@ export function App({service}: AppProps) {
 	const missing = (resource: KeyResource) => (data ? missingResource(data, service.operator, resource) : resource);
 	const open = (dialog: Dialog) => dispatch({type: 'dialog.open', dialog});
 	const close = (text?: string) => {
+		store.syncNow();
 		setCopied(false);
 		setExportProgress(null);
 		setExportWritten(null);

@@ -10,6 +10,8 @@ export interface StoreView {
 	/** Why the store cannot be shown (a corrupt file, a missing permission). */
 	error: string | null;
 	refresh(): void;
+	/** Takes what this process just wrote at once, so the frame after a change already shows it. */
+	syncNow(): void;
 }
 
 /** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
@@ -38,5 +40,12 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 		const timer = setInterval(() => void load(), intervalMs);
 		return () => clearInterval(timer);
 	}, [load, intervalMs]);
-	return {...view, refresh: () => void load()};
+	const syncNow = () => {
+		const data = service.snapshotNow();
+		if (data && (data !== last.current.data || data.revision !== last.current.revision)) {
+			last.current = {data, revision: data.revision};
+			setView({data, revision: data.revision, error: null});
+		}
+	};
+	return {...view, refresh: () => void load(), syncNow};
 }
