@@ -49,7 +49,7 @@ const ms = value => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 function terminal(args, {columns = 120, rows = 40} = {}) {
 	const term = new xterm.Terminal({cols: columns, rows, allowProposedApi: true});
 	const started = performance.now();
-	const child = pty.spawn(process.execPath, args, {name: 'xterm-256color', cols: columns, rows, env: {PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', APIKEYS_OPERATOR: OPERATOR}});
+	const child = pty.spawn(process.execPath, args, {name: 'xterm-256color', cols: columns, rows, env: {PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', APIKEYS_OPERATOR: OPERATOR, ...(process.env.BENCH_NO_COLOR ? {NO_COLOR: '1'} : {})}});
 	let changed = () => undefined;
 	child.onData(data => term.write(data, () => changed()));
 	const screen = () => {
