@@ -2,12 +2,12 @@ import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {build} from 'esbuild';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DAY} from '../../source/core/time.js';
 import {mintToken, tokenRecord} from '../../source/core/token.js';
 import {serializeStore} from '../../source/store/adapter.js';
 import {Store} from '../../source/store/store.js';
+import {bundleScript} from '../bundle.js';
 import {CLI, freshStore, runCli, seededRandom, tempDir} from '../helpers.js';
 
 /** `npm test` runs a small version of each case; `npm run test:reliability` the full one. */
@@ -20,22 +20,11 @@ const figure = (line: string) => console.log(`[reliability${FULL ? '' : ', fast'
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.max(0, Math.ceil(values.length * p) - 1))] ?? 0;
 
 let worker: string;
-let workerDir: string;
+let removeWorker = () => undefined as void;
 beforeAll(async () => {
-	workerDir = mkdtempSync(join(tmpdir(), 'apikeys-reliability-'));
-	worker = join(workerDir, 'worker.mjs');
-	await build({
-		entryPoints: [join(import.meta.dirname, 'worker.ts')],
-		bundle: true,
-		platform: 'node',
-		format: 'esm',
-		target: 'node20',
-		outfile: worker,
-		banner: {js: 'import{createRequire}from"node:module";const require=createRequire(import.meta.url);'},
-		logLevel: 'error',
-	});
+	({file: worker, remove: removeWorker} = await bundleScript(join(import.meta.dirname, 'worker.ts')));
 });
-afterAll(() => rmSync(workerDir, {recursive: true, force: true}));
+afterAll(() => removeWorker());
 
 function start(args: string[]): {child: ChildProcess; lines: string[]; exited: Promise<number | null>; waitFor(prefix: string): Promise<string>} {
 	const child = spawn(process.execPath, [worker, ...args], {stdio: ['ignore', 'pipe', 'pipe']});

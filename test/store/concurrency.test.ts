@@ -1,31 +1,18 @@
 import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {build} from 'esbuild';
+import {bundleScript} from '../bundle.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Store} from '../../source/store/store.js';
 import {CLI, TOKEN_IN_TEXT, freshStore, tempDir} from '../helpers.js';
 
 let writer: string;
-let writerDir: string;
-
-afterAll(() => rmSync(writerDir, {recursive: true, force: true}));
+let removeWriter = () => undefined as void;
 
 beforeAll(async () => {
-	writerDir = mkdtempSync(join(tmpdir(), 'apikeys-writer-'));
-	writer = join(writerDir, 'writer.mjs');
-	await build({
-		entryPoints: [join(import.meta.dirname, 'writer.ts')],
-		bundle: true,
-		platform: 'node',
-		format: 'esm',
-		target: 'node20',
-		outfile: writer,
-		banner: {js: 'import{createRequire}from"node:module";const require=createRequire(import.meta.url);'},
-		logLevel: 'error',
-	});
+	({file: writer, remove: removeWriter} = await bundleScript(join(import.meta.dirname, '..', 'reliability', 'worker.ts')));
 });
+afterAll(() => removeWriter());
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<{code: number; stdout: string; stderr: string}> {
 	return new Promise(resolve => {
@@ -56,10 +43,10 @@ describe('concurrent writers on one store lose nothing and leave valid JSON', ()
 		const path = join(tempDir(), 'store.json');
 		await Store.create(path, freshStore());
 		const results = await Promise.all(
-			Array.from({length: processes}, (_, i) => run(process.execPath, [writer, path, '100', `w${i}`])),
+			Array.from({length: processes}, (_, i) => run(process.execPath, [writer, 'write', path, '100', `w${i}`])),
 		);
 		for (const result of results) expect(result.stderr).toBe('');
-		assertIntact(path, results.flatMap(r => r.stdout.trim().split('\n')), processes * 100);
+		assertIntact(path, results.flatMap(r => r.stdout.trim().split('\n').map(line => line.split(' ')[1]!)), processes * 100);
 	});
 
 	it('4 processes × 100 `apikeys generate` leave exactly 400 keys, a parseable file, mode 0600', async () => {
