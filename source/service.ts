@@ -12,6 +12,7 @@ import {
 	findKey,
 	generateKey,
 	renewToken,
+	replaceKey,
 	undoRenewal,
 	verifyToken,
 	type DeleteOld,
@@ -230,8 +231,8 @@ export class ApiKeysService {
 				if (!roles.includes(role)) throw refused(`${appKey} does not hold the role "${role}"`);
 				roles = roles.filter(r => r !== role);
 			}
-			const {summary} = editKey(data, appKey, {roles, active: input.active});
-			return {result: {row: keyRow(data, key, ctx.now), changed: summary !== null}, appKey, summary};
+			const edited = editKey(data, appKey, {roles, active: input.active});
+			return {result: {row: keyRow(data, edited.key, ctx.now), changed: edited.summary !== null}, appKey, summary: edited.summary};
 		});
 	}
 
@@ -312,7 +313,7 @@ export class ApiKeysService {
 			await this.store.transact((fresh, tx) => {
 				const key = fresh.keys.find(k => k.appKey === appKey);
 				if (!key || (key.lastUsed !== undefined && now - key.lastUsed < LAST_USED_RESOLUTION)) return tx.skipWrite();
-				key.lastUsed = now;
+				replaceKey(fresh, key, {...key, lastUsed: now});
 			});
 		}
 		return result;

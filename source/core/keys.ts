@@ -13,6 +13,17 @@ export type Reveal = ({kind: 'link'} & IssuedLink) | {kind: 'token'; token: stri
 
 export type DeleteOld = 'now' | 'later';
 
+/**
+ * Keys are never changed in place: a change puts a new object where the old one was, so the
+ * serialized form of an unchanged key can be reused when the store is written.
+ */
+export function replaceKey(data: StoreData, key: GeneratedKey, next: GeneratedKey): GeneratedKey {
+	const index = data.keys.indexOf(key);
+	if (index < 0) throw notFound(`no generated key ${key.appKey} in this store`);
+	data.keys[index] = next;
+	return next;
+}
+
 export function findKey(data: StoreData, appKey: string): GeneratedKey {
 	const key = data.keys.find(k => k.appKey === appKey);
 	if (!key) throw notFound(`no generated key ${appKey.slice(0, 100)} in this store`);
@@ -63,9 +74,8 @@ export function editKey(
 	const sameRoles = roles.length === key.roles.length && roles.every(r => key.roles.includes(r));
 	if (!sameRoles) changes.push(`roles: ${rolesText(key.roles)} → ${rolesText(roles)}`);
 	if (active !== key.active) changes.push(`status: ${statusText(key.active)} → ${statusText(active)}`);
-	key.roles = roles;
-	key.active = active;
-	return {key, summary: changes.length > 0 ? changes.join('; ') : null};
+	if (changes.length === 0) return {key, summary: null};
+	return {key: replaceKey(data, key, {...key, roles, active}), summary: changes.join('; ')};
 }
 
 export const statusText = (active: boolean) => (active ? 'Active' : 'Inactive');
@@ -73,15 +83,13 @@ export const statusText = (active: boolean) => (active ? 'Active' : 'Inactive');
 export function deactivateKey(data: StoreData, appKey: string): GeneratedKey {
 	const key = findKey(data, appKey);
 	if (!key.active) throw refused(`${appKey} is already inactive`);
-	key.active = false;
-	return key;
+	return replaceKey(data, key, {...key, active: false});
 }
 
 export function activateKey(data: StoreData, appKey: string): GeneratedKey {
 	const key = findKey(data, appKey);
 	if (key.active) throw refused(`${appKey} is already active`);
-	key.active = true;
-	return key;
+	return replaceKey(data, key, {...key, active: true});
 }
 
 /** The seed's warning, shown whenever a key is activated. */
@@ -110,19 +118,19 @@ export function renewToken(
 	const blocker = renewalBlocker(data, key, ctx.now);
 	if (blocker) throw refused(blocker);
 	const token = mintToken(ctx.random(TOKEN_RANDOM_BYTES));
-	if (deleteOld === 'later') key.oldToken = key.token;
-	key.token = tokenRecord(token, ctx.now);
+	const {oldToken: _previousOld, ...rest} = key;
+	const renewed = replaceKey(data, key, {...rest, token: tokenRecord(token, ctx.now), ...(deleteOld === 'later' ? {oldToken: key.token} : {})});
 	const reveal = revealNewToken(data, appKey, 'renew', token, ctx);
 	const summary =
 		deleteOld === 'later' ? 'delete old token: Later (both tokens valid)' : 'delete old token: Now (old token deleted)';
-	return {key, reveal, summary};
+	return {key: renewed, reveal, summary};
 }
 
 export function deleteOldToken(data: StoreData, appKey: string): GeneratedKey {
 	const key = findKey(data, appKey);
 	if (!key.oldToken) throw refused(`${appKey} has no old token to delete: no renewal is pending`);
-	delete key.oldToken;
-	return key;
+	const {oldToken: _deleted, ...rest} = key;
+	return replaceKey(data, key, rest);
 }
 
 export function undoRenewal(data: StoreData, appKey: string): GeneratedKey {
@@ -132,9 +140,8 @@ export function undoRenewal(data: StoreData, appKey: string): GeneratedKey {
 	}
 	const newDigest = key.token.digest;
 	destroyLinks(data, l => l.appKey === appKey && l.tokenDigest === newDigest);
-	key.token = key.oldToken;
-	delete key.oldToken;
-	return key;
+	const {oldToken, ...rest} = key;
+	return replaceKey(data, key, {...rest, token: oldToken});
 }
 
 export function deleteKey(data: StoreData, appKey: string): GeneratedKey {
@@ -150,35 +157,38 @@ export type VerifyResult =
 
 interface VerifyEntry {
 	key: GeneratedKey;
-	/** The token records the bytes were made from: a renewal replaces them, and the entry with them. */
-	token: GeneratedKey['token'];
-	oldToken: GeneratedKey['oldToken'];
+	/** Where the key stood when the index was built: a key replaced there makes the index stale. */
+	position: number;
 	current: Buffer;
 	old: Buffer | null;
 }
 
-/** appKey → key and its digests as bytes, built once per store revision (and key count) for verification. */
+/** appKey → key and its digests as bytes, built once per store revision for verification. */
 const verifyIndexes = new WeakMap<StoreData, {revision: number; count: number; entries: Map<string, VerifyEntry>}>();
 
-const verifyEntry = (key: GeneratedKey): VerifyEntry => ({
-	key,
-	token: key.token,
-	oldToken: key.oldToken,
-	current: Buffer.from(key.token.digest, 'base64url'),
-	old: key.oldToken ? Buffer.from(key.oldToken.digest, 'base64url') : null,
+const buildVerifyIndex = (data: StoreData) => ({
+	revision: data.revision,
+	count: data.keys.length,
+	entries: new Map(
+		data.keys.map((key, position) => [
+			key.appKey,
+			{key, position, current: Buffer.from(key.token.digest, 'base64url'), old: key.oldToken ? Buffer.from(key.oldToken.digest, 'base64url') : null},
+		]),
+	),
 });
 
 function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefined {
 	let cached = verifyIndexes.get(data);
 	if (!cached || cached.revision !== data.revision || cached.count !== data.keys.length) {
-		cached = {revision: data.revision, count: data.keys.length, entries: new Map(data.keys.map(key => [key.appKey, verifyEntry(key)]))};
+		cached = buildVerifyIndex(data);
 		verifyIndexes.set(data, cached);
 	}
 	const entry = cached.entries.get(appKey);
-	if (entry && (entry.token !== entry.key.token || entry.oldToken !== entry.key.oldToken)) {
-		const fresh = verifyEntry(entry.key);
-		cached.entries.set(appKey, fresh);
-		return fresh;
+	// Keys are replaced, never changed in place, so an unchanged object means unchanged digests.
+	if (entry && data.keys[entry.position] !== entry.key) {
+		cached = buildVerifyIndex(data);
+		verifyIndexes.set(data, cached);
+		return cached.entries.get(appKey);
 	}
 	return entry;
 }

@@ -37,9 +37,24 @@ const crcHex = (text: string) => crc32(text).toString(16).padStart(8, '0');
  * bytes, and ends with a CRC32 of everything before it, so a flipped bit that still parses is caught.
  */
 export function serializeStore(data: StoreData): string {
-	const {schemaVersion, revision, ...rest} = data;
-	const body = JSON.stringify({schemaVersion, revision, ...rest}).slice(0, -1);
+	const {schemaVersion, revision, account, created, settings, roles, operators, keys, external, links, activity} = data;
+	const head = JSON.stringify({schemaVersion, revision, account, created, settings, roles, operators}).slice(0, -1);
+	const body = `${head},"keys":[${keys.map(cachedJson).join(',')}],"external":${JSON.stringify(external)},"links":${JSON.stringify(links)},"activity":[${activity.map(cachedJson).join(',')}]`;
 	return `${body},"integrity":"crc32:${crcHex(body)}"}`;
+}
+
+/**
+ * Keys and activity entries are never changed once in the store (a change puts a new key object in
+ * place; entries are only appended), so each is serialized once and its text reused on every write.
+ */
+const serialized = new WeakMap<object, string>();
+function cachedJson(value: object): string {
+	let text = serialized.get(value);
+	if (text === undefined) {
+		text = JSON.stringify(value);
+		serialized.set(value, text);
+	}
+	return text;
 }
 
 /**

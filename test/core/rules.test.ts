@@ -102,9 +102,12 @@ describe('Generate', () => {
 describe('Edit, Deactivate, Activate', () => {
 	it('edit changes roles and the Active flag and describes the change', () => {
 		const {data, key} = withKey();
-		const {summary} = editKey(data, key.appKey, {roles: ['OMS - Read only', 'Checkout Admin'], active: false});
-		expect(summary).toBe('roles: OMS - Full access → OMS - Read only, Checkout Admin; status: Active → Inactive');
-		expect(key).toMatchObject({roles: ['OMS - Read only', 'Checkout Admin'], active: false});
+		const edited = editKey(data, key.appKey, {roles: ['OMS - Read only', 'Checkout Admin'], active: false});
+		expect(edited.summary).toBe('roles: OMS - Full access → OMS - Read only, Checkout Admin; status: Active → Inactive');
+		expect(edited.key).toMatchObject({roles: ['OMS - Read only', 'Checkout Admin'], active: false});
+		// Keys are replaced, never changed in place: the old object still says what it was.
+		expect(key).toMatchObject({roles: ['OMS - Full access'], active: true});
+		expect(data.keys).toEqual([edited.key]);
 	});
 
 	it('edit with nothing different reports no change', () => {
@@ -137,13 +140,13 @@ describe('Renew token', () => {
 	it('later: both tokens valid until the old one is deleted', () => {
 		const {data, key, token: oldToken} = withKey();
 		const later = context(T0 + 2 * HOUR);
-		const {reveal, summary} = renewToken(data, key.appKey, 'later', later);
+		const {reveal, summary, key: renewed} = renewToken(data, key.appKey, 'later', later);
 		expect(summary).toContain('Later');
 		const newToken = tokenOf(data, reveal, later.now);
 		expect(verifyToken(data, key.appKey, oldToken)).toMatchObject({valid: true, matched: 'old'});
 		expect(verifyToken(data, key.appKey, newToken)).toMatchObject({valid: true, matched: 'current'});
-		expect(key.oldToken?.created).toBe(T0);
-		expect(key.token.created).toBe(later.now);
+		expect(renewed.oldToken?.created).toBe(T0);
+		expect(renewed.token.created).toBe(later.now);
 		deleteOldToken(data, key.appKey);
 		expect(verifyToken(data, key.appKey, oldToken)).toMatchObject({valid: false, reason: 'the token does not match this key'});
 		expect(verifyToken(data, key.appKey, newToken).valid).toBe(true);

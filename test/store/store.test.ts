@@ -4,6 +4,7 @@ import {crc32} from 'node:zlib';
 import {describe, expect, it} from 'vitest';
 import {AtomicJsonFile, StaleWriteError, serializeStore} from '../../source/store/adapter.js';
 import {Store} from '../../source/store/store.js';
+import {ApiKeysService} from '../../source/service.js';
 import {SCHEMA_VERSION} from '../../source/core/types.js';
 import {freshStore, tempDir} from '../helpers.js';
 
@@ -138,6 +139,22 @@ describe('temp files', () => {
 });
 
 describe('serialization', () => {
+	it('writes exactly the data, reusing the text of unchanged keys but never of replaced ones', async () => {
+		const {path} = await created();
+		const service = await ApiKeysService.open(path, {operator: 'alice'});
+		const {row} = await service.generate({name: 'ERP', roles: []});
+		await service.deactivate(row.appKey);
+		const onDisk = JSON.parse(readFileSync(path, 'utf8'));
+		expect(onDisk.keys[0]).toMatchObject({appKey: row.appKey, active: false});
+		await service.activate(row.appKey);
+		await service.edit(row.appKey, {roles: ['Checkout Admin']});
+		const data = await (await Store.open(path)).read();
+		const {integrity, ...parsed} = JSON.parse(serializeStore(data));
+		expect(integrity).toMatch(/^crc32:[0-9a-f]{8}$/);
+		expect(parsed).toEqual(JSON.parse(JSON.stringify(data)));
+		expect(parsed.keys[0]).toMatchObject({active: true, roles: ['Checkout Admin']});
+	});
+
 	it('puts schemaVersion and revision first so the fence reads only the head', () => {
 		const data = freshStore();
 		data.revision = 41;
