@@ -100,7 +100,7 @@ describe('a file that does not parse', () => {
 		['from a newer version', t => reseal(t.replace(`"schemaVersion":${SCHEMA_VERSION}`, '"schemaVersion":99')), /written by a newer apikeys \(schema version 99; this one knows up to 1\)/],
 		['with a wrong type', t => reseal(t.replace('"keys":[]', '"keys":[{"appKey":7}]')), /is damaged: keys\[0\]\.appKey is not text/],
 		['with an unknown field', t => reseal(t.replace('"keys":[]', '"keys":[],"extra":1')), /is damaged: extra is not a known field/],
-		['with one flipped bit that still parses', t => flipBit(t, t.indexOf('"account":"acme"') + 12), /fails its integrity check \(CRC32 of the first \d+ characters\)/],
+		['with one flipped bit that still parses', t => flipBit(t, t.indexOf('"account":"acme"') + 12), /fails its integrity check \(CRC32 of the first \d+ bytes\)/],
 		['without its integrity field', t => t.replace(/,"integrity":"crc32:[0-9a-f]{8}"\}$/, '}'), /has no integrity field at its end/],
 	];
 
