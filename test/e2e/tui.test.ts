@@ -49,7 +49,7 @@ describe.each([
 		const link = linkOn(reveal);
 		expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}$/);
 		await app.type(KEY.enter);
-		await app.waitFor('1 of 1 keys');
+		await app.waitFor(/Generated appkey-acme-[A-Z]{6}\. · 1 of 1 keys/);
 		const appKey = selectedRow(app.screen()).match(/appkey-acme-[A-Z]{6}/)![0];
 		const redeemed = await runCli(['redeem', link], {store});
 		const token = redeemed.stdout.match(TOKEN_IN_TEXT)![0];
