@@ -265,7 +265,8 @@ describe.skipIf(!canMount)('a full disk under the full-screen app', () => {
 		await app.type('n');
 		await app.waitFor('Key identification');
 		await app.type(...'no room', KEY.tab, KEY.tab, KEY.tab, KEY.enter);
-		const refused = (await app.waitFor('ENOSPC')).replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+		// The message may wrap inside the dialog's box: wait until all of it is on the screen.
+		const refused = (await app.waitFor(/\(ENOSPC\);[\s│]*nothing[\s│]*was[\s│]*changed/)).replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
 		expect(refused).toMatch(/✗ could not (write|lock) store .*no space left on the device \(ENOSPC\); nothing was changed/);
 		await app.type(KEY.escape);
 		// The table is back (the dialog closed) and still holds only the one key.
