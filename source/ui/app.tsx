@@ -106,10 +106,11 @@ export function App({service}: AppProps) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[data, store.revision, state.externalSearch],
 	);
+	// Built only while the Activity tab is in view: the log can be long and most frames never show it.
 	const activity = useMemo(
-		() => (data ? filterActivity(activitySince(data), {search: state.activitySearch}) : []),
+		() => (data && state.tab === 'activity' ? filterActivity(activitySince(data), {search: state.activitySearch}) : []),
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[data, store.revision, state.activitySearch],
+		[data, store.revision, state.activitySearch, state.tab],
 	);
 	const activityIndex = Math.min(state.activityIndex, Math.max(0, activity.length - 1));
 	const foundExternal = state.externalKey ? externalKeys.findIndex(k => k.appKey === state.externalKey) : -1;
