@@ -86,7 +86,7 @@ export interface KeyIndex {
 	haystack: string[];
 }
 
-export function buildKeyIndex(data: StoreData, sort: SortColumn = 'created', descending = sort === 'created'): KeyIndex {
+export function buildKeyIndex(data: StoreData, sort: SortColumn = 'created', descending: boolean = sort === 'created'): KeyIndex {
 	const compare = compareBy[sort];
 	const keys = [...data.keys].sort((a, b) => (descending ? -compare(a, b) : compare(a, b)) || compareBy.appKey(a, b));
 	return {keys, haystack: keys.map(k => `${k.name}\n${k.appKey}`.toLowerCase())};
@@ -104,19 +104,10 @@ export function filterKeyIndex(index: KeyIndex, query: {search?: string; status?
 	return out;
 }
 
-/** Filtered and sorted keys; default order is newest first. */
+/** Filtered and sorted keys (the command line's list); the same index as the app's table. */
 export function queryKeys(data: StoreData, query: KeyQuery, now: Millis): GeneratedKey[] {
-	const status = query.status ?? 'all';
+	const keys = filterKeyIndex(buildKeyIndex(data, query.sort ?? 'created', query.descending), query);
+	if (!query.alertOnly) return keys;
 	const period = data.settings.renewalAlertMonths;
-	const selected = data.keys.filter(
-		k =>
-			(status === 'all' || (status === 'active') === k.active) &&
-			(!query.alertOnly || renewalAlert(k.token.created, period, now) !== 'none') &&
-			matchesSearch(k, query.search ?? ''),
-	);
-	const sort = query.sort ?? 'created';
-	const descending = query.descending ?? sort === 'created';
-	const compare = compareBy[sort];
-	// Ties fall back to the appKey so the order is stable across refreshes.
-	return selected.sort((a, b) => (descending ? -compare(a, b) : compare(a, b)) || compareBy.appKey(a, b));
+	return keys.filter(k => renewalAlert(k.token.created, period, now) !== 'none');
 }
