@@ -1,6 +1,22 @@
+import {fileURLToPath} from 'node:url';
 import {defineConfig} from 'vitest/config';
 
+const source = (path: string) => fileURLToPath(new URL(`source/${path}`, import.meta.url));
+
 export default defineConfig({
+	// The interface tests draw through the same stand-ins for Ink's Output and widest-line as the
+	// bundled app (source/build.mjs), so every screen test also tests them.
+	plugins: [
+		{
+			name: 'apikeys-ink-output',
+			enforce: 'pre',
+			resolveId(id, importer) {
+				if (id === './output.js' && importer && /[\\/]ink[\\/]build[\\/]renderer\.js$/.test(importer)) return source('ui/ink/output.ts');
+				if (id === 'widest-line') return source('ui/ink/width.ts');
+				return null;
+			},
+		},
+	],
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
 		testTimeout: 120_000,
@@ -9,5 +25,7 @@ export default defineConfig({
 		maxWorkers: 2,
 		// Ink colours through chalk, which sees no terminal under the runner: force it so colour tests mean something.
 		env: {FORCE_COLOR: '3'},
+		// Ink is run through Vite (not loaded as is) so the plugin above can swap its modules.
+		server: {deps: {inline: ['ink']}},
 	},
 });

@@ -19,9 +19,10 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const suffix = (i: number) => Array.from({length: 6}, (_, d) => LETTERS[Math.floor(i / 26 ** d) % 26]).join('');
 
 /** A realistic store built in memory (the bulk path), written once: ages over two years, some pending, some inactive. */
-export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; tokens: Map<string, string>}> {
+export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; appKeys: string[]; tokens: Map<string, string>}> {
 	const data: StoreData = emptyStore('acme', operator, addMonths(now, -25));
 	const names: string[] = [];
+	const appKeys: string[] = [];
 	const tokens = new Map<string, string>();
 	for (let i = 0; i < count; i++) {
 		const created = now - Math.floor(((i * 7919) % 730) * DAY + (i % 24) * 3_600_000);
@@ -41,11 +42,20 @@ export async function buildStore(path: string, count: number, operator: string, 
 		};
 		data.keys.push(key);
 		names.push(name);
+		appKeys.push(appKey);
 		if (i < 2000 && key.active && i !== 1) tokens.set(appKey, token);
 	}
 	data.revision = 1;
 	await writeFile(path, serializeStore(data), {mode: 0o600});
-	return {names, tokens};
+	return {names, appKeys, tokens};
+}
+
+/** How many keys a search for `query` matches (a case-insensitive substring of the name or the appKey). */
+export function countMatches({names, appKeys}: {names: string[]; appKeys: string[]}, query: string): number {
+	const needle = query.toLowerCase();
+	let count = 0;
+	for (let i = 0; i < names.length; i++) if (names[i]!.toLowerCase().includes(needle) || appKeys[i]!.toLowerCase().includes(needle)) count++;
+	return count;
 }
 
 /** The baseline for persisting: the same bytes, written to a temp file, fsynced, renamed, directory fsynced. */

@@ -94,7 +94,8 @@ export function App({service}: AppProps) {
 		[data, store.revision, state.sort],
 	);
 	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : []), [index, state.search, state.status]);
-	const foundIndex = state.selectedKey ? keys.findIndex(k => k.appKey === state.selectedKey) : -1;
+	// The selection is remembered by appKey; look it up only when it is no longer where it was.
+	const foundIndex = !state.selectedKey ? -1 : keys[state.selectedIndex]?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);
 	const selectedIndex = foundIndex >= 0 ? foundIndex : Math.min(state.selectedIndex, Math.max(0, keys.length - 1));
 	const externalKeys = useMemo(
 		() =>
@@ -637,6 +638,7 @@ export function App({service}: AppProps) {
 				) : state.tab === 'external' ? (
 					<ExternalKeys
 						keys={externalKeys}
+						revision={store.revision}
 						total={data.external.length}
 						search={state.externalSearch}
 						searching={state.searching}

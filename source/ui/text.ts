@@ -1,17 +1,15 @@
-import stringWidth from 'string-width';
+import {ONE_CELL, displayWidth} from './ink/width.js';
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
-/** Display width in terminal cells. ASCII is counted without the full measurement. */
-export function cellWidth(text: string): number {
-	// eslint-disable-next-line no-control-regex
-	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
-}
+/** Display width in terminal cells (remembered; printable ASCII is its length). */
+export const cellWidth = displayWidth;
 
 /** Cuts to at most `width` cells, ending in … when cut. The text must already be sanitized. */
 export function truncate(text: string, width: number): string {
 	if (width <= 0) return '';
 	if (cellWidth(text) <= width) return text;
+	if (ONE_CELL.test(text)) return `${text.slice(0, width - 1)}…`;
 	let out = '';
 	let used = 0;
 	for (const {segment} of segmenter.segment(text)) {

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {memo} from 'react';
 import type {PlacedColumn} from '../layout.js';
 import {cellWidth, fit} from '../text.js';
 import {useTheme} from '../theme.js';
@@ -14,8 +15,8 @@ export interface TableProps<Id extends string> {
 	offset: number;
 	height: number;
 	selected: number;
-	/** The cells of the visible rows, one segment list per column. */
-	visible: ReadonlyArray<Record<Id, Segment[]>>;
+	/** The visible rows: a stable key and one segment list per column. */
+	visible: ReadonlyArray<{key: string; cells: Record<Id, Segment[]>}>;
 	/** Shown in the body when there are no rows. */
 	empty: string;
 }
@@ -30,7 +31,7 @@ const line = (columns: readonly PlacedColumn[], left: string, middle: string, ri
 export function Table<Id extends string>({columns, count, offset, height, selected, visible, empty}: TableProps<Id>) {
 	const theme = useTheme();
 	const border = theme.color('border');
-	const rows = visible.map((cells, i) => <Row key={offset + i} columns={columns} cells={cells} selected={offset + i === selected} />);
+	const rows = visible.map((row, i) => <Row key={row.key} columns={columns} cells={row.cells} selected={offset + i === selected} />);
 	const filler = Math.max(0, height - rows.length);
 	return (
 		<Box flexDirection="column">
@@ -66,7 +67,8 @@ export function Table<Id extends string>({columns, count, offset, height, select
 	);
 }
 
-function Row<Id extends string>({
+/** Redrawn only when its cells, the column widths or its selection change. */
+const Row = memo(function Row<Id extends string>({
 	columns,
 	cells,
 	selected,
@@ -89,4 +91,4 @@ function Row<Id extends string>({
 			))}
 		</Text>
 	);
-}
+}) as <Id extends string>(props: {columns: readonly PlacedColumn<Id>[]; cells: Record<Id, Segment[]>; selected: boolean}) => React.ReactNode;

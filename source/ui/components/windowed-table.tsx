@@ -1,15 +1,17 @@
-import {useRef} from 'react';
-import {layoutColumns, type ColumnSpec} from '../layout.js';
+import {useMemo, useRef} from 'react';
+import {layoutColumns, type ColumnSpec, type PlacedColumn} from '../layout.js';
 import {scrollOffset} from '../state.js';
 import type {Segment} from './segments.js';
 import {Table, segmentsWidth} from './table.js';
 
-export interface WindowedTableProps<Item, Id extends string> {
+export interface WindowedTableProps<Item extends object, Id extends string> {
 	items: readonly Item[];
 	specs: readonly ColumnSpec<Id>[];
 	/** The column that takes the width the others do not need. */
 	fill: Id;
 	cells(item: Item): Record<Id, Segment[]>;
+	/** Everything `cells` reads besides the item (the search, the clock): cells are rebuilt when one changes. */
+	cellsDependOn: readonly unknown[];
 	selectedIndex: number;
 	bodyHeight: number;
 	width: number;
@@ -17,19 +19,46 @@ export interface WindowedTableProps<Item, Id extends string> {
 }
 
 /**
- * Scrolls so the selection stays in view, builds cells for the visible rows only, and, like
- * ink-table, makes each column no wider than those rows need, leaving the rest to `fill`.
+ * Scrolls so the selection stays in view, builds cells for the visible rows only (each row's
+ * cells once, while nothing they depend on changes), and, like ink-table, makes each column no
+ * wider than those rows need, leaving the rest to `fill`.
  */
-export function WindowedTable<Item, Id extends string>({items, specs, fill, cells, selectedIndex, bodyHeight, width, empty}: WindowedTableProps<Item, Id>) {
+export function WindowedTable<Item extends object, Id extends string>(props: WindowedTableProps<Item, Id>) {
+	const {items, specs, fill, cells, cellsDependOn, selectedIndex, bodyHeight, width, empty} = props;
 	const offset = useRef(0);
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const built = useMemo(() => new WeakMap<Item, Record<Id, Segment[]>>(), cellsDependOn);
+	const cellsOf = (item: Item) => {
+		let row = built.get(item);
+		if (!row) built.set(item, (row = cells(item)));
+		return row;
+	};
 	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, items.length);
-	const visible = items.slice(offset.current, offset.current + bodyHeight).map(cells);
+	const window = items.slice(offset.current, offset.current + bodyHeight);
+	const visible = window.map(item => ({key: rowKey(item), cells: cellsOf(item)}));
 	const fitted = specs.map(spec =>
 		spec.id === fill
 			? spec
-			: {...spec, max: Math.max(spec.min, Math.min(spec.max, Math.max(spec.title.length, ...visible.map(row => segmentsWidth(row[spec.id])))))},
+			: {...spec, max: Math.max(spec.min, Math.min(spec.max, Math.max(spec.title.length, ...visible.map(row => segmentsWidth(row.cells[spec.id])))))},
 	);
-	const columns = layoutColumns(fitted, width);
+	const columns = useStableColumns(layoutColumns(fitted, width));
 	if (!columns) return null;
 	return <Table columns={columns} count={items.length} offset={offset.current} height={bodyHeight} selected={selectedIndex} visible={visible} empty={empty} />;
+}
+
+const rowKeys = new WeakMap<object, string>();
+let nextRowKey = 0;
+/** A row's React key: its item's identity, so moving the window reuses the rows still in view. */
+function rowKey(item: object): string {
+	let key = rowKeys.get(item);
+	if (key === undefined) rowKeys.set(item, (key = `r${nextRowKey++}`));
+	return key;
+}
+
+/** The same array while the widths stay the same, so rows that did not change are not redrawn. */
+function useStableColumns<Id extends string>(columns: PlacedColumn<Id>[] | null): PlacedColumn<Id>[] | null {
+	const last = useRef<{signature: string; columns: PlacedColumn<Id>[] | null}>({signature: '', columns: null});
+	const signature = columns ? columns.map(c => `${c.id}:${c.width}`).join(',') : '';
+	if (signature !== last.current.signature) last.current = {signature, columns};
+	return last.current.columns;
 }

@@ -40,6 +40,7 @@ export function Activity({entries, total, search, searching, selectedIndex, widt
 				specs={ACTIVITY_COLUMNS}
 				fill="summary"
 				cells={entry => cells(entry, words)}
+				cellsDependOn={[words]}
 				selectedIndex={selectedIndex}
 				bodyHeight={bodyHeight}
 				width={width}

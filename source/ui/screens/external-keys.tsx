@@ -30,6 +30,7 @@ function externalCells(key: ExternalKey, search: string): Record<ExternalColumn,
 /** External keys: other accounts' appKeys with roles in this account. */
 export function ExternalKeys({
 	keys,
+	revision,
 	total,
 	search,
 	searching,
@@ -38,6 +39,8 @@ export function ExternalKeys({
 	bodyHeight,
 }: {
 	keys: readonly ExternalKey[];
+	/** The store's revision: external keys change in place. */
+	revision: number;
 	total: number;
 	search: string;
 	searching: boolean;
@@ -54,6 +57,7 @@ export function ExternalKeys({
 				specs={EXTERNAL_COLUMNS}
 				fill="key"
 				cells={key => externalCells(key, search)}
+				cellsDependOn={[revision, search]}
 				selectedIndex={selectedIndex}
 				bodyHeight={bodyHeight}
 				width={width}

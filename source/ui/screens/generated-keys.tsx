@@ -76,6 +76,7 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 				specs={GENERATED_COLUMNS}
 				fill="key"
 				cells={key => generatedCells(keyRow(data, key, now), search, now)}
+				cellsDependOn={[data, data.revision, now, search]}
 				selectedIndex={selectedIndex}
 				bodyHeight={bodyHeight}
 				width={width}

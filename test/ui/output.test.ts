@@ -1,0 +1,91 @@
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import fc from 'fast-check';
+import stringWidth from 'string-width';
+import {describe, expect, it} from 'vitest';
+import FastOutput from '../../source/ui/ink/output.js';
+import widestLine, {ONE_CELL, displayWidth} from '../../source/ui/ink/width.js';
+
+// Ink's own Output, loaded from its file (the package exports only its entry point).
+const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
+const {default: InkOutput} = (await import(pathToFileURL(join(inkBuild, 'output.js')).href)) as {default: typeof FastOutput};
+
+type Op =
+	| {type: 'write'; x: number; y: number; text: string; upper: boolean}
+	| {type: 'clip'; x1?: number; x2?: number; y1?: number; y2?: number}
+	| {type: 'unclip'};
+
+const SGR = ['\u001b[1m', '\u001b[22m', '\u001b[31m', '\u001b[39m', '\u001b[7m', '\u001b[27m', '\u001b[38;2;255;135;0m', '\u001b[0m', '\u001b[4m', '\u001b[24m'];
+const piece = fc.oneof(
+	fc.constantFrom(...SGR),
+	fc.constantFrom('│', '─', '┼', '▶', '◀', '…', '–', 'é', '日本', '🔑', 'e\u0301', ' ', '\n', '!!', 'ﾃ'),
+	fc.string({unit: fc.constantFrom('a', 'b', 'Z', '0', ' ', '#', '-'), maxLength: 12}),
+);
+const text = fc.array(piece, {maxLength: 10}).map(parts => parts.join(''));
+const op: fc.Arbitrary<Op> = fc.oneof(
+	{weight: 6, arbitrary: fc.record({type: fc.constant('write' as const), x: fc.integer({min: -2, max: 30}), y: fc.integer({min: -2, max: 8}), text, upper: fc.boolean()})},
+	{
+		weight: 1,
+		arbitrary: fc.record(
+			{type: fc.constant('clip' as const), x1: fc.integer({min: 0, max: 20}), x2: fc.integer({min: 0, max: 30}), y1: fc.integer({min: 0, max: 5}), y2: fc.integer({min: 0, max: 8})},
+			{requiredKeys: ['type']},
+		),
+	},
+	{weight: 1, arbitrary: fc.constant({type: 'unclip' as const})},
+);
+
+function draw(OutputClass: typeof FastOutput, width: number, height: number, ops: readonly Op[]) {
+	const output = new OutputClass({width, height});
+	for (const o of ops) {
+		if (o.type === 'clip') output.clip(o);
+		else if (o.type === 'unclip') output.unclip();
+		else output.write(o.x, o.y, o.text, {transformers: o.upper ? [(line: string) => line.toUpperCase()] : []});
+	}
+	return output.get();
+}
+
+describe("the stand-in for Ink's Output", () => {
+	it('draws exactly what Ink draws, for random writes, clips, colours and wide characters', () => {
+		fc.assert(
+			fc.property(fc.integer({min: 1, max: 24}), fc.integer({min: 1, max: 7}), fc.array(op, {maxLength: 12}), (width, height, ops) => {
+				// Twice, so the second frame comes from what the first one remembered.
+				const expected = draw(InkOutput, width, height, ops);
+				expect(draw(FastOutput, width, height, ops)).toEqual(expected);
+				expect(draw(FastOutput, width, height, ops)).toEqual(expected);
+			}),
+			{numRuns: 1500},
+		);
+	});
+
+	it('redraws a row from memory only when the same things were written to it', () => {
+		const frame = (selected: number) =>
+			draw(FastOutput, 12, 3, [0, 1, 2].map(y => ({type: 'write', x: 0, y, text: y === selected ? '\u001b[7m▶ row\u001b[27m' : '│ row', upper: false})));
+		expect(frame(0).output).toBe('\u001b[7m▶ row\u001b[27m\n│ row\n│ row');
+		expect(frame(1).output).toBe('│ row\n\u001b[7m▶ row\u001b[27m\n│ row');
+	});
+});
+
+describe('display width', () => {
+	it('agrees with string-width for every character it counts without it', () => {
+		const ranges = ONE_CELL.source.slice(2, -3);
+		let checked = 0;
+		for (let code = 0; code <= 0xffff; code++) {
+			const char = String.fromCharCode(code);
+			if (!ONE_CELL.test(char)) continue;
+			checked++;
+			if (stringWidth(char) !== 1) expect.fail(`U+${code.toString(16)} is ${stringWidth(char)} cells wide (ranges ${ranges})`);
+		}
+		expect(checked).toBeGreaterThan(900);
+	});
+
+	it('agrees with string-width on random text with colours, marks, emoji and wide characters', () => {
+		fc.assert(
+			fc.property(text, value => {
+				for (const line of value.split('\n')) expect(displayWidth(line)).toBe(stringWidth(line));
+				expect(widestLine(value)).toBe(Math.max(...value.split('\n').map(line => stringWidth(line))));
+			}),
+			{numRuns: 2000},
+		);
+	});
+});
