@@ -153,6 +153,7 @@ if (ONLY.has('interact')) {
 			const since = performance.now();
 			app.type(char);
 			searchTimes.push(await app.when(screen => screen.includes(expected) && screen.includes(`search: ${typed}`), since));
+			if (process.env.BENCH_VERBOSE) console.log(`search ${typed}: ${ms(searchTimes.at(-1))}`);
 		}
 		app.type('\u001b');
 		await app.when(screen => !screen.includes('search:'), performance.now());

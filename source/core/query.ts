@@ -84,6 +84,8 @@ const compareBy: Record<SortColumn, (a: GeneratedKey, b: GeneratedKey) => number
 export interface KeyIndex {
 	keys: GeneratedKey[];
 	haystack: string[];
+	/** The last filter's answer: a search typed one more character only looks among its matches. */
+	last?: {needle: string; status: StatusFilter; positions: number[]; keys: GeneratedKey[]};
 }
 
 export function buildKeyIndex(data: StoreData, sort: SortColumn = 'created', descending: boolean = sort === 'created'): KeyIndex {
@@ -96,11 +98,21 @@ export function filterKeyIndex(index: KeyIndex, query: {search?: string; status?
 	const needle = (query.search ?? '').trim().toLowerCase();
 	const status = query.status ?? 'all';
 	if (!needle && status === 'all') return index.keys;
+	const last = index.last;
+	if (last && last.needle === needle && last.status === status) return last.keys;
+	const narrowing = last && last.status === status && last.needle !== '' && needle.startsWith(last.needle) ? last.positions : null;
 	const out: GeneratedKey[] = [];
-	for (let i = 0; i < index.keys.length; i++) {
+	const positions: number[] = [];
+	const count = narrowing ? narrowing.length : index.keys.length;
+	for (let n = 0; n < count; n++) {
+		const i = narrowing ? narrowing[n]! : n;
 		const key = index.keys[i]!;
-		if ((status === 'all' || (status === 'active') === key.active) && (!needle || index.haystack[i]!.includes(needle))) out.push(key);
+		if ((status === 'all' || (status === 'active') === key.active) && (!needle || index.haystack[i]!.includes(needle))) {
+			out.push(key);
+			positions.push(i);
+		}
 	}
+	index.last = {needle, status, positions, keys: out};
 	return out;
 }
 

@@ -57,7 +57,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		<ThemeProvider colour={options.colour}>
 			<Root initial={service} path={path} operator={options.operator} />
 		</ThemeProvider>,
-		{stdin: keyAtATime(process.stdin), exitOnCtrlC: false, patchConsole: true, maxFps: 240},
+		{stdin: keyAtATime(process.stdin), exitOnCtrlC: false, patchConsole: true, maxFps: 1000},
 	);
 	const stop = (signal: NodeJS.Signals) => {
 		instance.unmount();

@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import chalk from 'chalk';
 import {cellWidth, truncate} from '../text.js';
 import type {ColorName, Theme} from '../theme.js';
 
@@ -50,18 +50,22 @@ export function highlight(text: string, needle: string, base: Omit<Segment, 'tex
 	return out;
 }
 
-export function Segments({segments, theme}: {segments: readonly Segment[]; theme: Theme}) {
-	return (
-		<>
-			{segments.map((s, i) =>
-				s.color || s.bold || s.dim || s.underline ? (
-					<Text key={i} color={s.color ? theme.color(s.color) : undefined} bold={s.bold} dimColor={s.dim} underline={s.underline}>
-						{s.text}
-					</Text>
-				) : (
-					s.text
-				),
-			)}
-		</>
-	);
+/**
+ * What Ink's <Text color bold dimColor underline> makes of `text`, in the same order and through
+ * the same chalk, so a row built as one string draws exactly as the nested elements did.
+ */
+export function styleText(text: string, color: string | undefined, {bold, dim, underline}: Omit<Segment, 'text' | 'color'> = {}): string {
+	let out = text;
+	if (dim) out = chalk.dim(out);
+	if (color) out = color.startsWith('#') ? chalk.hex(color)(out) : color in chalk ? (chalk[color as 'red'] as (s: string) => string)(out) : out;
+	if (bold) out = chalk.bold(out);
+	if (underline) out = chalk.underline(out);
+	return out;
+}
+
+/** Segments as one string of styled text. */
+export function segmentsText(segments: readonly Segment[], theme: Theme): string {
+	let out = '';
+	for (const s of segments) out += s.color || s.bold || s.dim || s.underline ? styleText(s.text, s.color ? theme.color(s.color) : undefined, s) : s.text;
+	return out;
 }

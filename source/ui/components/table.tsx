@@ -3,7 +3,7 @@ import {memo} from 'react';
 import type {PlacedColumn} from '../layout.js';
 import {cellWidth, fit} from '../text.js';
 import {useTheme} from '../theme.js';
-import {Segments, fitSegments, type Segment} from './segments.js';
+import {fitSegments, segmentsText, styleText, type Segment} from './segments.js';
 
 /** Display width of a cell's segments. */
 export const segmentsWidth = (segments: readonly Segment[]) => segments.reduce((sum, s) => sum + cellWidth(s.text), 0);
@@ -67,7 +67,10 @@ export function Table<Id extends string>({columns, count, offset, height, select
 	);
 }
 
-/** Redrawn only when its cells, the column widths or its selection change. */
+/**
+ * One line of text per row, built as a string: a row is one element for React and Ink instead of
+ * dozens, and is redrawn only when its cells, the column widths or its selection change.
+ */
 const Row = memo(function Row<Id extends string>({
 	columns,
 	cells,
@@ -78,17 +81,10 @@ const Row = memo(function Row<Id extends string>({
 	selected: boolean;
 }) {
 	const theme = useTheme();
-	const border = theme.color('border');
-	return (
-		<Text inverse={selected}>
-			<Text color={selected ? undefined : border}>{selected ? '▶' : '│'}</Text>
-			{columns.map((c, i) => (
-				<Text key={c.id}>
-					{' '}
-					<Segments segments={fitSegments(cells[c.id], c.width)} theme={theme} />{' '}
-					<Text color={selected ? undefined : border}>{selected && i === columns.length - 1 ? '◀' : '│'}</Text>
-				</Text>
-			))}
-		</Text>
-	);
+	const border = selected ? undefined : theme.color('border');
+	let text = styleText(selected ? '▶' : '│', border);
+	for (const [i, c] of columns.entries()) {
+		text += ` ${segmentsText(fitSegments(cells[c.id], c.width), theme)} ${styleText(selected && i === columns.length - 1 ? '◀' : '│', border)}`;
+	}
+	return <Text inverse={selected}>{text}</Text>;
 }) as <Id extends string>(props: {columns: readonly PlacedColumn<Id>[]; cells: Record<Id, Segment[]>; selected: boolean}) => React.ReactNode;

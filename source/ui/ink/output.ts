@@ -9,9 +9,9 @@
  * across frames: a line's styled characters, a string's width, and a whole screen row, keyed by
  * exactly what was written to it. Moving the selection one row down then re-makes two rows.
  */
-import {styledCharsFromTokens, styledCharsToString, tokenize, type StyledChar} from '@alcalzone/ansi-tokenize';
+import {diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode} from '@alcalzone/ansi-tokenize';
 import sliceAnsi from 'slice-ansi';
-import widestLine, {Memo, displayWidth} from './width.js';
+import widestLine, {Memo, ONE_CELL, displayWidth} from './width.js';
 
 type Transformer = (line: string, index: number) => string;
 
@@ -27,29 +27,119 @@ interface Placed {
 	line: string;
 }
 
-const styledLines = new Memo<StyledChar[]>(4096);
-const renderedRows = new Memo<string>(2048);
-const BLANK: StyledChar = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: []}) as StyledChar;
+/**
+ * A set of active styles (ansi-tokenize's reduced code list), one object per distinct list, so the
+ * escape codes between two cells can be looked up instead of worked out for every cell.
+ */
+interface Style {
+	codes: AnsiCode[];
+	key: string;
+	/** The codes that lead from this style to another, by the other's key. */
+	to: Map<string, string>;
+	/** The style after one more escape code, by that code. */
+	then: Map<string, Style>;
+}
 
-const styledCharsOf = (line: string) => styledLines.get(line, () => styledCharsFromTokens(tokenize(line)));
+interface Cell {
+	value: string;
+	style: Style;
+}
+
+const styles = new Map<string, Style>();
+function styleOf(codes: AnsiCode[]): Style {
+	const key = codes.map(c => `${c.code}\u0001${c.endCode}`).join('\u0002');
+	let style = styles.get(key);
+	if (!style) {
+		// Style lists are few (a handful of colours and attributes); bound them all the same.
+		if (styles.size > 4096) styles.clear();
+		styles.set(key, (style = {codes, key, to: new Map(), then: new Map()}));
+	}
+	return style;
+}
+const PLAIN = styleOf([]);
+
+/** ansi-tokenize's diffAnsiCodes and ansiCodesToString, remembered per pair of styles. */
+function transition(from: Style, to: Style): string {
+	if (from === to) return '';
+	let codes = from.to.get(to.key);
+	if (codes === undefined) {
+		codes = [...new Set(diffAnsiCodes(from.codes, to.codes).map(c => c.code))].join('');
+		from.to.set(to.key, codes);
+	}
+	return codes;
+}
+
+/** ansi-tokenize's split of one SGR sequence into codes, remembered. */
+const sgrCodes = new Memo<AnsiCode[]>(1024);
+const codesOf = (sequence: string) => sgrCodes.get(sequence, () => tokenize(sequence).filter((t): t is AnsiCode => t.type === 'ansi'));
+
+function after(style: Style, code: AnsiCode): Style {
+	let next = style.then.get(code.code);
+	if (!next) style.then.set(code.code, (next = styleOf(reduceAnsiCodesIncremental(style.codes, [code]))));
+	return next;
+}
+
+/**
+ * A line as styled cells, as ansi-tokenize would split it. The common case (one-cell characters
+ * and SGR colour codes) is read directly; anything else (wide or combining characters, emoji,
+ * other escape sequences) goes through ansi-tokenize itself.
+ */
+function cellsOf(line: string): Cell[] {
+	const cells: Cell[] = [];
+	let style = PLAIN;
+	let run = 0;
+	for (let i = 0; i < line.length; i++) {
+		const code = line.charCodeAt(i);
+		if (code === 0x1b) {
+			if (line.charCodeAt(i + 1) !== 0x5b) return slowCellsOf(line);
+			let end = i + 2;
+			while (end < line.length && /[\d;]/.test(line[end]!)) end++;
+			if (line[end] !== 'm') return slowCellsOf(line);
+			for (const ansi of codesOf(line.slice(i, end + 1))) style = after(style, ansi);
+			i = end;
+			continue;
+		}
+		// Runs of plain characters are checked a run at a time.
+		if (run <= i) {
+			run = i;
+			while (run < line.length && line.charCodeAt(run) !== 0x1b) run++;
+			if (!ONE_CELL.test(line.slice(i, run))) return slowCellsOf(line);
+		}
+		cells.push({value: line[i]!, style});
+	}
+	return cells;
+}
+
+function slowCellsOf(line: string): Cell[] {
+	return styledCharsFromTokens(tokenize(line)).map(c => ({value: c.value, style: styleOf(c.styles)}));
+}
+
+const lineCells = new Memo<Cell[]>(4096);
+const renderedRows = new Memo<string>(2048);
+const BLANK: Cell = {value: ' ', style: PLAIN};
 
 /** One screen row from what was written to it, in order, exactly as Ink's grid would give it. */
 function renderRow(width: number, placed: readonly Placed[]): string {
-	const row: StyledChar[] = [];
+	const row: Cell[] = [];
 	for (let x = 0; x < width; x++) row.push(BLANK);
 	for (const {x, line} of placed) {
 		let offsetX = x;
-		for (const character of styledCharsOf(line)) {
-			row[offsetX] = character;
-			const characterWidth = Math.max(1, displayWidth(character.value));
+		for (const cell of lineCells.get(line, () => cellsOf(line))) {
+			row[offsetX] = cell;
+			const cellWidth = Math.max(1, displayWidth(cell.value));
 			// A wide character owns the next cells too.
-			for (let index = 1; index < characterWidth; index++) {
-				row[offsetX + index] = {type: 'char', value: '', fullWidth: false, styles: character.styles};
-			}
-			offsetX += characterWidth;
+			for (let index = 1; index < cellWidth; index++) row[offsetX + index] = {value: '', style: cell.style};
+			offsetX += cellWidth;
 		}
 	}
-	return styledCharsToString(row.filter(item => item !== undefined)).trimEnd();
+	let out = '';
+	let style = PLAIN;
+	for (const cell of row) {
+		if (cell === undefined) continue;
+		out += transition(style, cell.style) + cell.value;
+		style = cell.style;
+	}
+	return (out + transition(style, PLAIN)).trimEnd();
 }
 
 export default class Output {
