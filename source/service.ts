@@ -85,8 +85,9 @@ export class ApiKeysService {
 		this.random = options.random ?? (bytes => randomBytes(bytes));
 	}
 
-	static async open(path: string, options: ServiceOptions): Promise<ApiKeysService> {
-		return new ApiKeysService(await Store.open(path), options);
+	/** `preview`: open a large store from its newest keys only, for a first frame (see Store.open). */
+	static async open(path: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService> {
+		return new ApiKeysService(await Store.open(path, undefined, {preview: options.preview}), options);
 	}
 
 	/** Creates a store for `account`; the operator who creates it becomes its Owner (Admin Super). */
@@ -141,6 +142,13 @@ export class ApiKeysService {
 	/** The raw data for screens that render it; throws when the operator may not view keys. */
 	snapshot(): Promise<StoreData> {
 		return this.view();
+	}
+
+	/** A large store's newest keys and its key count, while it is opened from a preview and the operator may view it. */
+	previewNow(): {data: StoreData; keyCount: number} | null {
+		const preview = this.store.peekPreview();
+		if (!preview || missingResource(preview.data, this.operator, 'View API Keys')) return null;
+		return preview;
 	}
 
 	/** The data last read, if the operator may view it, without touching the disk; null otherwise. */

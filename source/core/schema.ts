@@ -155,18 +155,18 @@ function customRole(value: unknown, where: string): CustomRole {
 	};
 }
 
+const ACTIVITY_FIELDS = new Set(['at', 'operator', 'action', 'appKey', 'summary']);
+
+/** Checked in place, like keys: the log grows with every change. */
 function activityEntry(value: unknown, where: string): ActivityEntry {
 	const raw = object(value, where);
-	const entry: ActivityEntry = {
-		at: time(raw.at, `${where}.at`),
-		operator: string(raw.operator, `${where}.operator`),
-		action: string(raw.action, `${where}.action`),
-	};
-	const appKey = optional(raw, 'appKey', where, string);
-	if (appKey !== undefined) entry.appKey = appKey;
-	const summary = optional(raw, 'summary', where, string);
-	if (summary !== undefined) entry.summary = summary;
-	return entry;
+	for (const field in raw) if (!ACTIVITY_FIELDS.has(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
+	time(raw.at, `${where}.at`);
+	string(raw.operator, `${where}.operator`);
+	string(raw.action, `${where}.action`);
+	optional(raw, 'appKey', where, string);
+	optional(raw, 'summary', where, string);
+	return raw as unknown as ActivityEntry;
 }
 
 function settings(value: unknown, where: string): Settings {

@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {constants} from 'node:fs';
+import {isAscii} from 'node:buffer';
 import {crc32} from 'node:zlib';
 import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
@@ -20,52 +21,183 @@ export const tempFilePattern = (file: string) =>
 /** Thrown when the file on disk is not at the revision this writer read: its lock was lost. */
 export class StaleWriteError extends Error {}
 
-interface Snapshot {
+interface FileIdentity {
 	ino: bigint;
 	size: bigint;
 	mtimeNs: bigint;
+}
+const sameFile = (a: FileIdentity, b: FileIdentity) => a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+
+interface Snapshot extends FileIdentity {
 	revision: number;
 	data: StoreData;
 }
 
+/** A file's text after the whole-file checks, and its line layout when it has ours (else its parse). */
+interface Checked {
+	text: string;
+	layout: Layout | null;
+	whole?: unknown;
+}
+
+const UNTOUCHED = 'it was left untouched';
+
 /** `,"integrity":"crc32:xxxxxxxx"}` closes every file this program writes; the CRC covers all before it. */
 const INTEGRITY = /,"integrity":"crc32:([0-9a-f]{8})"\}\s*$/;
 const INTEGRITY_OPENING = Buffer.from(',"integrity":"crc32:');
-const crcOf = (bytes: Uint8Array) => crc32(bytes).toString(16).padStart(8, '0');
+const hex8 = (crc: number) => crc.toString(16).padStart(8, '0');
 
 /**
- * Puts schemaVersion and revision first so a writer can check the revision from the file's first
- * bytes, and ends with a CRC32 of everything before it, so a flipped bit that still parses is caught.
+ * JSON with every character past ASCII written as a \u escape: the file is then pure ASCII, which
+ * Node reads as a one-byte string (UTF-16 decoding and parsing of a 100 000-key store took twice
+ * as long), and no byte of it can be a terminal control or a look-alike character.
  */
-export function serializeStore(data: StoreData): string {
-	return Buffer.concat(serializedParts(data)).toString('utf8');
+export function asciiJson(value: unknown): string {
+	const text = JSON.stringify(value);
+	return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
-
-/** The file's bytes as two buffers (content, then the integrity field over it), for one writev. */
-export function serializedParts(data: StoreData): Buffer[] {
-	const {schemaVersion, revision, account, created, settings, roles, operators, keys, external, links, activity} = data;
-	const head = JSON.stringify({schemaVersion, revision, account, created, settings, roles, operators}).slice(0, -1);
-	const body = Buffer.from(
-		`${head},"keys":[${keys.map(cachedJson).join(',')}],"external":${JSON.stringify(external)},"links":${JSON.stringify(links)},"activity":[${activity.map(cachedJson).join(',')}]`,
-		'utf8',
-	);
-	return [body, Buffer.from(`,"integrity":"crc32:${crcOf(body)}"}`)];
-}
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 
 /**
- * Keys and activity entries are never changed once in the store (a change puts a new key object in
- * place; entries are only appended), so each is serialized once and its text kept on the object in a
- * non-enumerable property: a copy made with {...key} does not carry it, and JSON never shows it.
+ * Where an object's bytes are: in the file it was read from, or in a buffer of its own made when
+ * it was first written. Keys and activity entries are never changed once in the store (a change
+ * puts a new object in place; entries are only appended), so these bytes stay right, and a write
+ * copies runs of unchanged lines straight from the last file's buffer without serializing them.
  */
-const SERIALIZED = Symbol('apikeys.serialized');
-function cachedJson(value: object): string {
-	const holder = value as {[SERIALIZED]?: string};
-	let text = holder[SERIALIZED];
-	if (text === undefined) {
-		text = JSON.stringify(value);
-		Object.defineProperty(value, SERIALIZED, {value: text, enumerable: false});
+interface Slice {
+	buf: Buffer;
+	start: number;
+	end: number;
+}
+const slices = new WeakMap<object, Slice>();
+
+function sliceOf(value: object): Slice {
+	let slice = slices.get(value);
+	if (!slice) {
+		const buf = Buffer.from(asciiJson(value), 'latin1');
+		slice = {buf, start: 0, end: buf.length};
+		slices.set(value, slice);
 	}
-	return text;
+	return slice;
+}
+
+const LINE_BREAK = Buffer.from(',\n');
+const KEYS_OPENING = ',"keys":[\n';
+const CLOSING = /^\],"integrity":"crc32:[0-9a-f]{8}"\}\s*$/;
+const ACTIVITY_OPENING = '],"activity":[\n';
+
+/** A list one item per line (`[\n` items joined by `,\n` `\n]`), adjacent lines of one buffer as one piece. */
+function pushLines(parts: Buffer[], values: readonly object[]): void {
+	let run: Slice | null = null;
+	for (const value of values) {
+		const slice = sliceOf(value);
+		if (run && slice.buf === run.buf && slice.start === run.end + 2 && run.buf[run.end] === 0x2c && run.buf[run.end + 1] === 0x0a) {
+			run.end = slice.end;
+			continue;
+		}
+		if (run) parts.push(run.buf.subarray(run.start, run.end), LINE_BREAK);
+		run = {...slice};
+	}
+	if (run) parts.push(run.buf.subarray(run.start, run.end), NEWLINE);
+}
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * The file's bytes, in pieces for one writev. Everything small comes first, so a writer reads the
+ * revision from the first bytes and a reader finds the small fields in one short parse; then the
+ * keys and the activity log one per line; last, a CRC32 of everything before it, so a flipped bit
+ * that still parses is caught.
+ */
+export function serializedParts(data: StoreData): Buffer[] {
+	const {schemaVersion, revision, account, created, settings, roles, operators, external, links} = data;
+	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links}).slice(0, -1);
+	const parts = [Buffer.from(head + KEYS_OPENING, 'latin1')];
+	pushLines(parts, data.keys);
+	parts.push(Buffer.from(ACTIVITY_OPENING, 'latin1'));
+	pushLines(parts, data.activity);
+	let crc = 0;
+	for (const part of parts) crc = crc32(part, crc);
+	parts.push(Buffer.from(`]${INTEGRITY_OPENING.toString('latin1')}${hex8(crc32(']', crc))}"}`, 'latin1'));
+	return parts;
+}
+
+export function serializeStore(data: StoreData): string {
+	return Buffer.concat(serializedParts(data)).toString('latin1');
+}
+
+interface Layout {
+	/** The small fields, parsed. */
+	head: Record<string, unknown>;
+	/** Where each key line and each activity line is: [start, end) in the text. */
+	keyLines: Array<[number, number]>;
+	activityLines: Array<[number, number]>;
+}
+
+/** The lines of the list that starts at `from` (just after `[\n`); null when it is not one item per line. */
+function lines(text: string, from: number): {lines: Array<[number, number]>; next: number} | null {
+	const found: Array<[number, number]> = [];
+	let at = from;
+	while (text.charCodeAt(at) !== 0x5d) {
+		const newline = text.indexOf('\n', at);
+		if (newline < 0 || text.charCodeAt(at) !== 0x7b) return null;
+		const comma = text.charCodeAt(newline - 1) === 0x2c;
+		const end = comma ? newline - 1 : newline;
+		if (text.charCodeAt(end - 1) !== 0x7d) return null;
+		found.push([at, end]);
+		at = newline + 1;
+		// Only the last line has no comma.
+		if (!comma && text.charCodeAt(at) !== 0x5d) return null;
+	}
+	return {lines: found, next: at};
+}
+
+/** The line-per-item layout this program writes, or null for any other (an older file, a hand edit). */
+function layoutOf(text: string): Layout | null {
+	const keysAt = text.indexOf(KEYS_OPENING);
+	if (keysAt < 0) return null;
+	let head: unknown;
+	try {
+		head = JSON.parse(`${text.slice(0, keysAt)}}`);
+	} catch {
+		return null;
+	}
+	if (typeof head !== 'object' || head === null || Array.isArray(head)) return null;
+	const keys = lines(text, keysAt + KEYS_OPENING.length);
+	if (!keys || !text.startsWith(ACTIVITY_OPENING, keys.next)) return null;
+	const activity = lines(text, keys.next + ACTIVITY_OPENING.length);
+	if (!activity || !CLOSING.test(text.slice(activity.next))) return null;
+	return {head: head as Record<string, unknown>, keyLines: keys.lines, activityLines: activity.lines};
+}
+
+const KEY_LINE_OPENING = '{"appKey":"';
+const CREATED_FIELD = ',"created":';
+
+/**
+ * The lines of the `limit` newest keys (created last first, then by appKey: the table's default
+ * order), read off each line's appKey and created fields without parsing the lines. Null when a
+ * line is not shaped as this program writes keys.
+ */
+function newestLines(text: string, lines: ReadonlyArray<[number, number]>, limit: number): Array<[number, number]> | null {
+	const best: Array<{created: number; appKey: string; line: [number, number]}> = [];
+	const before = (a: {created: number; appKey: string}, b: {created: number; appKey: string}) =>
+		a.created > b.created || (a.created === b.created && a.appKey < b.appKey);
+	for (const line of lines) {
+		const [start, end] = line;
+		if (!text.startsWith(KEY_LINE_OPENING, start)) return null;
+		const appKeyEnd = text.indexOf('"', start + KEY_LINE_OPENING.length);
+		const createdAt = text.indexOf(CREATED_FIELD, appKeyEnd);
+		if (appKeyEnd < 0 || createdAt < 0 || createdAt > end) return null;
+		const created = Number.parseInt(text.slice(createdAt + CREATED_FIELD.length, createdAt + CREATED_FIELD.length + 16), 10);
+		if (!Number.isSafeInteger(created)) return null;
+		const candidate = {created, appKey: text.slice(start + KEY_LINE_OPENING.length, appKeyEnd), line};
+		if (best.length === limit && !before(candidate, best[limit - 1]!)) continue;
+		let at = best.length;
+		while (at > 0 && before(candidate, best[at - 1]!)) at--;
+		best.splice(at, 0, candidate);
+		if (best.length > limit) best.pop();
+	}
+	return best.map(entry => entry.line);
 }
 
 /**
@@ -75,79 +207,147 @@ function cachedJson(value: object): string {
  */
 export class AtomicJsonFile implements Adapter<StoreData> {
 	private snapshot: Snapshot | null = null;
+	/** The bytes a preview read and checked, for the full read that follows it. */
+	private checked: (FileIdentity & Checked & {bytes: Buffer}) | null = null;
 
 	constructor(readonly path: string) {}
 
 	/** Forget the cached data, e.g. after a change failed half way. */
 	invalidate(): void {
 		this.snapshot = null;
+		this.checked = null;
 	}
 
 	/** The parsed store, or null when there is no file. Reuses the last parse when the file is unchanged. */
 	async read(): Promise<StoreData | null> {
-		let info;
+		const file = await this.load();
+		if (!file) return null;
+		if (!('bytes' in file)) return file.data;
+		const data = this.parse(file.bytes, file.checked);
+		this.snapshot = {...file.info, revision: data.revision, data};
+		this.checked = null;
+		return data;
+	}
+
+	/**
+	 * What the first frame of a large store needs, without parsing all of it: the small fields and
+	 * the `limit` newest keys (the table's first page in its default order), plus how many keys
+	 * there are. The file is checked whole (integrity, forbidden names) first. Null when the file
+	 * is not in this program's line-per-key layout; then only a full read will do.
+	 */
+	async readPreview(limit: number, fromBytes = 0): Promise<{data: StoreData; keyCount: number} | null> {
+		const file = await this.load();
+		if (!file || !('bytes' in file) || file.bytes.length < fromBytes) return null;
+		const checked = file.checked ?? this.check(file.bytes);
+		// The full read that follows reuses the bytes and the checks while the file is the same.
+		this.checked = {...file.info, bytes: file.bytes, ...checked};
+		const {text, layout} = checked;
+		if (!layout) return null;
+		const newest = newestLines(text, layout.keyLines, limit);
+		if (!newest) return null;
 		try {
-			info = await stat(this.path, {bigint: true});
+			const keys = newest.map(([start, end]) => JSON.parse(text.slice(start, end)) as unknown);
+			return {data: this.validate({...layout.head, keys, activity: []}), keyCount: layout.keyLines.length};
+		} catch {
+			// Whatever is wrong will be reported, with its place, by the full read.
+			return null;
+		}
+	}
+
+	/** The file's bytes, or the cached data when the file is unchanged since it was last read or written. */
+	private async load(): Promise<{data: StoreData} | {info: FileIdentity; bytes: Buffer; checked: Checked | null} | null> {
+		let stats;
+		try {
+			stats = await stat(this.path, {bigint: true});
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 			throw this.ioFailure('read', error);
 		}
+		const info: FileIdentity = {ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs};
 		const cached = this.snapshot;
-		if (cached && cached.ino === info.ino && cached.size === info.size && cached.mtimeNs === info.mtimeNs) {
-			return cached.data;
-		}
-		let bytes: Buffer;
+		if (cached && sameFile(cached, info)) return {data: cached.data};
+		const checked = this.checked;
+		if (checked && sameFile(checked, info)) return {info, bytes: checked.bytes, checked};
 		try {
-			bytes = await readFile(this.path);
+			return {info, bytes: await readFile(this.path), checked: null};
 		} catch (error) {
 			throw this.ioFailure('read', error);
 		}
-		const data = this.parse(bytes);
-		this.snapshot = {ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, revision: data.revision, data};
+	}
+
+	parse(input: string | Buffer, checked: Checked | null = null): StoreData {
+		const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+		const {text, layout, whole} = checked ?? this.check(bytes);
+		let parsed: Record<string, unknown> | null = null;
+		if (layout) {
+			try {
+				const keys = layout.keyLines.map(([start, end]) => JSON.parse(text.slice(start, end)) as unknown);
+				const activity = layout.activityLines.map(([start, end]) => JSON.parse(text.slice(start, end)) as unknown);
+				parsed = {...layout.head, keys, activity};
+			} catch {
+				parsed = null;
+			}
+		}
+		const data = this.validate(parsed ?? whole ?? this.parseWhole(text));
+		// Keys and entries were checked in place, so each is the object parsed from its line.
+		if (parsed && bytes.length === text.length) {
+			for (const [i, [start, end]] of layout!.keyLines.entries()) slices.set(data.keys[i]!, {buf: bytes, start, end});
+			for (const [i, [start, end]] of layout!.activityLines.entries()) slices.set(data.activity[i]!, {buf: bytes, start, end});
+		}
 		return data;
 	}
 
-	parse(input: string | Buffer): StoreData {
-		const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-		const text = bytes.toString('utf8');
+	/** The checks that need the whole file: it is not empty, its integrity CRC holds, no prototype names. */
+	private check(bytes: Buffer): Checked {
 		const where = `store ${this.path}`;
-		const untouched = 'it was left untouched';
-		if (text.length === 0) throw storeFailure(`${where} is empty (0 bytes); ${untouched}`);
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			const at = locateJsonError(text);
-			throw storeFailure(
-				`${where} is not valid JSON at line ${at.line}, column ${at.column} (character ${at.offset}): ${at.problem}; ${untouched}`,
-			);
-		}
+		if (bytes.length === 0) throw storeFailure(`${where} is empty (0 bytes); ${UNTOUCHED}`);
+		// Files this program writes are ASCII; read as one byte per character, which is quicker.
+		const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+		const layout = layoutOf(text);
+		// A file that is not valid JSON says where, before anything else.
+		const whole = layout ? undefined : this.parseWhole(text);
 		// Only the tail is matched as text; the CRC runs over the bytes, which is several times faster.
 		const integrity = INTEGRITY.exec(text.slice(-64));
 		const covered = integrity ? bytes.lastIndexOf(INTEGRITY_OPENING) : -1;
 		if (!integrity || covered < 0) {
-			throw storeFailure(`${where} has no integrity field at its end: it was not written by apikeys, or was cut short; ${untouched}`);
+			throw storeFailure(`${where} has no integrity field at its end: it was not written by apikeys, or was cut short; ${UNTOUCHED}`);
 		}
-		if (crcOf(bytes.subarray(0, covered)) !== integrity[1]) {
-			throw storeFailure(`${where} fails its integrity check (CRC32 of the first ${covered} bytes): it was damaged or edited by hand; ${untouched}`);
+		if (hex8(crc32(bytes.subarray(0, covered))) !== integrity[1]) {
+			throw storeFailure(`${where} fails its integrity check (CRC32 of the first ${covered} bytes): it was damaged or edited by hand; ${UNTOUCHED}`);
 		}
 		const prototypeKey = PROTOTYPE_KEY.exec(text);
 		if (prototypeKey) {
 			const at = lineColumn(text, prototypeKey.index);
 			throw storeFailure(
-				`${where} holds a forbidden property name at line ${at.line}, column ${at.column} (character ${prototypeKey.index}); ${untouched}`,
+				`${where} holds a forbidden property name at line ${at.line}, column ${at.column} (character ${prototypeKey.index}); ${UNTOUCHED}`,
 			);
 		}
+		return {text, layout, whole};
+	}
+
+	private parseWhole(text: string): unknown {
+		try {
+			return JSON.parse(text) as unknown;
+		} catch {
+			const at = locateJsonError(text);
+			throw storeFailure(
+				`store ${this.path} is not valid JSON at line ${at.line}, column ${at.column} (character ${at.offset}): ${at.problem}; ${UNTOUCHED}`,
+			);
+		}
+	}
+
+	private validate(parsed: unknown): StoreData {
+		const where = `store ${this.path}`;
 		try {
 			const version = declaredVersion(parsed);
 			if (version > SCHEMA_VERSION) {
 				throw storeFailure(
-					`${where} was written by a newer apikeys (schema version ${version}; this one knows up to ${SCHEMA_VERSION}): upgrade apikeys; ${untouched}`,
+					`${where} was written by a newer apikeys (schema version ${version}; this one knows up to ${SCHEMA_VERSION}): upgrade apikeys; ${UNTOUCHED}`,
 				);
 			}
 			return normalizeStore(migrate(parsed));
 		} catch (error) {
-			if (error instanceof SchemaError) throw storeFailure(`${where} is damaged: ${error.message}; ${untouched}`);
+			if (error instanceof SchemaError) throw storeFailure(`${where} is damaged: ${error.message}; ${UNTOUCHED}`);
 			throw error;
 		}
 	}
@@ -205,6 +405,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		await syncDirectory(directory);
 		const info = await stat(this.path, {bigint: true});
 		this.snapshot = {ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, revision: data.revision, data};
+		this.checked = null;
 	}
 
 	private ioFailure(verb: 'read' | 'write', error: unknown) {

@@ -6,6 +6,9 @@ import type {StoreData} from '../core/types.js';
 import {AtomicJsonFile, StaleWriteError, tempFilePattern} from './adapter.js';
 import {DEFAULT_LOCK, acquireLock, type LockOptions} from './lock.js';
 
+/** Stores smaller than this are read whole even when a preview is asked for: it costs less than 20 ms. */
+const PREVIEW_FROM_BYTES = 512 * 1024;
+
 export interface Transaction {
 	/** Leave the file as it is: the change turned out to change nothing. */
 	skipWrite(): void;
@@ -27,6 +30,8 @@ const processAlive = (pid: number) => {
 export class Store {
 	private readonly adapter: AtomicJsonFile;
 	private readonly db: Low<StoreData | null>;
+	private preview: {data: StoreData; keyCount: number} | null = null;
+	private reading: Promise<StoreData> | null = null;
 
 	private constructor(
 		readonly path: string,
@@ -36,12 +41,22 @@ export class Store {
 		this.db = new Low<StoreData | null>(this.adapter as never, null);
 	}
 
-	/** Opens an existing store, after clearing temp files that dead writers left behind. */
-	static async open(path: string, lock: LockOptions = DEFAULT_LOCK): Promise<Store> {
+	/**
+	 * Opens an existing store, after clearing temp files that dead writers left behind. With
+	 * `preview`, a large store is opened from its newest keys only (see readPreview): the first
+	 * read() after that reads it all.
+	 */
+	static async open(path: string, lock: LockOptions = DEFAULT_LOCK, options: {preview?: number} = {}): Promise<Store> {
 		const store = new Store(path, lock);
 		await store.removeStaleTempFiles();
-		await store.read();
+		if (options.preview) store.preview = await store.adapter.readPreview(options.preview, PREVIEW_FROM_BYTES);
+		if (!store.preview) await store.read();
 		return store;
+	}
+
+	/** The newest keys and the key count of a large store opened with `preview`, until it is read whole. */
+	peekPreview(): {data: StoreData; keyCount: number} | null {
+		return this.preview;
 	}
 
 	/** Creates the store file (and its directory, mode 0700); refuses when one exists. */
@@ -63,10 +78,16 @@ export class Store {
 		return store;
 	}
 
-	/** The current data. Callers must not change it: use transact. */
-	async read(): Promise<StoreData> {
+	/** The current data. Callers must not change it: use transact. Reads already under way are shared. */
+	read(): Promise<StoreData> {
+		this.reading ??= this.readOnce().finally(() => (this.reading = null));
+		return this.reading;
+	}
+
+	private async readOnce(): Promise<StoreData> {
 		await this.db.read();
 		if (!this.db.data) throw notFound(`no store at ${this.path}: create one with "apikeys init --account NAME"`);
+		this.preview = null;
 		return this.db.data;
 	}
 

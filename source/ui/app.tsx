@@ -61,10 +61,12 @@ const message = (error: unknown) => (isApiKeysError(error) ? error.message : `un
 
 export interface AppProps {
 	service: ApiKeysService;
+	/** Called once the whole store is in view (at once, unless a large store opened from a preview). */
+	onLoaded?: () => void;
 }
 
 /** The screen router: one state machine decides the tab, the mode and the dialog. */
-export function App({service}: AppProps) {
+export function App({service, onLoaded}: AppProps) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const theme = useTheme();
@@ -87,6 +89,10 @@ export function App({service}: AppProps) {
 	}, [store.revision, service]);
 
 	const data = store.data;
+	const loaded = store.keyCount === null;
+	useEffect(() => {
+		if (loaded) onLoaded?.();
+	}, [loaded, onLoaded]);
 	// Sorted once per revision and sort column; a keystroke in the search only filters.
 	const index = useMemo(
 		() => (data ? buildKeyIndex(data, state.sort) : null),
@@ -582,7 +588,7 @@ export function App({service}: AppProps) {
 	const counts = !data
 		? ''
 		: state.tab === 'generated'
-			? `${keys.length} of ${data.keys.length} keys · status: ${state.status} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`
+			? `${store.keyCount ?? keys.length} of ${store.keyCount ?? data.keys.length} keys · status: ${state.status} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`
 			: state.tab === 'external'
 				? `${externalKeys.length} of ${data.external.length} external keys${state.externalSearch ? ` · search: ${sanitize(state.externalSearch)}` : ''}`
 				: state.tab === 'settings'

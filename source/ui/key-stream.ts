@@ -22,12 +22,19 @@ export function splitKeys(chunk: string): string[] {
  * input handlers in effects scheduled with setImmediate, so the next key goes out only after a few
  * turns of that queue, behind any work React has queued.
  */
-export function keyAtATime(stdin: NodeJS.ReadStream): NodeJS.ReadStream {
+export interface KeyStream extends NodeJS.ReadStream {
+	/** Keeps keys back (they queue) until release(): while the app has drawn only part of its data. */
+	hold(): void;
+	release(): void;
+}
+
+export function keyAtATime(stdin: NodeJS.ReadStream): KeyStream {
 	const queue: string[] = [];
 	let draining = false;
-	const out = new Readable({objectMode: true, read() {}}) as Readable & Partial<NodeJS.ReadStream>;
+	let held = false;
+	const out = new Readable({objectMode: true, read() {}}) as Readable & Partial<KeyStream>;
 	const drain = () => {
-		const next = queue.shift();
+		const next = held ? undefined : queue.shift();
 		if (next === undefined) {
 			draining = false;
 			return;
@@ -35,15 +42,23 @@ export function keyAtATime(stdin: NodeJS.ReadStream): NodeJS.ReadStream {
 		out.push(next);
 		afterImmediates(IMMEDIATE_TURNS, drain);
 	};
-	stdin.setEncoding('utf8');
-	stdin.on('data', (chunk: string) => {
-		queue.push(...splitKeys(chunk));
+	const start = () => {
 		if (!draining) {
 			draining = true;
 			drain();
 		}
+	};
+	stdin.setEncoding('utf8');
+	stdin.on('data', (chunk: string) => {
+		queue.push(...splitKeys(chunk));
+		start();
 	});
 	Object.assign(out, {
+		hold: () => void (held = true),
+		release: () => {
+			held = false;
+			start();
+		},
 		isTTY: stdin.isTTY,
 		setRawMode: (mode: boolean) => {
 			stdin.setRawMode(mode);
@@ -59,5 +74,5 @@ export function keyAtATime(stdin: NodeJS.ReadStream): NodeJS.ReadStream {
 			return out;
 		},
 	});
-	return out as NodeJS.ReadStream;
+	return out as KeyStream;
 }

@@ -20,10 +20,13 @@ export interface TuiOptions {
 	colour: boolean;
 }
 
-function Root({initial, path, operator}: {initial: ApiKeysService | null; path: string; operator: string}) {
+function Root({initial, path, operator, onLoaded}: {initial: ApiKeysService | null; path: string; operator: string; onLoaded: () => void}) {
 	const [service, setService] = useState(initial);
-	return service ? <App service={service} /> : <FirstRun path={path} operator={operator} onCreated={setService} />;
+	return service ? <App service={service} onLoaded={onLoaded} /> : <FirstRun path={path} operator={operator} onCreated={setService} />;
 }
+
+/** Rows of keys read before the first frame of a large store: more than any terminal shows. */
+const PREVIEW_ROWS = 200;
 
 /**
  * The full-screen app, in the alternate screen, which is left again on every exit path:
@@ -36,7 +39,11 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const demo = options.demo ? await createDemoStore(options.operator) : null;
 	const path = demo?.path ?? options.storePath;
 	// Open before taking over the screen, so a damaged store is reported as one plain line.
-	const service = existsSync(path) ? await ApiKeysService.open(path, {operator: options.operator}) : null;
+	// A large store draws its first frame from its newest keys; the rest is read right after.
+	const service = existsSync(path) ? await ApiKeysService.open(path, {operator: options.operator, preview: PREVIEW_ROWS}) : null;
+	const keys = keyAtATime(process.stdin);
+	// Keys typed before the whole store is read wait for it, so nothing acts on part of the data.
+	if (service?.previewNow()) keys.hold();
 
 	let restored = false;
 	const restore = () => {
@@ -55,9 +62,9 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	// Ink wraps in synchronized-output markers, draws correctly.
 	const instance = render(
 		<ThemeProvider colour={options.colour}>
-			<Root initial={service} path={path} operator={options.operator} />
+			<Root initial={service} path={path} operator={options.operator} onLoaded={keys.release} />
 		</ThemeProvider>,
-		{stdin: keyAtATime(process.stdin), exitOnCtrlC: false, patchConsole: true, maxFps: 1000},
+		{stdin: keys, exitOnCtrlC: false, patchConsole: true, maxFps: 1000},
 	);
 	const stop = (signal: NodeJS.Signals) => {
 		instance.unmount();

@@ -6,7 +6,7 @@ import {AtomicJsonFile, StaleWriteError, serializeStore} from '../../source/stor
 import {Store} from '../../source/store/store.js';
 import {ApiKeysService} from '../../source/service.js';
 import {SCHEMA_VERSION} from '../../source/core/types.js';
-import {freshStore, tempDir} from '../helpers.js';
+import {T0, freshStore, tempDir} from '../helpers.js';
 
 const newStorePath = () => join(tempDir(), 'nested', 'store.json');
 
@@ -91,15 +91,15 @@ const flipBit = (text: string, at: number) => text.slice(0, at) + String.fromCha
 
 describe('a file that does not parse', () => {
 	const damage: Array<[string, (text: string) => string, RegExp]> = [
-		['truncated', t => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON at line 1, column \d+ \(character \d+\): /],
-		['trailing garbage', t => `${t}}{`, /is not valid JSON at line 1, column \d+ .*unexpected data after the end/],
+		['truncated', t => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON at line \d+, column \d+ \(character \d+\): /],
+		['trailing garbage', t => `${t}}{`, /is not valid JSON at line \d+, column \d+ .*unexpected data after the end/],
 		['empty', () => '', /is empty \(0 bytes\)/],
 		['with a byte-order mark', t => `\ufeff${t}`, /at line 1, column 1 \(character 0\): a byte-order mark is not allowed/],
 		['multi-line with a stray comma', t => t.replace('{"schemaVersion"', '{\n\n  ,"schemaVersion"'), /at line 3, column 3/],
 		['with a __proto__ key', t => reseal(t.replace('"roles":[]', '"roles":[],"__proto__":{"polluted":true}')), /holds a forbidden property name at line 1, column \d+/],
 		['from a newer version', t => reseal(t.replace(`"schemaVersion":${SCHEMA_VERSION}`, '"schemaVersion":99')), /written by a newer apikeys \(schema version 99; this one knows up to 1\)/],
-		['with a wrong type', t => reseal(t.replace('"keys":[]', '"keys":[{"appKey":7}]')), /is damaged: keys\[0\]\.appKey is not text/],
-		['with an unknown field', t => reseal(t.replace('"keys":[]', '"keys":[],"extra":1')), /is damaged: extra is not a known field/],
+		['with a wrong type', t => reseal(t.replace('"keys":[\n]', '"keys":[\n{"appKey":7}\n]')), /is damaged: keys\[0\]\.appKey is not text/],
+		['with an unknown field', t => reseal(t.replace('"keys":[\n]', '"keys":[\n],"extra":1')), /is damaged: extra is not a known field/],
 		['with one flipped bit that still parses', t => flipBit(t, t.indexOf('"account":"acme"') + 12), /fails its integrity check \(CRC32 of the first \d+ bytes\)/],
 		['without its integrity field', t => t.replace(/,"integrity":"crc32:[0-9a-f]{8}"\}$/, '}'), /has no integrity field at its end/],
 	];
@@ -153,6 +153,68 @@ describe('serialization', () => {
 		expect(integrity).toMatch(/^crc32:[0-9a-f]{8}$/);
 		expect(parsed).toEqual(JSON.parse(JSON.stringify(data)));
 		expect(parsed.keys[0]).toMatchObject({active: true, roles: ['Checkout Admin']});
+	});
+
+	it('is pure ASCII, one key and one activity entry per line, and reads back the same, names in any script included', async () => {
+		const {path} = await created();
+		const service = await ApiKeysService.open(path, {operator: 'alice'});
+		const names = ['ERP – SAP', '日本の連携', 'Loja 🔑 São Paulo', 'quote " and \\ backslash'];
+		for (const name of names) await service.generate({name, roles: ['Checkout Admin']});
+		const bytes = readFileSync(path);
+		expect(bytes.every(b => b < 0x80)).toBe(true);
+		const lines = bytes.toString('latin1').split('\n');
+		expect(lines.filter(line => line.startsWith('{"appKey":"'))).toHaveLength(names.length);
+		const data = await (await Store.open(path)).read();
+		expect(lines.filter(line => line.startsWith('{"at":'))).toHaveLength(data.activity.length);
+		expect(data.activity.length).toBeGreaterThanOrEqual(names.length);
+		expect(data.keys.map(k => k.name).sort()).toEqual([...names].sort());
+	});
+
+	it("reads a file in the earlier whole-JSON layout, and writes it in the line layout from then on", async () => {
+		const {path} = await created();
+		const service = await ApiKeysService.open(path, {operator: 'alice'});
+		await service.generate({name: 'Marketplace – feed', roles: []});
+		const data = await (await Store.open(path)).read();
+		writeFileSync(path, reseal(`${JSON.stringify(data).slice(0, -1)},"integrity":"crc32:00000000"}`), {mode: 0o600});
+		const reopened = await ApiKeysService.open(path, {operator: 'alice'});
+		expect((await reopened.listKeys()).rows.map(r => r.name)).toEqual(['Marketplace – feed']);
+		await reopened.generate({name: 'second', roles: []});
+		const text = readFileSync(path, 'latin1');
+		expect(text).toContain('"keys":[\n{"appKey":');
+		expect(text).toContain('Marketplace \\u2013 feed');
+		expect((await (await Store.open(path)).read()).keys.map(k => k.name).sort()).toEqual(['Marketplace – feed', 'second']);
+	});
+
+	it('previews a large file from its newest keys and its count, and reads the rest on the next read', async () => {
+		const {path, store} = await created();
+		await store.transact(data => {
+			for (let i = 0; i < 500; i++) {
+				const created = T0 + ((i * 7919) % 500) * 1000;
+				data.keys.push({appKey: `appkey-acme-${String(i).padStart(6, '0')}`, name: `key ${i}`, roles: [], created, createdBy: 'alice', active: true, token: {digest: 'd'.repeat(43), hint: 'apikt_abcd', created}});
+			}
+		});
+		const adapter = new AtomicJsonFile(path);
+		const preview = await adapter.readPreview(20);
+		const full = await Store.open(path).then(s => s.read());
+		const newest = [...full.keys].sort((a, b) => b.created - a.created || (a.appKey < b.appKey ? -1 : 1)).slice(0, 20);
+		expect(preview?.keyCount).toBe(500);
+		expect(preview?.data.keys.map(k => k.appKey).sort()).toEqual(newest.map(k => k.appKey).sort());
+		expect(preview?.data.account).toBe('acme');
+		expect((await adapter.read())?.keys).toHaveLength(500);
+	});
+
+	it('does not preview a file in another layout or with a damaged key, which the full read reports with its place', async () => {
+		const {path} = await created();
+		const service = await ApiKeysService.open(path, {operator: 'alice'});
+		await service.generate({name: 'ERP', roles: []});
+		const text = readFileSync(path, 'latin1');
+		writeFileSync(path, reseal(text.replace('"createdBy":"alice"', '"createdBy":7')), {mode: 0o600});
+		const adapter = new AtomicJsonFile(path);
+		expect(await adapter.readPreview(10)).toBeNull();
+		await expect(adapter.read()).rejects.toThrow(/is damaged: keys\[0\]\.createdBy is not text/);
+		writeFileSync(path, reseal(text.replace('"keys":[\n{', '"keys":[ {')), {mode: 0o600});
+		expect(await new AtomicJsonFile(path).readPreview(10)).toBeNull();
+		expect((await new AtomicJsonFile(path).read())?.keys).toHaveLength(1);
 	});
 
 	it('puts schemaVersion and revision first so the fence reads only the head', () => {

@@ -5,6 +5,8 @@ import type {ApiKeysService} from '../../service.js';
 
 export interface StoreView {
 	data: StoreData | null;
+	/** While only a large store's newest keys are loaded (the first frame): how many keys it has. */
+	keyCount: number | null;
 	/** Bumps whenever the data changed, here or in another process. */
 	revision: number;
 	/** Why the store cannot be shown (a corrupt file, a missing permission). */
@@ -17,9 +19,11 @@ export interface StoreView {
 /** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
 export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	// What the service already read on opening draws the first frame; no "loading" frame before it.
-	const [view, setView] = useState<{data: StoreData | null; revision: number; error: string | null}>(() => {
-		const data = service.snapshotNow();
-		return {data, revision: data?.revision ?? -1, error: null};
+	// A large store was opened from its newest keys: they draw the first frame, the full read follows.
+	const [view, setView] = useState<{data: StoreData | null; revision: number; error: string | null; keyCount: number | null}>(() => {
+		const preview = service.previewNow();
+		const data = preview?.data ?? service.snapshotNow();
+		return {data, revision: data?.revision ?? -1, error: null, keyCount: preview?.keyCount ?? null};
 	});
 	const last = useRef<{data: StoreData | null; revision: number}>({data: view.data, revision: view.revision});
 	const load = useCallback(async () => {
@@ -27,12 +31,12 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 			const data = await service.snapshot();
 			if (data !== last.current.data || data.revision !== last.current.revision) {
 				last.current = {data, revision: data.revision};
-				setView({data, revision: data.revision, error: null});
+				setView({data, revision: data.revision, error: null, keyCount: null});
 			}
 		} catch (error) {
 			last.current = {data: null, revision: -1};
 			const message = isApiKeysError(error) ? error.message : `unexpected error: ${(error as Error).message}`;
-			setView(previous => (previous.error === message ? previous : {data: null, revision: -1, error: message}));
+			setView(previous => (previous.error === message ? previous : {data: null, revision: -1, error: message, keyCount: null}));
 		}
 	}, [service]);
 	useEffect(() => {
@@ -44,7 +48,7 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 		const data = service.snapshotNow();
 		if (data && (data !== last.current.data || data.revision !== last.current.revision)) {
 			last.current = {data, revision: data.revision};
-			setView({data, revision: data.revision, error: null});
+			setView({data, revision: data.revision, error: null, keyCount: null});
 		}
 	};
 	return {...view, refresh: () => void load(), syncNow};
