@@ -4,8 +4,7 @@ import {destroyLinks, issueLink, openLinkFor, type IssuedLink} from './links.js'
 import {validateKeyName} from './names.js';
 import {resolveRoles} from './roles.js';
 import {formatTime} from './time.js';
-import {timingSafeEqual} from 'node:crypto';
-import {TOKEN_RANDOM_BYTES, checkTokenFormat, mintToken, tokenDigestBytes, tokenRecord} from './token.js';
+import {TOKEN_LENGTH, TOKEN_RANDOM_BYTES, checkTokenFormat, digestsEqual, mintToken, tokenDigest, tokenRecord} from './token.js';
 import type {GeneratedKey, LinkPurpose, RuleContext, StoreData} from './types.js';
 
 /** How a new token reaches the person: a single-access link, or (reveal: direct) the token itself, once. */
@@ -152,19 +151,21 @@ export function deleteKey(data: StoreData, appKey: string): GeneratedKey {
 }
 
 export type VerifyResult =
-	| {valid: true; appKey: string; roles: string[]; matched: 'current' | 'old'}
+	| {valid: true; appKey: string; roles: readonly string[]; matched: 'current' | 'old'}
 	| {valid: false; appKey: string; reason: string};
 
 interface VerifyEntry {
 	key: GeneratedKey;
 	/** Where the key stood when the index was built: a key replaced there makes the index stale. */
 	position: number;
-	current: Buffer;
-	old: Buffer | null;
+	current: string;
+	old: string | null;
+	/** The key's roles, copied once for every answer that names them. */
+	roles: readonly string[];
 }
 
-/** appKey → key and its digests as bytes, built once per store revision for verification. */
-const verifyIndexes = new WeakMap<StoreData, {revision: number; count: number; entries: Map<string, VerifyEntry>}>();
+/** appKey → key and its digests, built once per store revision for verification. */
+const verifyIndexes = new WeakMap<StoreData, VerifyIndex>();
 
 const buildVerifyIndex = (data: StoreData) => ({
 	revision: data.revision,
@@ -172,43 +173,47 @@ const buildVerifyIndex = (data: StoreData) => ({
 	entries: new Map(
 		data.keys.map((key, position) => [
 			key.appKey,
-			{key, position, current: Buffer.from(key.token.digest, 'base64url'), old: key.oldToken ? Buffer.from(key.oldToken.digest, 'base64url') : null},
+			{key, position, current: key.token.digest, old: key.oldToken?.digest ?? null, roles: Object.freeze([...key.roles])},
 		]),
 	),
 });
 
+type VerifyIndex = {revision: number; count: number; entries: Map<string, VerifyEntry>};
 function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefined {
 	let cached = verifyIndexes.get(data);
 	if (!cached || cached.revision !== data.revision || cached.count !== data.keys.length) {
 		cached = buildVerifyIndex(data);
 		verifyIndexes.set(data, cached);
 	}
-	const entry = cached.entries.get(appKey);
+	let entry = cached.entries.get(appKey);
 	// Keys are replaced, never changed in place, so an unchanged object means unchanged digests.
 	if (entry && data.keys[entry.position] !== entry.key) {
 		cached = buildVerifyIndex(data);
 		verifyIndexes.set(data, cached);
-		return cached.entries.get(appKey);
+		entry = cached.entries.get(appKey);
 	}
 	return entry;
 }
 
-const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
-
-/** Valid iff the key exists, is active, and the token matches its current or pending old token. */
+/**
+ * Valid iff the key exists, is active, and the token matches its current or pending old token.
+ * A valid token costs one SHA-256 and one constant-time comparison; the checks that only explain a
+ * refusal (the token's shape, its checksum) run when it is refused.
+ */
 export function verifyToken(data: StoreData, appKey: string, token: string): VerifyResult {
-	const format = checkTokenFormat(token);
-	if (!format.ok) {
-		const reason =
-			format.reason === 'checksum' ? 'the token checksum does not match (a typo?)' : 'that is not an apikeys token';
-		return {valid: false, appKey, reason};
+	const entry = token.length === TOKEN_LENGTH ? verifyEntryFor(data, appKey) : undefined;
+	const digest = entry ? tokenDigest(token) : null;
+	const matched = !entry || !digest ? null : digestsEqual(digest, entry.current) ? 'current' : entry.old && digestsEqual(digest, entry.old) ? 'old' : null;
+	if (!matched) {
+		const format = checkTokenFormat(token);
+		if (!format.ok) {
+			const reason = format.reason === 'checksum' ? 'the token checksum does not match (a typo?)' : 'that is not an apikeys token';
+			return {valid: false, appKey, reason};
+		}
+		if (!entry) return {valid: false, appKey, reason: `no generated key ${appKey.slice(0, 100)}`};
+		return {valid: false, appKey, reason: 'the token does not match this key'};
 	}
-	const entry = verifyEntryFor(data, appKey);
-	if (!entry) return {valid: false, appKey, reason: `no generated key ${appKey.slice(0, 100)}`};
-	const {key} = entry;
-	const digest = tokenDigestBytes(token);
-	const matched = sameBytes(digest, entry.current) ? 'current' : entry.old && sameBytes(digest, entry.old) ? 'old' : null;
-	if (!matched) return {valid: false, appKey, reason: 'the token does not match this key'};
+	const {key, roles} = entry!;
 	if (!key.active) return {valid: false, appKey, reason: `${appKey} is inactive`};
-	return {valid: true, appKey, roles: [...key.roles], matched};
+	return {valid: true, appKey, roles, matched};
 }
