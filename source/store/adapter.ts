@@ -60,26 +60,23 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 
 /**
- * Where an object's bytes are: in the file it was read from, or in a buffer of its own made when
- * it was first written. Keys and activity entries are never changed once in the store (a change
- * puts a new object in place; entries are only appended), so these bytes stay right, and a write
- * copies runs of unchanged lines straight from the last file's buffer without serializing them.
+ * Where each item of a list (the keys, the activity log) lies in the file last read or written:
+ * its buffer and byte range, by position. Keys and activity entries are never changed once in the
+ * store (a change puts a new object in place; entries are only appended), so an item that is the
+ * same object as last time has the same bytes, and a write copies runs of them straight from the
+ * last file's buffer instead of serializing 100 000 keys.
  */
-interface Slice {
-	buf: Buffer;
-	start: number;
-	end: number;
-}
-const slices = new WeakMap<object, Slice>();
+export class ListLines {
+	constructor(
+		readonly items: readonly object[],
+		readonly bufs: readonly Buffer[],
+		readonly starts: Int32Array,
+		readonly ends: Int32Array,
+	) {}
 
-function sliceOf(value: object): Slice {
-	let slice = slices.get(value);
-	if (!slice) {
-		const buf = Buffer.from(asciiJson(value), 'latin1');
-		slice = {buf, start: 0, end: buf.length};
-		slices.set(value, slice);
+	static of(items: readonly object[], buf: Buffer, ranges: ReadonlyArray<[number, number]>): ListLines {
+		return new ListLines(items.slice(), ranges.map(() => buf), Int32Array.from(ranges, r => r[0]), Int32Array.from(ranges, r => r[1]));
 	}
-	return slice;
 }
 
 const LINE_BREAK = Buffer.from(',\n');
@@ -87,21 +84,63 @@ const KEYS_OPENING = ',"keys":[\n';
 const CLOSING = /^\],"integrity":"crc32:[0-9a-f]{8}"\}\s*$/;
 const ACTIVITY_OPENING = '],"activity":[\n';
 
-/** A list one item per line (`[\n` items joined by `,\n` `\n]`), adjacent lines of one buffer as one piece. */
-function pushLines(parts: Buffer[], values: readonly object[]): void {
-	let run: Slice | null = null;
-	for (const value of values) {
-		const slice = sliceOf(value);
-		if (run && slice.buf === run.buf && slice.start === run.end + 2 && run.buf[run.end] === 0x2c && run.buf[run.end + 1] === 0x0a) {
-			run.end = slice.end;
+/**
+ * A list one item per line (`[\n` items joined by `,\n` `\n]`). Each item's bytes come from `last`
+ * when it is the object at the same place there, allowing for one item added or removed before
+ * it (what one change does); otherwise it is serialized. Lines that lay next to each other in one
+ * buffer go out as one piece: `last` ranges come from a file's list (neighbours separated by
+ * exactly `,\n`) or from a buffer of their own, so two ranges of one buffer two bytes apart are
+ * neighbours in the same list.
+ */
+function pushLines(parts: Buffer[], values: readonly object[], last: ListLines | null): ListLines {
+	const count = values.length;
+	const bufs = new Array<Buffer>(count);
+	const starts = new Int32Array(count);
+	const ends = new Int32Array(count);
+	const previous = last?.items ?? [];
+	let shift = 0;
+	let run: Buffer | null = null;
+	let runStart = 0;
+	let runEnd = 0;
+	for (let i = 0; i < count; i++) {
+		const value = values[i]!;
+		let j = i + shift;
+		if (previous[j] !== value) {
+			if (previous[j + 1] === value) j = i + ++shift;
+			else if (previous[j - 1] === value) j = i + --shift;
+			else j = -1;
+		}
+		let buf: Buffer;
+		if (j >= 0 && last) {
+			buf = last.bufs[j]!;
+			starts[i] = last.starts[j]!;
+			ends[i] = last.ends[j]!;
+		} else {
+			buf = Buffer.from(asciiJson(value), 'latin1');
+			starts[i] = 0;
+			ends[i] = buf.length;
+		}
+		bufs[i] = buf;
+		if (buf === run && starts[i] === runEnd + 2) {
+			runEnd = ends[i]!;
 			continue;
 		}
-		if (run) parts.push(run.buf.subarray(run.start, run.end), LINE_BREAK);
-		run = {...slice};
+		if (run) parts.push(run.subarray(runStart, runEnd), LINE_BREAK);
+		run = buf;
+		runStart = starts[i]!;
+		runEnd = ends[i]!;
 	}
-	if (run) parts.push(run.buf.subarray(run.start, run.end), NEWLINE);
+	if (run) parts.push(run.subarray(runStart, runEnd), NEWLINE);
+	return new ListLines(values.slice(), bufs, starts, ends);
 }
 const NEWLINE = Buffer.from('\n');
+
+/** The keys' and the activity log's lines in the file last read or written, for the data read from it. */
+export interface FileLines {
+	data: StoreData;
+	keys: ListLines;
+	activity: ListLines;
+}
 
 /**
  * The file's bytes, in pieces for one writev. Everything small comes first, so a writer reads the
@@ -109,21 +148,22 @@ const NEWLINE = Buffer.from('\n');
  * keys and the activity log one per line; last, a CRC32 of everything before it, so a flipped bit
  * that still parses is caught.
  */
-export function serializedParts(data: StoreData): Buffer[] {
+export function serializedParts(data: StoreData, last: FileLines | null = null): {parts: Buffer[]; lines: FileLines} {
 	const {schemaVersion, revision, account, created, settings, roles, operators, external, links} = data;
 	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links}).slice(0, -1);
+	const from = last?.data === data ? last : null;
 	const parts = [Buffer.from(head + KEYS_OPENING, 'latin1')];
-	pushLines(parts, data.keys);
+	const keys = pushLines(parts, data.keys, from?.keys ?? null);
 	parts.push(Buffer.from(ACTIVITY_OPENING, 'latin1'));
-	pushLines(parts, data.activity);
+	const activity = pushLines(parts, data.activity, from?.activity ?? null);
 	let crc = 0;
 	for (const part of parts) crc = crc32(part, crc);
 	parts.push(Buffer.from(`]${INTEGRITY_OPENING.toString('latin1')}${hex8(crc32(']', crc))}"}`, 'latin1'));
-	return parts;
+	return {parts, lines: {data, keys, activity}};
 }
 
 export function serializeStore(data: StoreData): string {
-	return Buffer.concat(serializedParts(data)).toString('latin1');
+	return Buffer.concat(serializedParts(data).parts).toString('latin1');
 }
 
 interface Layout {
@@ -207,6 +247,8 @@ function newestLines(text: string, lines: ReadonlyArray<[number, number]>, limit
  */
 export class AtomicJsonFile implements Adapter<StoreData> {
 	private snapshot: Snapshot | null = null;
+	/** Where the keys and entries of the data last read or written lie in that file. */
+	private lines: FileLines | null = null;
 	/** The bytes a preview read and checked, for the full read that follows it. */
 	private checked: (FileIdentity & Checked & {bytes: Buffer}) | null = null;
 
@@ -216,6 +258,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	invalidate(): void {
 		this.snapshot = null;
 		this.checked = null;
+		this.lines = null;
 	}
 
 	/** The parsed store, or null when there is no file. Reuses the last parse when the file is unchanged. */
@@ -290,10 +333,10 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		}
 		const data = this.validate(parsed ?? whole ?? this.parseWhole(text));
 		// Keys and entries were checked in place, so each is the object parsed from its line.
-		if (parsed && bytes.length === text.length) {
-			for (const [i, [start, end]] of layout!.keyLines.entries()) slices.set(data.keys[i]!, {buf: bytes, start, end});
-			for (const [i, [start, end]] of layout!.activityLines.entries()) slices.set(data.activity[i]!, {buf: bytes, start, end});
-		}
+		this.lines =
+			parsed && bytes.length === text.length
+				? {data, keys: ListLines.of(data.keys, bytes, layout!.keyLines), activity: ListLines.of(data.activity, bytes, layout!.activityLines)}
+				: null;
 		return data;
 	}
 
@@ -379,7 +422,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	async write(data: StoreData): Promise<void> {
 		const directory = dirname(this.path);
 		const temp = join(directory, `.${basename(this.path)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
-		const parts = serializedParts(data);
+		const {parts, lines} = serializedParts(data, this.lines);
 		try {
 			const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
 			try {
@@ -406,6 +449,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		const info = await stat(this.path, {bigint: true});
 		this.snapshot = {ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, revision: data.revision, data};
 		this.checked = null;
+		this.lines = lines;
 	}
 
 	private ioFailure(verb: 'read' | 'write', error: unknown) {

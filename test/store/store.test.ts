@@ -1,6 +1,7 @@
 import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {crc32} from 'node:zlib';
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {AtomicJsonFile, StaleWriteError, serializeStore} from '../../source/store/adapter.js';
 import {Store} from '../../source/store/store.js';
@@ -215,6 +216,33 @@ describe('serialization', () => {
 		writeFileSync(path, reseal(text.replace('"keys":[\n{', '"keys":[ {')), {mode: 0o600});
 		expect(await new AtomicJsonFile(path).readPreview(10)).toBeNull();
 		expect((await new AtomicJsonFile(path).read())?.keys).toHaveLength(1);
+	});
+
+	it('writes, from the lines it copies, exactly the bytes a fresh serialization gives, whatever was changed, added or removed', async () => {
+		const {path} = await created();
+		const first = await ApiKeysService.open(path, {operator: 'alice'});
+		for (let i = 0; i < 12; i++) await first.generate({name: `key ${i} – ü`, roles: []});
+		const operation = fc.oneof(
+			fc.record({kind: fc.constant('generate' as const), name: fc.string({minLength: 1, maxLength: 12}).filter(n => n.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(n))}),
+			fc.record({kind: fc.constantFrom('delete' as const, 'toggle' as const, 'roles' as const), at: fc.nat()}),
+		);
+		await fc.assert(
+			fc.asyncProperty(fc.array(operation, {minLength: 1, maxLength: 6}), async operations => {
+				// Opened afresh, so the lines it copies come from the file it read, not from its own writes.
+				const service = await ApiKeysService.open(path, {operator: 'alice'});
+				for (const op of operations) {
+					const keys = (await service.listKeys()).rows;
+					const target = 'at' in op && keys.length > 0 ? keys[op.at % keys.length]!.appKey : null;
+					if (op.kind === 'generate') await service.generate({name: op.name, roles: []});
+					else if (target && op.kind === 'delete') await service.deleteKey(target);
+					else if (target && op.kind === 'toggle') await ((await service.getKey(target)).status === 'Active' ? service.deactivate(target) : service.activate(target));
+					else if (target) await service.edit(target, {roles: ['Checkout Admin']});
+					// What the service holds now, serialized from nothing, is what the file must say.
+					expect(readFileSync(path, 'latin1')).toBe(serializeStore(service.store.peek()!));
+				}
+			}),
+			{numRuns: 25},
+		);
 	});
 
 	it('puts schemaVersion and revision first so the fence reads only the head', () => {
