@@ -78,7 +78,7 @@ export async function persistOnce(service: ApiKeysService, appKey: string, activ
 	return performance.now() - start;
 }
 
-export const openService = (path: string, operator: string) => ApiKeysService.open(path, {operator});
+export const openService = (path: string, operator: string, preview?: number) => ApiKeysService.open(path, {operator, preview});
 export const readStore = (path: string) => Store.open(path).then(store => store.read());
 export {serializeStore};
 

@@ -76,6 +76,16 @@ function optional<T>(raw: Raw, field: string, where: string, read: (v: unknown, 
 
 const KEY_FIELDS = new Set(['appKey', 'name', 'roles', 'created', 'createdBy', 'active', 'token', 'oldToken', 'lastUsed']);
 
+/** One copy of each repeated string (role names, logins), for the keys read in one go. */
+let sharedStrings = new Map<string, string>();
+function shared(text: string): string {
+	const existing = sharedStrings.get(text);
+	if (existing !== undefined) return existing;
+	if (sharedStrings.size > 10_000) sharedStrings = new Map();
+	sharedStrings.set(text, text);
+	return text;
+}
+
 /**
  * Keys are the bulk of a store (100 000 of them), so they are checked where they lie instead of
  * copied: every field has its type, and nothing else is there.
@@ -85,9 +95,11 @@ function generatedKey(value: unknown, where: string): GeneratedKey {
 	for (const field in raw) if (!KEY_FIELDS.has(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
 	string(raw.appKey, `${where}.appKey`);
 	string(raw.name, `${where}.name`);
-	strings(raw.roles, `${where}.roles`);
+	// Role names and logins repeat across thousands of keys: one copy of each is kept.
+	const roles = strings(raw.roles, `${where}.roles`);
+	for (let i = 0; i < roles.length; i++) (raw.roles as string[])[i] = shared(roles[i]!);
 	time(raw.created, `${where}.created`);
-	string(raw.createdBy, `${where}.createdBy`);
+	raw.createdBy = shared(string(raw.createdBy, `${where}.createdBy`));
 	boolean(raw.active, `${where}.active`);
 	tokenRecordIn(raw.token, `${where}.token`);
 	if (raw.oldToken !== undefined) tokenRecordIn(raw.oldToken, `${where}.oldToken`);

@@ -10,8 +10,6 @@ import {SchemaError, declaredVersion, migrate, normalizeStore} from '../core/sch
 import {SCHEMA_VERSION, type StoreData} from '../core/types.js';
 import {lineColumn, locateJsonError} from './json-error.js';
 
-/** Keys that could reach an object's prototype if the data were ever merged carelessly. */
-const PROTOTYPE_KEY = /"(?:__proto__|constructor|prototype)"\s*:/;
 const HEAD = /^\{"schemaVersion":\d+,"revision":(\d+),/;
 const HEAD_BYTES = 80;
 
@@ -35,7 +33,7 @@ interface Snapshot extends FileIdentity {
 
 /** A file's text after the whole-file checks, and its line layout when it has ours (else its parse). */
 interface Checked {
-	text: string;
+	source: Source;
 	layout: Layout | null;
 	whole?: unknown;
 }
@@ -166,6 +164,54 @@ export function serializeStore(data: StoreData): string {
 	return Buffer.concat(serializedParts(data).parts).toString('latin1');
 }
 
+/**
+ * A file's text, read a piece at a time: a string, or for an ASCII file (every file this program
+ * writes) its bytes, so no 28 MB string copy of a 100 000-key store is made next to the buffer.
+ */
+interface Source {
+	readonly length: number;
+	/** The character code at `at` (NaN past the end). */
+	code(at: number): number;
+	find(needle: string, from?: number): number;
+	text(start: number, end?: number): string;
+}
+
+const stringSource = (text: string): Source => ({
+	length: text.length,
+	code: at => text.charCodeAt(at),
+	find: (needle, from) => text.indexOf(needle, from),
+	text: (start, end) => text.slice(start, end),
+});
+
+const bytesSource = (bytes: Buffer): Source => ({
+	length: bytes.length,
+	code: at => bytes[at] ?? Number.NaN,
+	find: (needle, from) => bytes.indexOf(needle, from, 'latin1'),
+	text: (start, end = bytes.length) => bytes.toString('latin1', start, end),
+});
+
+const startsWith = (source: Source, prefix: string, at: number) => source.text(at, at + prefix.length) === prefix;
+
+const FORBIDDEN_NAMES = ['"__proto__"', '"constructor"', '"prototype"'];
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** Where the first property named __proto__, constructor or prototype is, or -1 (the text is valid JSON). */
+function forbiddenName(source: Source): number {
+	let first = -1;
+	for (const name of FORBIDDEN_NAMES) {
+		for (let at = source.find(name); at >= 0 && (first < 0 || at < first); at = source.find(name, at + 1)) {
+			let next = at + name.length;
+			while (JSON_SPACE.has(source.code(next))) next++;
+			// In valid JSON a string followed by a colon is a property name (inside a string the quotes are escaped).
+			if (source.code(next) === 0x3a) {
+				first = at;
+				break;
+			}
+		}
+	}
+	return first;
+}
+
 interface Layout {
 	/** The small fields, parsed. */
 	head: Record<string, unknown>;
@@ -175,38 +221,38 @@ interface Layout {
 }
 
 /** The lines of the list that starts at `from` (just after `[\n`); null when it is not one item per line. */
-function lines(text: string, from: number): {lines: Array<[number, number]>; next: number} | null {
+function lines(source: Source, from: number): {lines: Array<[number, number]>; next: number} | null {
 	const found: Array<[number, number]> = [];
 	let at = from;
-	while (text.charCodeAt(at) !== 0x5d) {
-		const newline = text.indexOf('\n', at);
-		if (newline < 0 || text.charCodeAt(at) !== 0x7b) return null;
-		const comma = text.charCodeAt(newline - 1) === 0x2c;
+	while (source.code(at) !== 0x5d) {
+		const newline = source.find('\n', at);
+		if (newline < 0 || source.code(at) !== 0x7b) return null;
+		const comma = source.code(newline - 1) === 0x2c;
 		const end = comma ? newline - 1 : newline;
-		if (text.charCodeAt(end - 1) !== 0x7d) return null;
+		if (source.code(end - 1) !== 0x7d) return null;
 		found.push([at, end]);
 		at = newline + 1;
 		// Only the last line has no comma.
-		if (!comma && text.charCodeAt(at) !== 0x5d) return null;
+		if (!comma && source.code(at) !== 0x5d) return null;
 	}
 	return {lines: found, next: at};
 }
 
 /** The line-per-item layout this program writes, or null for any other (an older file, a hand edit). */
-function layoutOf(text: string): Layout | null {
-	const keysAt = text.indexOf(KEYS_OPENING);
+function layoutOf(source: Source): Layout | null {
+	const keysAt = source.find(KEYS_OPENING);
 	if (keysAt < 0) return null;
 	let head: unknown;
 	try {
-		head = JSON.parse(`${text.slice(0, keysAt)}}`);
+		head = JSON.parse(`${source.text(0, keysAt)}}`);
 	} catch {
 		return null;
 	}
 	if (typeof head !== 'object' || head === null || Array.isArray(head)) return null;
-	const keys = lines(text, keysAt + KEYS_OPENING.length);
-	if (!keys || !text.startsWith(ACTIVITY_OPENING, keys.next)) return null;
-	const activity = lines(text, keys.next + ACTIVITY_OPENING.length);
-	if (!activity || !CLOSING.test(text.slice(activity.next))) return null;
+	const keys = lines(source, keysAt + KEYS_OPENING.length);
+	if (!keys || !startsWith(source, ACTIVITY_OPENING, keys.next)) return null;
+	const activity = lines(source, keys.next + ACTIVITY_OPENING.length);
+	if (!activity || source.length - activity.next > 64 || !CLOSING.test(source.text(activity.next))) return null;
 	return {head: head as Record<string, unknown>, keyLines: keys.lines, activityLines: activity.lines};
 }
 
@@ -218,19 +264,21 @@ const CREATED_FIELD = ',"created":';
  * order), read off each line's appKey and created fields without parsing the lines. Null when a
  * line is not shaped as this program writes keys.
  */
-function newestLines(text: string, lines: ReadonlyArray<[number, number]>, limit: number): Array<[number, number]> | null {
+function newestLines(source: Source, lines: ReadonlyArray<[number, number]>, limit: number): Array<[number, number]> | null {
 	const best: Array<{created: number; appKey: string; line: [number, number]}> = [];
 	const before = (a: {created: number; appKey: string}, b: {created: number; appKey: string}) =>
 		a.created > b.created || (a.created === b.created && a.appKey < b.appKey);
 	for (const line of lines) {
 		const [start, end] = line;
-		if (!text.startsWith(KEY_LINE_OPENING, start)) return null;
-		const appKeyEnd = text.indexOf('"', start + KEY_LINE_OPENING.length);
-		const createdAt = text.indexOf(CREATED_FIELD, appKeyEnd);
+		if (!startsWith(source, KEY_LINE_OPENING, start)) return null;
+		const appKeyEnd = source.find('"', start + KEY_LINE_OPENING.length);
+		const createdAt = source.find(CREATED_FIELD, appKeyEnd);
 		if (appKeyEnd < 0 || createdAt < 0 || createdAt > end) return null;
-		const created = Number.parseInt(text.slice(createdAt + CREATED_FIELD.length, createdAt + CREATED_FIELD.length + 16), 10);
-		if (!Number.isSafeInteger(created)) return null;
-		const candidate = {created, appKey: text.slice(start + KEY_LINE_OPENING.length, appKeyEnd), line};
+		let created = 0;
+		let digits = createdAt + CREATED_FIELD.length;
+		for (let code = source.code(digits); code >= 0x30 && code <= 0x39; code = source.code(++digits)) created = created * 10 + code - 0x30;
+		if (digits === createdAt + CREATED_FIELD.length || !Number.isSafeInteger(created)) return null;
+		const candidate = {created, appKey: source.text(start + KEY_LINE_OPENING.length, appKeyEnd), line};
 		if (best.length === limit && !before(candidate, best[limit - 1]!)) continue;
 		let at = best.length;
 		while (at > 0 && before(candidate, best[at - 1]!)) at--;
@@ -284,12 +332,12 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		const checked = file.checked ?? this.check(file.bytes);
 		// The full read that follows reuses the bytes and the checks while the file is the same.
 		this.checked = {...file.info, bytes: file.bytes, ...checked};
-		const {text, layout} = checked;
+		const {source, layout} = checked;
 		if (!layout) return null;
-		const newest = newestLines(text, layout.keyLines, limit);
+		const newest = newestLines(source, layout.keyLines, limit);
 		if (!newest) return null;
 		try {
-			const keys = newest.map(([start, end]) => JSON.parse(text.slice(start, end)) as unknown);
+			const keys = newest.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
 			return {data: this.validate({...layout.head, keys, activity: []}), keyCount: layout.keyLines.length};
 		} catch {
 			// Whatever is wrong will be reported, with its place, by the full read.
@@ -320,21 +368,21 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 
 	parse(input: string | Buffer, checked: Checked | null = null): StoreData {
 		const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-		const {text, layout, whole} = checked ?? this.check(bytes);
+		const {source, layout, whole} = checked ?? this.check(bytes);
 		let parsed: Record<string, unknown> | null = null;
 		if (layout) {
 			try {
-				const keys = layout.keyLines.map(([start, end]) => JSON.parse(text.slice(start, end)) as unknown);
-				const activity = layout.activityLines.map(([start, end]) => JSON.parse(text.slice(start, end)) as unknown);
+				const keys = layout.keyLines.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
+				const activity = layout.activityLines.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
 				parsed = {...layout.head, keys, activity};
 			} catch {
 				parsed = null;
 			}
 		}
-		const data = this.validate(parsed ?? whole ?? this.parseWhole(text));
+		const data = this.validate(parsed ?? whole ?? this.parseWhole(source.text(0)));
 		// Keys and entries were checked in place, so each is the object parsed from its line.
 		this.lines =
-			parsed && bytes.length === text.length
+			parsed && bytes.length === source.length
 				? {data, keys: ListLines.of(data.keys, bytes, layout!.keyLines), activity: ListLines.of(data.activity, bytes, layout!.activityLines)}
 				: null;
 		return data;
@@ -344,13 +392,13 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	private check(bytes: Buffer): Checked {
 		const where = `store ${this.path}`;
 		if (bytes.length === 0) throw storeFailure(`${where} is empty (0 bytes); ${UNTOUCHED}`);
-		// Files this program writes are ASCII; read as one byte per character, which is quicker.
-		const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-		const layout = layoutOf(text);
+		// Files this program writes are ASCII: read from the bytes, one byte per character.
+		const source = isAscii(bytes) ? bytesSource(bytes) : stringSource(bytes.toString('utf8'));
+		const layout = layoutOf(source);
 		// A file that is not valid JSON says where, before anything else.
-		const whole = layout ? undefined : this.parseWhole(text);
+		const whole = layout ? undefined : this.parseWhole(source.text(0));
 		// Only the tail is matched as text; the CRC runs over the bytes, which is several times faster.
-		const integrity = INTEGRITY.exec(text.slice(-64));
+		const integrity = INTEGRITY.exec(source.text(Math.max(0, source.length - 64)));
 		const covered = integrity ? bytes.lastIndexOf(INTEGRITY_OPENING) : -1;
 		if (!integrity || covered < 0) {
 			throw storeFailure(`${where} has no integrity field at its end: it was not written by apikeys, or was cut short; ${UNTOUCHED}`);
@@ -358,14 +406,12 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		if (hex8(crc32(bytes.subarray(0, covered))) !== integrity[1]) {
 			throw storeFailure(`${where} fails its integrity check (CRC32 of the first ${covered} bytes): it was damaged or edited by hand; ${UNTOUCHED}`);
 		}
-		const prototypeKey = PROTOTYPE_KEY.exec(text);
-		if (prototypeKey) {
-			const at = lineColumn(text, prototypeKey.index);
-			throw storeFailure(
-				`${where} holds a forbidden property name at line ${at.line}, column ${at.column} (character ${prototypeKey.index}); ${UNTOUCHED}`,
-			);
+		const forbidden = forbiddenName(source);
+		if (forbidden >= 0) {
+			const at = lineColumn(source.text(0), forbidden);
+			throw storeFailure(`${where} holds a forbidden property name at line ${at.line}, column ${at.column} (character ${forbidden}); ${UNTOUCHED}`);
 		}
-		return {text, layout, whole};
+		return {source, layout, whole};
 	}
 
 	private parseWhole(text: string): unknown {

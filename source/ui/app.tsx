@@ -3,7 +3,7 @@ import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {ACTIVATE_WARNING} from '../core/keys.js';
 import {missingResource} from '../core/permissions.js';
-import {buildKeyIndex, filterKeyIndex, matchesSearch} from '../core/query.js';
+import {buildKeyIndex, filterKeyIndex, indexCharacters, matchesSearch} from '../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../core/roles.js';
 import type {KeyResource} from '../core/types.js';
 import type {ApiKeysService} from '../service.js';
@@ -99,6 +99,12 @@ export function App({service, onLoaded}: AppProps) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[data, store.revision, state.sort],
 	);
+	// The character lists that make the first letters of a search quick are built when nothing else is going on.
+	useEffect(() => {
+		if (!index) return;
+		const timer = setTimeout(() => indexCharacters(index), 0);
+		return () => clearTimeout(timer);
+	}, [index]);
 	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : []), [index, state.search, state.status]);
 	// The selection is remembered by appKey; look it up only when it is no longer where it was.
 	const foundIndex = !state.selectedKey ? -1 : keys[state.selectedIndex]?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);

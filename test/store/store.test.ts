@@ -159,7 +159,7 @@ describe('serialization', () => {
 	it('is pure ASCII, one key and one activity entry per line, and reads back the same, names in any script included', async () => {
 		const {path} = await created();
 		const service = await ApiKeysService.open(path, {operator: 'alice'});
-		const names = ['ERP – SAP', '日本の連携', 'Loja 🔑 São Paulo', 'quote " and \\ backslash'];
+		const names = ['ERP – SAP', '日本の連携', 'Loja 🔑 São Paulo', 'quote " and \\ backslash', '__proto__', '"constructor": x'];
 		for (const name of names) await service.generate({name, roles: ['Checkout Admin']});
 		const bytes = readFileSync(path);
 		expect(bytes.every(b => b < 0x80)).toBe(true);

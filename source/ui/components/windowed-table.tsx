@@ -35,7 +35,9 @@ export function WindowedTable<Item extends object, Id extends string>(props: Win
 	};
 	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, items.length);
 	const window = items.slice(offset.current, offset.current + bodyHeight);
-	const visible = window.map(item => ({key: rowKey(item), cells: cellsOf(item)}));
+	// Rows are keyed by their place in the window: a new search or a scroll changes their text, and
+	// Ink updates text in place, where new keys would build and tear down a layout node per row.
+	const visible = window.map((item, i) => ({key: `w${i}`, cells: cellsOf(item)}));
 	const fitted = specs.map(spec =>
 		spec.id === fill
 			? spec
@@ -44,15 +46,6 @@ export function WindowedTable<Item extends object, Id extends string>(props: Win
 	const columns = useStableColumns(layoutColumns(fitted, width));
 	if (!columns) return null;
 	return <Table columns={columns} count={items.length} offset={offset.current} height={bodyHeight} selected={selectedIndex} visible={visible} empty={empty} />;
-}
-
-const rowKeys = new WeakMap<object, string>();
-let nextRowKey = 0;
-/** A row's React key: its item's identity, so moving the window reuses the rows still in view. */
-function rowKey(item: object): string {
-	let key = rowKeys.get(item);
-	if (key === undefined) rowKeys.set(item, (key = `r${nextRowKey++}`));
-	return key;
 }
 
 /** The same array while the widths stay the same, so rows that did not change are not redrawn. */
