@@ -1,10 +1,13 @@
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {defineConfig} from 'vitest/config';
 
 const source = (path: string) => fileURLToPath(new URL(`source/${path}`, import.meta.url));
+const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
 
 export default defineConfig({
-	// The interface tests draw through the same stand-ins for Ink's Output and widest-line as the
+	// The interface tests draw through the same stand-ins for Ink's Output, sanitizeAnsi and widest-line as the
 	// bundled app (source/build.mjs), so every screen test also tests them.
 	plugins: [
 		{
@@ -12,6 +15,8 @@ export default defineConfig({
 			enforce: 'pre',
 			resolveId(id, importer) {
 				if (id === './output.js' && importer && /[\\/]ink[\\/]build[\\/]renderer\.js$/.test(importer)) return source('ui/ink/output.ts');
+				if (id === './sanitize-ansi.js' && importer && /[\\/]ink[\\/]build[\\/]squash-text-nodes\.js$/.test(importer)) return source('ui/ink/sanitize-ansi.ts');
+				if (id.startsWith('ink-build:')) return join(inkBuild, id.slice('ink-build:'.length));
 				if (id === 'widest-line') return source('ui/ink/width.ts');
 				return null;
 			},

@@ -1,20 +1,28 @@
 // npm run build: bundles the command line into dist/ for start-up speed (one file to load, React
 // in production mode, the XLSX writer and Ink's devtools in chunks loaded only when used), and puts
-// the app's faster stand-ins in place of two of Ink's modules (see source/ui/ink/).
+// the app's faster stand-ins in place of three of Ink's modules (see source/ui/ink/).
 import {rmSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** Ink's renderer imports its Output class as './output.js'; this resolves that one import to ours. */
-export const inkOutput = {
-	name: 'apikeys-ink-output',
+const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
+
+/**
+ * Two of Ink's modules are imported by relative path inside Ink; these resolve those imports to
+ * ours (source/ui/ink/), and `ink-build:NAME` to Ink's own file, for the stand-ins that wrap it.
+ */
+const inkStandIns = {
+	name: 'apikeys-ink-stand-ins',
 	setup(builder) {
-		builder.onResolve({filter: /^\.\/output\.js$/}, args =>
-			/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer) ? {path: join(root, 'source', 'ui', 'ink', 'output.ts')} : undefined,
-		);
+		const standIn = (file, importer) => ({filter: new RegExp(`^\\./${file.replace('.', '\\.')}$`), importer, path: join(root, 'source', 'ui', 'ink', file.replace(/\.js$/, '.ts'))});
+		for (const {filter, importer, path} of [standIn('output.js', 'renderer.js'), standIn('sanitize-ansi.js', 'squash-text-nodes.js')]) {
+			builder.onResolve({filter}, args => (args.importer === join(inkBuild, importer) ? {path} : undefined));
+		}
+		builder.onResolve({filter: /^ink-build:/}, args => ({path: join(inkBuild, args.path.slice('ink-build:'.length))}));
 	},
 };
 
@@ -32,6 +40,6 @@ await build({
 	banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
 	external: ['react-devtools-core'],
 	alias: {'widest-line': join(root, 'source', 'ui', 'ink', 'width.ts')},
-	plugins: [inkOutput],
+	plugins: [inkStandIns],
 	logLevel: 'warning',
 });

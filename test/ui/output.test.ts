@@ -5,11 +5,13 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import FastOutput from '../../source/ui/ink/output.js';
+import rememberedSanitizeAnsi from '../../source/ui/ink/sanitize-ansi.js';
 import widestLine, {ONE_CELL, displayWidth} from '../../source/ui/ink/width.js';
 
 // Ink's own Output, loaded from its file (the package exports only its entry point).
 const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
 const {default: InkOutput} = (await import(pathToFileURL(join(inkBuild, 'output.js')).href)) as {default: typeof FastOutput};
+const {default: inkSanitizeAnsi} = (await import(pathToFileURL(join(inkBuild, 'sanitize-ansi.js')).href)) as {default: (text: string) => string};
 
 type Op =
 	| {type: 'write'; x: number; y: number; text: string; upper: boolean}
@@ -66,6 +68,19 @@ describe("the stand-in for Ink's Output", () => {
 			draw(FastOutput, 12, 3, [0, 1, 2].map(y => ({type: 'write', x: 0, y, text: y === selected ? '\u001b[7m▶ row\u001b[27m' : '│ row', upper: false})));
 		expect(frame(0).output).toBe('\u001b[7m▶ row\u001b[27m\n│ row\n│ row');
 		expect(frame(1).output).toBe('│ row\n\u001b[7m▶ row\u001b[27m\n│ row');
+	});
+});
+
+describe("the remembered form of Ink's sanitizeAnsi", () => {
+	it('keeps colour codes and drops other escapes exactly as Ink does, asked once or again', () => {
+		fc.assert(
+			fc.property(text, value => {
+				expect(rememberedSanitizeAnsi(value)).toBe(inkSanitizeAnsi(value));
+				expect(rememberedSanitizeAnsi(value)).toBe(inkSanitizeAnsi(value));
+			}),
+			{numRuns: 1000},
+		);
+		expect(rememberedSanitizeAnsi('a\u001b[2Jb\u001b[31mc')).toBe('ab\u001b[31mc');
 	});
 });
 

@@ -1,0 +1,15 @@
+/**
+ * Ink's sanitizeAnsi (which keeps colour codes and drops other escape sequences), remembered.
+ * Ink runs it on the text of every text node when laying out and again when drawing, on every
+ * frame; for 40 table rows of coloured text that was a JavaScript tokenizer over ~16 000
+ * characters a frame. Put in place of Ink's module by source/build.mjs and vitest.config.ts.
+ */
+// @ts-expect-error Resolved by the bundler plugin to Ink's own build/sanitize-ansi.js.
+import sanitizeAnsi from 'ink-build:sanitize-ansi.js';
+import {Memo} from './width.js';
+
+const sanitized = new Memo<string>(2048);
+
+export default function rememberedSanitizeAnsi(text: string): string {
+	return sanitized.get(text, () => (sanitizeAnsi as (text: string) => string)(text));
+}
