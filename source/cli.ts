@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import {ApiKeysService} from './service.js';
-import {COMMANDS} from './commands/index.js';
+import type {ApiKeysService} from './service.js';
+import type {COMMANDS as CommandTable} from './commands/index.js';
 import {FLAGS, type CommandContext, type FlagName, type Flags} from './commands/context.js';
-import {streamOutput} from './commands/output.js';
 import {isApiKeysError, usage, type ApiKeysError} from './core/errors.js';
 import {TOKEN_SHAPE} from './core/token.js';
 import {resolveOperator} from './identity.js';
@@ -13,7 +12,7 @@ import {colourWanted} from './ui/colour.js';
 const GLOBAL_FLAGS: readonly FlagName[] = ['store', 'help', 'version'];
 const TUI_FLAGS: readonly FlagName[] = ['store', 'demo', 'color', 'help', 'version'];
 
-const help = () => `
+const help = (COMMANDS: typeof CommandTable) => `
   Usage
     $ apikeys                 the full-screen interface (--demo: on a throwaway demo store; --no-color)
     $ apikeys <command> [options]
@@ -127,8 +126,14 @@ async function main(argv: string[]): Promise<number> {
 			colour: colourWanted(process.env, negated.has('color')),
 		});
 	}
-	const {default: meow} = await import('meow');
-	const cli = meow(help(), {
+	// The commands (and what they use: the share server, the exporters) load only for a command.
+	const [{default: meow}, {COMMANDS}, {streamOutput}, {ApiKeysService}] = await Promise.all([
+		import('meow'),
+		import('./commands/index.js'),
+		import('./commands/output.js'),
+		import('./service.js'),
+	]);
+	const cli = meow(help(COMMANDS), {
 		importMeta: import.meta,
 		argv: joinDashValues(argv),
 		flags: FLAGS as never,

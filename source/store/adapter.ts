@@ -72,8 +72,8 @@ export class ListLines {
 		readonly ends: Int32Array,
 	) {}
 
-	static of(items: readonly object[], buf: Buffer, ranges: ReadonlyArray<[number, number]>): ListLines {
-		return new ListLines(items.slice(), ranges.map(() => buf), Int32Array.from(ranges, r => r[0]), Int32Array.from(ranges, r => r[1]));
+	static of(items: readonly object[], buf: Buffer, {starts, ends}: {starts: readonly number[]; ends: readonly number[]}): ListLines {
+		return new ListLines(items.slice(), new Array<Buffer>(starts.length).fill(buf), Int32Array.from(starts), Int32Array.from(ends));
 	}
 }
 
@@ -183,14 +183,25 @@ const stringSource = (text: string): Source => ({
 	text: (start, end) => text.slice(start, end),
 });
 
+/** Needles as bytes, made once: Buffer.indexOf would otherwise encode a string needle on every call. */
+const needleBytes = new Map<string, Buffer | number>();
+const asNeedle = (needle: string) => {
+	let bytes = needleBytes.get(needle);
+	if (bytes === undefined) needleBytes.set(needle, (bytes = needle.length === 1 ? needle.charCodeAt(0) : Buffer.from(needle, 'latin1')));
+	return bytes;
+};
+
 const bytesSource = (bytes: Buffer): Source => ({
 	length: bytes.length,
 	code: at => bytes[at] ?? Number.NaN,
-	find: (needle, from) => bytes.indexOf(needle, from, 'latin1'),
+	find: (needle, from) => bytes.indexOf(asNeedle(needle), from),
 	text: (start, end = bytes.length) => bytes.toString('latin1', start, end),
 });
 
-const startsWith = (source: Source, prefix: string, at: number) => source.text(at, at + prefix.length) === prefix;
+function startsWith(source: Source, prefix: string, at: number): boolean {
+	for (let i = 0; i < prefix.length; i++) if (source.code(at + i) !== prefix.charCodeAt(i)) return false;
+	return true;
+}
 
 const FORBIDDEN_NAMES = ['"__proto__"', '"constructor"', '"prototype"'];
 const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
@@ -212,17 +223,23 @@ function forbiddenName(source: Source): number {
 	return first;
 }
 
+/** Where each line of a list is: [starts[i], ends[i]) in the text (two arrays of numbers, no object per line). */
+interface Lines {
+	starts: number[];
+	ends: number[];
+}
+
 interface Layout {
 	/** The small fields, parsed. */
 	head: Record<string, unknown>;
 	/** Where each key line and each activity line is: [start, end) in the text. */
-	keyLines: Array<[number, number]>;
-	activityLines: Array<[number, number]>;
+	keyLines: Lines;
+	activityLines: Lines;
 }
 
 /** The lines of the list that starts at `from` (just after `[\n`); null when it is not one item per line. */
-function lines(source: Source, from: number): {lines: Array<[number, number]>; next: number} | null {
-	const found: Array<[number, number]> = [];
+function lines(source: Source, from: number): {lines: Lines; next: number} | null {
+	const found: Lines = {starts: [], ends: []};
 	let at = from;
 	while (source.code(at) !== 0x5d) {
 		const newline = source.find('\n', at);
@@ -230,7 +247,8 @@ function lines(source: Source, from: number): {lines: Array<[number, number]>; n
 		const comma = source.code(newline - 1) === 0x2c;
 		const end = comma ? newline - 1 : newline;
 		if (source.code(end - 1) !== 0x7d) return null;
-		found.push([at, end]);
+		found.starts.push(at);
+		found.ends.push(end);
 		at = newline + 1;
 		// Only the last line has no comma.
 		if (!comma && source.code(at) !== 0x5d) return null;
@@ -264,12 +282,13 @@ const CREATED_FIELD = ',"created":';
  * order), read off each line's appKey and created fields without parsing the lines. Null when a
  * line is not shaped as this program writes keys.
  */
-function newestLines(source: Source, lines: ReadonlyArray<[number, number]>, limit: number): Array<[number, number]> | null {
+function newestLines(source: Source, lines: Lines, limit: number): Array<[number, number]> | null {
 	const best: Array<{created: number; appKey: string; line: [number, number]}> = [];
 	const before = (a: {created: number; appKey: string}, b: {created: number; appKey: string}) =>
 		a.created > b.created || (a.created === b.created && a.appKey < b.appKey);
-	for (const line of lines) {
-		const [start, end] = line;
+	for (let i = 0; i < lines.starts.length; i++) {
+		const start = lines.starts[i]!;
+		const end = lines.ends[i]!;
 		if (!startsWith(source, KEY_LINE_OPENING, start)) return null;
 		const appKeyEnd = source.find('"', start + KEY_LINE_OPENING.length);
 		const createdAt = source.find(CREATED_FIELD, appKeyEnd);
@@ -278,7 +297,8 @@ function newestLines(source: Source, lines: ReadonlyArray<[number, number]>, lim
 		let digits = createdAt + CREATED_FIELD.length;
 		for (let code = source.code(digits); code >= 0x30 && code <= 0x39; code = source.code(++digits)) created = created * 10 + code - 0x30;
 		if (digits === createdAt + CREATED_FIELD.length || !Number.isSafeInteger(created)) return null;
-		const candidate = {created, appKey: source.text(start + KEY_LINE_OPENING.length, appKeyEnd), line};
+		if (best.length === limit && created < best[limit - 1]!.created) continue;
+		const candidate = {created, appKey: source.text(start + KEY_LINE_OPENING.length, appKeyEnd), line: [start, end] as [number, number]};
 		if (best.length === limit && !before(candidate, best[limit - 1]!)) continue;
 		let at = best.length;
 		while (at > 0 && before(candidate, best[at - 1]!)) at--;
@@ -338,7 +358,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		if (!newest) return null;
 		try {
 			const keys = newest.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
-			return {data: this.validate({...layout.head, keys, activity: []}), keyCount: layout.keyLines.length};
+			return {data: this.validate({...layout.head, keys, activity: []}), keyCount: layout.keyLines.starts.length};
 		} catch {
 			// Whatever is wrong will be reported, with its place, by the full read.
 			return null;
@@ -369,11 +389,19 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	parse(input: string | Buffer, checked: Checked | null = null): StoreData {
 		const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
 		const {source, layout, whole} = checked ?? this.check(bytes);
+		// Three scans of the whole file: done for a full read, not for a preview (which parses and
+		// checks only the fields and keys it shows).
+		const forbidden = forbiddenName(source);
+		if (forbidden >= 0) {
+			const at = lineColumn(source.text(0), forbidden);
+			throw storeFailure(`store ${this.path} holds a forbidden property name at line ${at.line}, column ${at.column} (character ${forbidden}); ${UNTOUCHED}`);
+		}
 		let parsed: Record<string, unknown> | null = null;
 		if (layout) {
 			try {
-				const keys = layout.keyLines.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
-				const activity = layout.activityLines.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
+				const parseLines = ({starts, ends}: Lines) => starts.map((start, i) => JSON.parse(source.text(start, ends[i])) as unknown);
+				const keys = parseLines(layout.keyLines);
+				const activity = parseLines(layout.activityLines);
 				parsed = {...layout.head, keys, activity};
 			} catch {
 				parsed = null;
@@ -388,7 +416,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		return data;
 	}
 
-	/** The checks that need the whole file: it is not empty, its integrity CRC holds, no prototype names. */
+	/** The checks a preview needs too: the file is not empty, parses (in its layout or whole), and its integrity CRC holds. */
 	private check(bytes: Buffer): Checked {
 		const where = `store ${this.path}`;
 		if (bytes.length === 0) throw storeFailure(`${where} is empty (0 bytes); ${UNTOUCHED}`);
@@ -405,11 +433,6 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		}
 		if (hex8(crc32(bytes.subarray(0, covered))) !== integrity[1]) {
 			throw storeFailure(`${where} fails its integrity check (CRC32 of the first ${covered} bytes): it was damaged or edited by hand; ${UNTOUCHED}`);
-		}
-		const forbidden = forbiddenName(source);
-		if (forbidden >= 0) {
-			const at = lineColumn(source.text(0), forbidden);
-			throw storeFailure(`${where} holds a forbidden property name at line ${at.line}, column ${at.column} (character ${forbidden}); ${UNTOUCHED}`);
 		}
 		return {source, layout, whole};
 	}
