@@ -23,6 +23,10 @@ const inkStandIns = {
 			builder.onResolve({filter}, args => (args.importer === join(inkBuild, importer) ? {path} : undefined));
 		}
 		builder.onResolve({filter: /^ink-build:/}, args => ({path: join(inkBuild, args.path.slice('ink-build:'.length))}));
+		// cli-truncate's string-width (the same major version as ours) goes through our measure.
+		builder.onResolve({filter: /^string-width$/}, args =>
+			/[\\/]node_modules[\\/]cli-truncate[\\/]/.test(args.importer) ? {path: join(root, 'source', 'ui', 'ink', 'string-width.ts')} : undefined,
+		);
 	},
 };
 

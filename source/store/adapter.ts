@@ -170,6 +170,8 @@ export function serializeStore(data: StoreData): string {
  */
 interface Source {
 	readonly length: number;
+	/** The bytes, for the loops that run once per line and read them directly. */
+	readonly bytes?: Buffer;
 	/** The character code at `at` (NaN past the end). */
 	code(at: number): number;
 	find(needle: string, from?: number): number;
@@ -193,12 +195,18 @@ const asNeedle = (needle: string) => {
 
 const bytesSource = (bytes: Buffer): Source => ({
 	length: bytes.length,
+	bytes,
 	code: at => bytes[at] ?? Number.NaN,
 	find: (needle, from) => bytes.indexOf(asNeedle(needle), from),
 	text: (start, end = bytes.length) => bytes.toString('latin1', start, end),
 });
 
 function startsWith(source: Source, prefix: string, at: number): boolean {
+	const bytes = source.bytes;
+	if (bytes) {
+		for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
+		return true;
+	}
 	for (let i = 0; i < prefix.length; i++) if (source.code(at + i) !== prefix.charCodeAt(i)) return false;
 	return true;
 }
@@ -239,6 +247,7 @@ interface Layout {
 
 /** The lines of the list that starts at `from` (just after `[\n`); null when it is not one item per line. */
 function lines(source: Source, from: number): {lines: Lines; next: number} | null {
+	if (source.bytes) return linesOfBytes(source.bytes, from);
 	const found: Lines = {starts: [], ends: []};
 	let at = from;
 	while (source.code(at) !== 0x5d) {
@@ -252,6 +261,24 @@ function lines(source: Source, from: number): {lines: Lines; next: number} | nul
 		at = newline + 1;
 		// Only the last line has no comma.
 		if (!comma && source.code(at) !== 0x5d) return null;
+	}
+	return {lines: found, next: at};
+}
+
+/** lines() over bytes, reading them directly: it runs once per key of a 100 000-key store. */
+function linesOfBytes(bytes: Buffer, from: number): {lines: Lines; next: number} | null {
+	const found: Lines = {starts: [], ends: []};
+	let at = from;
+	while (bytes[at] !== 0x5d) {
+		const newline = bytes.indexOf(0x0a, at);
+		if (newline < 0 || bytes[at] !== 0x7b) return null;
+		const comma = bytes[newline - 1] === 0x2c;
+		const end = comma ? newline - 1 : newline;
+		if (bytes[end - 1] !== 0x7d) return null;
+		found.starts.push(at);
+		found.ends.push(end);
+		at = newline + 1;
+		if (!comma && bytes[at] !== 0x5d) return null;
 	}
 	return {lines: found, next: at};
 }
@@ -276,6 +303,7 @@ function layoutOf(source: Source): Layout | null {
 
 const KEY_LINE_OPENING = '{"appKey":"';
 const CREATED_FIELD = ',"created":';
+const CREATED_FIELD_BYTES = Buffer.from(CREATED_FIELD, 'latin1');
 
 /**
  * The lines of the `limit` newest keys (created last first, then by appKey: the table's default
@@ -286,16 +314,18 @@ function newestLines(source: Source, lines: Lines, limit: number): Array<[number
 	const best: Array<{created: number; appKey: string; line: [number, number]}> = [];
 	const before = (a: {created: number; appKey: string}, b: {created: number; appKey: string}) =>
 		a.created > b.created || (a.created === b.created && a.appKey < b.appKey);
+	const bytes = source.bytes;
 	for (let i = 0; i < lines.starts.length; i++) {
 		const start = lines.starts[i]!;
 		const end = lines.ends[i]!;
 		if (!startsWith(source, KEY_LINE_OPENING, start)) return null;
-		const appKeyEnd = source.find('"', start + KEY_LINE_OPENING.length);
-		const createdAt = source.find(CREATED_FIELD, appKeyEnd);
+		const appKeyEnd = bytes ? bytes.indexOf(0x22, start + KEY_LINE_OPENING.length) : source.find('"', start + KEY_LINE_OPENING.length);
+		const createdAt = bytes ? bytes.indexOf(CREATED_FIELD_BYTES, appKeyEnd) : source.find(CREATED_FIELD, appKeyEnd);
 		if (appKeyEnd < 0 || createdAt < 0 || createdAt > end) return null;
 		let created = 0;
 		let digits = createdAt + CREATED_FIELD.length;
-		for (let code = source.code(digits); code >= 0x30 && code <= 0x39; code = source.code(++digits)) created = created * 10 + code - 0x30;
+		if (bytes) for (let code = bytes[digits]!; code >= 0x30 && code <= 0x39; code = bytes[++digits]!) created = created * 10 + code - 0x30;
+		else for (let code = source.code(digits); code >= 0x30 && code <= 0x39; code = source.code(++digits)) created = created * 10 + code - 0x30;
 		if (digits === createdAt + CREATED_FIELD.length || !Number.isSafeInteger(created)) return null;
 		if (best.length === limit && created < best[limit - 1]!.created) continue;
 		const candidate = {created, appKey: source.text(start + KEY_LINE_OPENING.length, appKeyEnd), line: [start, end] as [number, number]};

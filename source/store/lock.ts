@@ -1,5 +1,8 @@
-import lockfile from 'proper-lockfile';
 import {storeFailure} from '../core/errors.js';
+
+/** proper-lockfile (and graceful-fs, which it loads and which patches fs) only once something is written. */
+let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
+const loadLockfile = () => (lockfileModule ??= import('proper-lockfile').then(module => (module as {default?: typeof import('proper-lockfile')}).default ?? module));
 
 export interface LockOptions {
 	/** A lock untouched this long is taken over (its holder is presumed dead or paused). */
@@ -18,6 +21,7 @@ export interface Lease {
 
 /** Cross-process lock on `file` (a `file.lock` directory), held only around read → change → write. */
 export async function acquireLock(file: string, options: LockOptions = DEFAULT_LOCK): Promise<Lease> {
+	const lockfile = await loadLockfile();
 	let compromised = false;
 	let release: (() => Promise<void>) | undefined;
 	// Retry only while another process holds the lock; a full or read-only disk fails at once.
