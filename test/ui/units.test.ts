@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {osc52} from '../../source/ui/clipboard.js';
-import {splitKeys} from '../../source/ui/key-stream.js';
+import {PassThrough} from 'node:stream';
+import {keyAtATime, splitKeys} from '../../source/ui/key-stream.js';
 import {layoutColumns, tableOverhead, type ColumnSpec} from '../../source/ui/layout.js';
 import {initialState, moveIndex, reducer, scrollOffset} from '../../source/ui/state.js';
 import {fit, truncate} from '../../source/ui/text.js';
@@ -78,5 +79,26 @@ describe('OSC 52', () => {
 	it('puts base64 text in the clipboard sequence, wrapped for tmux when inside it', () => {
 		expect(osc52('hi', {})).toBe('\u001b]52;c;aGk=\u0007');
 		expect(osc52('hi', {TMUX: '/tmp/tmux-0/default,1,0'})).toBe('\u001bPtmux;\u001b\u001b]52;c;aGk=\u0007\u001b\\');
+	});
+});
+
+describe('the key stream', () => {
+	it('passes keys one at a time, and holds those typed while held until released, in order', async () => {
+		const input = new PassThrough() as unknown as NodeJS.ReadStream;
+		Object.assign(input, {setRawMode: () => input, ref: () => input, unref: () => input, isTTY: true});
+		const keys = keyAtATime(input);
+		const seen: string[] = [];
+		keys.on('data', (key: string) => seen.push(key));
+		const settle = () => new Promise(resolve => setTimeout(resolve, 20));
+		keys.hold();
+		(input as unknown as PassThrough).write('/ne\u001b[B');
+		await settle();
+		expect(seen).toEqual([]);
+		keys.release();
+		await settle();
+		expect(seen).toEqual(['/', 'n', 'e', '\u001b[B']);
+		(input as unknown as PassThrough).write('jj');
+		await settle();
+		expect(seen.slice(4)).toEqual(['j', 'j']);
 	});
 });
