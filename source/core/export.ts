@@ -28,9 +28,13 @@ const status = (active: boolean) => (active ? 'Active' : 'Inactive');
  * renewal is pending creationDateToken is the old token's date and creationDateNewToken the new
  * one's, otherwise creationDateNewToken is empty.
  */
+/** Rows oldest first, then by appKey: the same export from the same keys, however they are stored. */
+const byCreation = (a: {created: number; appKey: string}, b: {created: number; appKey: string}) =>
+	a.created - b.created || (a.appKey < b.appKey ? -1 : a.appKey > b.appKey ? 1 : 0);
+
 export function exportTables(data: StoreData): ExportTables {
 	return {
-		generated: data.keys.map(key => ({
+		generated: [...data.keys].sort(byCreation).map(key => ({
 			id: keyId(key.appKey),
 			keyName: key.appKey,
 			roles: key.roles.join(', '),

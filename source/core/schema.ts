@@ -213,7 +213,8 @@ export function declaredVersion(parsed: unknown): number {
  * Builds a fresh, typed store from parsed JSON, copying only known fields: nothing the file
  * adds (prototype keys included) reaches the program. Throws SchemaError naming the place.
  */
-const TOP_LEVEL = new Set(['schemaVersion', 'revision', 'account', 'created', 'settings', 'roles', 'operators', 'keys', 'external', 'links', 'activity', 'integrity']);
+// keyCount and integrity belong to the file's layout (see store/adapter.ts), not to the data.
+const TOP_LEVEL = new Set(['schemaVersion', 'revision', 'account', 'created', 'settings', 'roles', 'operators', 'keys', 'external', 'links', 'activity', 'keyCount', 'integrity']);
 
 export function normalizeStore(parsed: unknown): StoreData {
 	const raw = object(parsed, 'the top level');

@@ -7,7 +7,7 @@ import {basename, dirname, join} from 'node:path';
 import type {Adapter} from 'lowdb';
 import {storeFailure} from '../core/errors.js';
 import {SchemaError, declaredVersion, migrate, normalizeStore} from '../core/schema.js';
-import {SCHEMA_VERSION, type StoreData} from '../core/types.js';
+import {SCHEMA_VERSION, type GeneratedKey, type StoreData} from '../core/types.js';
 import {lineColumn, locateJsonError} from './json-error.js';
 
 const HEAD = /^\{"schemaVersion":\d+,"revision":(\d+),/;
@@ -78,9 +78,23 @@ export class ListLines {
 }
 
 const LINE_BREAK = Buffer.from(',\n');
-const KEYS_OPENING = ',"keys":[\n';
+const ACTIVITY_OPENING = ',"activity":[\n';
+const KEYS_OPENING = '],"keys":[\n';
+const KEYS_OPENING_LINE = '],"keys":[';
 const CLOSING = /^\],"integrity":"crc32:[0-9a-f]{8}"\}\s*$/;
-const ACTIVITY_OPENING = '],"activity":[\n';
+const CLOSING_OPENING = Buffer.from('\n],"integrity":"crc32:');
+
+/**
+ * The order of key lines in a file: oldest first, and among keys of the same time by appKey from
+ * last to first, so the file's last lines, read backwards, are the table's first page in its
+ * default order (newest first, then by appKey).
+ */
+const fileOrder = (a: GeneratedKey, b: GeneratedKey) => a.created - b.created || (a.appKey < b.appKey ? 1 : a.appKey > b.appKey ? -1 : 0);
+
+function inFileOrder(keys: readonly GeneratedKey[]): boolean {
+	for (let i = 1; i < keys.length; i++) if (fileOrder(keys[i - 1]!, keys[i]!) > 0) return false;
+	return true;
+}
 
 /**
  * A list one item per line (`[\n` items joined by `,\n` `\n]`). Each item's bytes come from `last`
@@ -143,17 +157,18 @@ export interface FileLines {
 /**
  * The file's bytes, in pieces for one writev. Everything small comes first, so a writer reads the
  * revision from the first bytes and a reader finds the small fields in one short parse; then the
- * keys and the activity log one per line; last, a CRC32 of everything before it, so a flipped bit
- * that still parses is caught.
+ * activity log and the keys one per line, the keys oldest first, so the newest end the file; last,
+ * a CRC32 of everything before it, so a flipped bit that still parses is caught.
  */
 export function serializedParts(data: StoreData, last: FileLines | null = null): {parts: Buffer[]; lines: FileLines} {
 	const {schemaVersion, revision, account, created, settings, roles, operators, external, links} = data;
-	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links}).slice(0, -1);
+	// keyCount is the file's own: the count a preview shows before the keys are read.
+	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links, keyCount: data.keys.length}).slice(0, -1);
 	const from = last?.data === data ? last : null;
-	const parts = [Buffer.from(head + KEYS_OPENING, 'latin1')];
-	const keys = pushLines(parts, data.keys, from?.keys ?? null);
-	parts.push(Buffer.from(ACTIVITY_OPENING, 'latin1'));
+	const parts = [Buffer.from(head + ACTIVITY_OPENING, 'latin1')];
 	const activity = pushLines(parts, data.activity, from?.activity ?? null);
+	parts.push(Buffer.from(KEYS_OPENING, 'latin1'));
+	const keys = pushLines(parts, inFileOrder(data.keys) ? data.keys : [...data.keys].sort(fileOrder), from?.keys ?? null);
 	let crc = 0;
 	for (const part of parts) crc = crc32(part, crc);
 	parts.push(Buffer.from(`]${INTEGRITY_OPENING.toString('latin1')}${hex8(crc32(']', crc))}"}`, 'latin1'));
@@ -285,19 +300,19 @@ function linesOfBytes(bytes: Buffer, from: number): {lines: Lines; next: number}
 
 /** The line-per-item layout this program writes, or null for any other (an older file, a hand edit). */
 function layoutOf(source: Source): Layout | null {
-	const keysAt = source.find(KEYS_OPENING);
-	if (keysAt < 0) return null;
+	const headEnd = source.find(ACTIVITY_OPENING);
+	if (headEnd < 0) return null;
 	let head: unknown;
 	try {
-		head = JSON.parse(`${source.text(0, keysAt)}}`);
+		head = JSON.parse(`${source.text(0, headEnd)}}`);
 	} catch {
 		return null;
 	}
 	if (typeof head !== 'object' || head === null || Array.isArray(head)) return null;
-	const keys = lines(source, keysAt + KEYS_OPENING.length);
-	if (!keys || !startsWith(source, ACTIVITY_OPENING, keys.next)) return null;
-	const activity = lines(source, keys.next + ACTIVITY_OPENING.length);
-	if (!activity || source.length - activity.next > 64 || !CLOSING.test(source.text(activity.next))) return null;
+	const activity = lines(source, headEnd + ACTIVITY_OPENING.length);
+	if (!activity || !startsWith(source, KEYS_OPENING, activity.next)) return null;
+	const keys = lines(source, activity.next + KEYS_OPENING.length);
+	if (!keys || source.length - keys.next > 64 || !CLOSING.test(source.text(keys.next))) return null;
 	return {head: head as Record<string, unknown>, keyLines: keys.lines, activityLines: activity.lines};
 }
 
@@ -305,37 +320,49 @@ const KEY_LINE_OPENING = '{"appKey":"';
 const CREATED_FIELD = ',"created":';
 const CREATED_FIELD_BYTES = Buffer.from(CREATED_FIELD, 'latin1');
 
+/** Whether the file's closing CRC32 matches everything before it. Only the tail is read as text; the CRC runs over the bytes. */
+function integrityOf(bytes: Buffer, source: Source): 'holds' | 'missing' | {covered: number} {
+	const integrity = INTEGRITY.exec(source.text(Math.max(0, source.length - 64)));
+	const covered = integrity ? bytes.lastIndexOf(INTEGRITY_OPENING) : -1;
+	if (!integrity || covered < 0) return 'missing';
+	return hex8(crc32(bytes.subarray(0, covered))) === integrity[1] ? 'holds' : {covered};
+}
+
+const integrityHolds = (bytes: Buffer, source: Source) => integrityOf(bytes, source) === 'holds';
+
 /**
- * The lines of the `limit` newest keys (created last first, then by appKey: the table's default
- * order), read off each line's appKey and created fields without parsing the lines. Null when a
- * line is not shaped as this program writes keys.
+ * The small fields, the key count, and the lines of the `limit` newest keys, read from the head
+ * and, backwards, from the end of the file (where the writer puts the newest keys), without
+ * looking at the rest. Null when the file is not shaped as this program writes it.
  */
-function newestLines(source: Source, lines: Lines, limit: number): Array<[number, number]> | null {
-	const best: Array<{created: number; appKey: string; line: [number, number]}> = [];
-	const before = (a: {created: number; appKey: string}, b: {created: number; appKey: string}) =>
-		a.created > b.created || (a.created === b.created && a.appKey < b.appKey);
+function newestFromTail(source: Source, limit: number): {head: Record<string, unknown>; keyCount: number; lines: Array<[number, number]>} | null {
 	const bytes = source.bytes;
-	for (let i = 0; i < lines.starts.length; i++) {
-		const start = lines.starts[i]!;
-		const end = lines.ends[i]!;
-		if (!startsWith(source, KEY_LINE_OPENING, start)) return null;
-		const appKeyEnd = bytes ? bytes.indexOf(0x22, start + KEY_LINE_OPENING.length) : source.find('"', start + KEY_LINE_OPENING.length);
-		const createdAt = bytes ? bytes.indexOf(CREATED_FIELD_BYTES, appKeyEnd) : source.find(CREATED_FIELD, appKeyEnd);
-		if (appKeyEnd < 0 || createdAt < 0 || createdAt > end) return null;
-		let created = 0;
-		let digits = createdAt + CREATED_FIELD.length;
-		if (bytes) for (let code = bytes[digits]!; code >= 0x30 && code <= 0x39; code = bytes[++digits]!) created = created * 10 + code - 0x30;
-		else for (let code = source.code(digits); code >= 0x30 && code <= 0x39; code = source.code(++digits)) created = created * 10 + code - 0x30;
-		if (digits === createdAt + CREATED_FIELD.length || !Number.isSafeInteger(created)) return null;
-		if (best.length === limit && created < best[limit - 1]!.created) continue;
-		const candidate = {created, appKey: source.text(start + KEY_LINE_OPENING.length, appKeyEnd), line: [start, end] as [number, number]};
-		if (best.length === limit && !before(candidate, best[limit - 1]!)) continue;
-		let at = best.length;
-		while (at > 0 && before(candidate, best[at - 1]!)) at--;
-		best.splice(at, 0, candidate);
-		if (best.length > limit) best.pop();
+	if (!bytes) return null;
+	const headEnd = source.find(ACTIVITY_OPENING);
+	const closing = bytes.lastIndexOf(CLOSING_OPENING);
+	if (headEnd < 0 || closing < headEnd || !CLOSING.test(source.text(closing + 1))) return null;
+	let head: unknown;
+	try {
+		head = JSON.parse(`${source.text(0, headEnd)}}`);
+	} catch {
+		return null;
 	}
-	return best.map(entry => entry.line);
+	if (typeof head !== 'object' || head === null || Array.isArray(head)) return null;
+	const {keyCount, ...fields} = head as Record<string, unknown>;
+	if (typeof keyCount !== 'number' || !Number.isSafeInteger(keyCount) || keyCount < 0) return null;
+	const found: Array<[number, number]> = [];
+	let lineEnd = closing;
+	while (found.length < limit) {
+		const start = bytes.lastIndexOf(0x0a, lineEnd - 1) + 1;
+		if (start <= headEnd) return null;
+		if (source.text(start, lineEnd) === KEYS_OPENING_LINE) break;
+		const end = bytes[lineEnd - 1] === 0x2c ? lineEnd - 1 : lineEnd;
+		if (!startsWith(source, KEY_LINE_OPENING, start) || bytes[end - 1] !== 0x7d) return null;
+		found.push([start, end]);
+		lineEnd = start - 1;
+	}
+	if (found.length < limit && found.length !== keyCount) return null;
+	return {head: fields, keyCount, lines: found};
 }
 
 /**
@@ -348,7 +375,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	/** Where the keys and entries of the data last read or written lie in that file. */
 	private lines: FileLines | null = null;
 	/** The bytes a preview read and checked, for the full read that follows it. */
-	private checked: (FileIdentity & Checked & {bytes: Buffer}) | null = null;
+	private checked: (FileIdentity & {bytes: Buffer; checked: Checked | null}) | null = null;
 
 	constructor(readonly path: string) {}
 
@@ -378,19 +405,18 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	 */
 	async readPreview(limit: number, fromBytes = 0): Promise<{data: StoreData; keyCount: number} | null> {
 		const file = await this.load();
-		if (!file || !('bytes' in file) || file.bytes.length < fromBytes) return null;
-		const checked = file.checked ?? this.check(file.bytes);
-		// The full read that follows reuses the bytes and the checks while the file is the same.
-		this.checked = {...file.info, bytes: file.bytes, ...checked};
-		const {source, layout} = checked;
-		if (!layout) return null;
-		const newest = newestLines(source, layout.keyLines, limit);
+		if (!file || !('bytes' in file) || file.bytes.length < fromBytes || !isAscii(file.bytes)) return null;
+		// The full read that follows reuses the bytes while the file is the same.
+		this.checked = {...file.info, bytes: file.bytes, checked: file.checked};
+		const source = bytesSource(file.bytes);
+		// A damaged file is not previewed: the full read reports it, with its place.
+		if (!integrityHolds(file.bytes, source)) return null;
+		const newest = newestFromTail(source, limit);
 		if (!newest) return null;
 		try {
-			const keys = newest.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
-			return {data: this.validate({...layout.head, keys, activity: []}), keyCount: layout.keyLines.starts.length};
+			const keys = newest.lines.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
+			return {data: this.validate({...newest.head, keys, activity: []}), keyCount: newest.keyCount};
 		} catch {
-			// Whatever is wrong will be reported, with its place, by the full read.
 			return null;
 		}
 	}
@@ -408,7 +434,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		const cached = this.snapshot;
 		if (cached && sameFile(cached, info)) return {data: cached.data};
 		const checked = this.checked;
-		if (checked && sameFile(checked, info)) return {info, bytes: checked.bytes, checked};
+		if (checked && sameFile(checked, info)) return {info, bytes: checked.bytes, checked: checked.checked};
 		try {
 			return {info, bytes: await readFile(this.path), checked: null};
 		} catch (error) {
@@ -455,14 +481,12 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		const layout = layoutOf(source);
 		// A file that is not valid JSON says where, before anything else.
 		const whole = layout ? undefined : this.parseWhole(source.text(0));
-		// Only the tail is matched as text; the CRC runs over the bytes, which is several times faster.
-		const integrity = INTEGRITY.exec(source.text(Math.max(0, source.length - 64)));
-		const covered = integrity ? bytes.lastIndexOf(INTEGRITY_OPENING) : -1;
-		if (!integrity || covered < 0) {
+		const integrity = integrityOf(bytes, source);
+		if (integrity === 'missing') {
 			throw storeFailure(`${where} has no integrity field at its end: it was not written by apikeys, or was cut short; ${UNTOUCHED}`);
 		}
-		if (hex8(crc32(bytes.subarray(0, covered))) !== integrity[1]) {
-			throw storeFailure(`${where} fails its integrity check (CRC32 of the first ${covered} bytes): it was damaged or edited by hand; ${UNTOUCHED}`);
+		if (integrity !== 'holds') {
+			throw storeFailure(`${where} fails its integrity check (CRC32 of the first ${integrity.covered} bytes): it was damaged or edited by hand; ${UNTOUCHED}`);
 		}
 		return {source, layout, whole};
 	}
@@ -521,6 +545,8 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	async write(data: StoreData): Promise<void> {
 		const directory = dirname(this.path);
 		const temp = join(directory, `.${basename(this.path)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+		// Keys are kept in the file's order (oldest first): sorted in place once if they are not.
+		if (!inFileOrder(data.keys)) data.keys.sort(fileOrder);
 		const {parts, lines} = serializedParts(data, this.lines);
 		try {
 			const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);

@@ -150,8 +150,9 @@ describe('serialization', () => {
 		await service.activate(row.appKey);
 		await service.edit(row.appKey, {roles: ['Checkout Admin']});
 		const data = await (await Store.open(path)).read();
-		const {integrity, ...parsed} = JSON.parse(serializeStore(data));
+		const {integrity, keyCount, ...parsed} = JSON.parse(serializeStore(data));
 		expect(integrity).toMatch(/^crc32:[0-9a-f]{8}$/);
+		expect(keyCount).toBe(data.keys.length);
 		expect(parsed).toEqual(JSON.parse(JSON.stringify(data)));
 		expect(parsed.keys[0]).toMatchObject({active: true, roles: ['Checkout Admin']});
 	});
