@@ -162,6 +162,8 @@ interface VerifyEntry {
 	old: string | null;
 	/** The key's roles, copied once for every answer that names them. */
 	roles: readonly string[];
+	/** The key's status, kept here so a valid token touches only this entry. */
+	active: boolean;
 }
 
 /** appKey → key and its digests, built once per store revision for verification. */
@@ -173,7 +175,7 @@ const buildVerifyIndex = (data: StoreData) => ({
 	entries: new Map(
 		data.keys.map((key, position) => [
 			key.appKey,
-			{key, position, current: key.token.digest, old: key.oldToken?.digest ?? null, roles: Object.freeze([...key.roles])},
+			{key, position, current: key.token.digest, old: key.oldToken?.digest ?? null, roles: Object.freeze([...key.roles]), active: key.active},
 		]),
 	),
 });
@@ -213,7 +215,7 @@ export function verifyToken(data: StoreData, appKey: string, token: string): Ver
 		if (!entry) return {valid: false, appKey, reason: `no generated key ${appKey.slice(0, 100)}`};
 		return {valid: false, appKey, reason: 'the token does not match this key'};
 	}
-	const {key, roles} = entry!;
-	if (!key.active) return {valid: false, appKey, reason: `${appKey} is inactive`};
+	const {active, roles} = entry!;
+	if (!active) return {valid: false, appKey, reason: `${appKey} is inactive`};
 	return {valid: true, appKey, roles, matched};
 }
