@@ -246,6 +246,27 @@ describe('serialization', () => {
 		);
 	});
 
+	it('keeps keys oldest first in the file even when the clock goes back, so a preview finds the newest at the end', async () => {
+		const {path} = await created();
+		let now = T0;
+		const service = await ApiKeysService.open(path, {operator: 'alice', clock: () => now});
+		const made: Array<{appKey: string; created: number}> = [];
+		for (const step of [0, -5000, 9000, -20_000, 0, 1]) {
+			now += step;
+			const {row} = await service.generate({name: `at ${now}`, roles: []});
+			made.push({appKey: row.appKey, created: now});
+		}
+		const times = readFileSync(path, 'latin1')
+			.split('\n')
+			.filter(line => line.startsWith('{"appKey":'))
+			.map(line => (JSON.parse(line.replace(/,$/, '')) as {created: number}).created);
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+		const preview = await new AtomicJsonFile(path).readPreview(2);
+		const newest = [...made].sort((a, b) => b.created - a.created || (a.appKey < b.appKey ? -1 : 1)).slice(0, 2);
+		expect(preview?.data.keys.map(k => k.appKey).sort()).toEqual(newest.map(k => k.appKey).sort());
+		expect(preview?.keyCount).toBe(made.length);
+	});
+
 	it('puts schemaVersion and revision first so the fence reads only the head', () => {
 		const data = freshStore();
 		data.revision = 41;
