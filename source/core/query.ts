@@ -88,6 +88,8 @@ export interface KeyIndex {
 	last?: {needle: string; status: StatusFilter; positions: ArrayLike<number>; keys: GeneratedKey[]};
 	/** For each character, the positions of the keys whose searchable text holds it (see indexCharacters). */
 	postings?: Map<number, Int32Array>;
+	/** The same for each pair of ASCII characters, at first * 128 + second; null for a pair every key holds. */
+	pairs?: Array<Int32Array | null | undefined>;
 }
 
 /**
@@ -142,6 +144,44 @@ export function indexCharacters(index: KeyIndex): void {
 	index.postings = postings;
 }
 
+/** The lists for pairs of characters (see indexPairs), built separately so neither build holds the app for long. */
+export function indexCharacterPairs(index: KeyIndex): void {
+	index.pairs ??= indexPairs(index.haystack);
+}
+
+/**
+ * Lists for pairs of ASCII characters, counted then filled like the single ones: after a search's
+ * first letter, its second narrows to the keys holding both in a row without checking each of the
+ * tens of thousands that hold the first. Pairs every key holds (those of the appKey prefix) get no list.
+ */
+function indexPairs(haystack: readonly string[]): Array<Int32Array | null | undefined> {
+	const counts = new Int32Array(128 * 128);
+	const seen = new Int32Array(128 * 128);
+	const each = (visit: (pair: number, position: number) => void) => {
+		seen.fill(-1);
+		for (let i = 0; i < haystack.length; i++) {
+			const text = haystack[i]!;
+			let previous = text.charCodeAt(0);
+			for (let c = 1; c < text.length; c++) {
+				const code = text.charCodeAt(c);
+				const pair = previous * 128 + code;
+				previous = code;
+				if (pair >= 128 * 128 || code >= 128 || seen[pair] === i) continue;
+				seen[pair] = i;
+				visit(pair, i);
+			}
+		}
+	};
+	each(pair => counts[pair]!++);
+	const lists = Array.from(counts, count => (count === 0 ? undefined : count === haystack.length ? null : new Int32Array(count)));
+	const filled = new Int32Array(128 * 128);
+	each((pair, position) => {
+		const list = lists[pair];
+		if (list) list[filled[pair]!++] = position;
+	});
+	return lists;
+}
+
 /** The positions a search for `needle` need look at: the shortest of the last answer and the lists of its characters. */
 function candidates(index: KeyIndex, needle: string, narrowing: ArrayLike<number> | null): ArrayLike<number> | null {
 	let best = narrowing;
@@ -149,6 +189,16 @@ function candidates(index: KeyIndex, needle: string, narrowing: ArrayLike<number
 		for (let c = 0; c < needle.length; c++) {
 			const list = index.postings.get(needle.charCodeAt(c)) ?? EMPTY;
 			if (!best || list.length < best.length) best = list;
+		}
+	}
+	if (index.pairs) {
+		for (let c = 1; c < needle.length; c++) {
+			const first = needle.charCodeAt(c - 1);
+			const second = needle.charCodeAt(c);
+			if (first >= 128 || second >= 128) continue;
+			const list = index.pairs[first * 128 + second];
+			if (list === null) continue;
+			if (!best || (list ?? EMPTY).length < best.length) best = list ?? EMPTY;
 		}
 	}
 	return best;
@@ -169,8 +219,9 @@ export function filterKeyIndex(index: KeyIndex, query: {search?: string; status?
 	if (last && last.needle === needle && last.status === status) return last.keys;
 	const narrowing = last && last.status === status && last.needle !== '' && needle.startsWith(last.needle) ? last.positions : null;
 	const among = needle ? candidates(index, needle, narrowing) : narrowing;
-	// A one-character search answered from its character's list needs no checking: every key there holds it.
-	if (needle.length === 1 && status === 'all' && among && among !== narrowing) {
+	// A one- or two-character search answered from its own list needs no checking: every key there holds it.
+	const own = needle.length === 1 ? among !== narrowing : needle.length === 2 && among !== null && among === index.pairs?.[needle.charCodeAt(0) * 128 + needle.charCodeAt(1)];
+	if (needle.length <= 2 && status === 'all' && among && own) {
 		const keys = among.length === index.keys.length ? index.keys : Array.from(among, i => index.keys[i]!);
 		index.last = {needle, status, positions: among, keys};
 		return keys;

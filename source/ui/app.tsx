@@ -3,7 +3,7 @@ import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {ACTIVATE_WARNING} from '../core/keys.js';
 import {missingResource} from '../core/permissions.js';
-import {buildKeyIndex, filterKeyIndex, indexCharacters, matchesSearch} from '../core/query.js';
+import {buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, matchesSearch} from '../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../core/roles.js';
 import type {KeyResource} from '../core/types.js';
 import type {ApiKeysService} from '../service.js';
@@ -102,7 +102,10 @@ export function App({service, onLoaded}: AppProps) {
 	// The character lists that make the first letters of a search quick are built when nothing else is going on.
 	useEffect(() => {
 		if (!index) return;
-		const timer = setTimeout(() => indexCharacters(index), 0);
+		let timer = setTimeout(() => {
+			indexCharacters(index);
+			timer = setTimeout(() => indexCharacterPairs(index), 0);
+		}, 0);
 		return () => clearTimeout(timer);
 	}, [index]);
 	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : []), [index, state.search, state.status]);

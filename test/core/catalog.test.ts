@@ -4,7 +4,7 @@ import {ApiKeysError} from '../../source/core/errors.js';
 import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from '../../source/core/external.js';
 import {generateKey} from '../../source/core/keys.js';
 import {addOperator, removeOperator, requireResource} from '../../source/core/permissions.js';
-import {buildKeyIndex, filterKeyIndex, indexCharacters, queryKeys, type StatusFilter} from '../../source/core/query.js';
+import {buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, queryKeys, type StatusFilter} from '../../source/core/query.js';
 import {OWNER_ROLE, PREDEFINED_ROLES, USER_ADMIN_ROLE, addCustomRole, resolveRoles, resourcesOfRoles} from '../../source/core/roles.js';
 import {KEY_RESOURCES} from '../../source/core/types.js';
 import {DAY, HOUR} from '../../source/core/time.js';
@@ -115,7 +115,10 @@ describe('search and sort', () => {
 		fc.assert(
 			fc.property(fc.array(fc.tuple(fc.string({unit: fc.constantFrom('e', 'r', 'p', 's', 'a', 'é', ' ', '1')}), fc.constantFrom<StatusFilter>('all', 'active', 'inactive')), {maxLength: 20}), fc.boolean(), (steps, withCharacters) => {
 				const index = buildKeyIndex(many);
-				if (withCharacters) indexCharacters(index);
+				if (withCharacters) {
+					indexCharacters(index);
+					indexCharacterPairs(index);
+				}
 				for (const [search, status] of steps) {
 					// Reached a character at a time, as typing does, so each step can narrow the last.
 					for (let length = 0; length <= search.length; length++) {
