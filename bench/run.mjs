@@ -194,7 +194,8 @@ if (ONLY.has('interact')) {
 		const lines = screen.split('\n');
 		return (lines[lines.findIndex(line => line.startsWith('├')) + 1] ?? '').startsWith('▶');
 	};
-	for (let i = 0; i < 10; i++) {
+	// 30 rounds, so the p95 is not simply the slowest of a handful.
+	for (let i = 0; i < 30; i++) {
 		app.type('g');
 		await app.when(atTop, performance.now());
 		for (const [name, key] of [['down', '\u001b[B'], ['pageDown', '\u001b[6~'], ['end', 'G']]) {
@@ -205,7 +206,7 @@ if (ONLY.has('interact')) {
 			scroll[name].push(await app.when(screen => selectedLine(screen) !== before, since));
 		}
 	}
-	const frameBudget = Array.from({length: 10}, () => 1000 / 60);
+	const frameBudget = Array.from({length: 30}, () => 1000 / 60);
 	for (const [name, label] of [['down', '↓'], ['pageDown', 'PgDn'], ['end', 'G']]) {
 		figure(`scroll ${label} → frame, 100 000 keys`, scroll[name], 'one 60 Hz frame', frameBudget, e => ({target: 'p95 ≤ 16.7 ms', met: e.p95 <= 16.7}));
 	}
