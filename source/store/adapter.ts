@@ -109,6 +109,7 @@ function orderKept(keys: readonly GeneratedKey[], last: ListLines | null): boole
 }
 
 const LINE_BREAK = Buffer.from(',\n');
+const NEWLINE = Buffer.from('\n');
 const ACTIVITY_OPENING = ',"activity":[\n';
 const KEYS_OPENING = '],"keys":[\n';
 const KEYS_OPENING_LINE = '],"keys":[';
@@ -170,7 +171,6 @@ function pushLines(parts: Buffer[], values: readonly object[], last: ListLines |
 	if (run) parts.push(run.subarray(runStart, runEnd), NEWLINE);
 	return new ListLines(values.slice(), bufs, starts, ends, ordered);
 }
-const NEWLINE = Buffer.from('\n');
 
 /** The keys' and the activity log's lines in the file last read or written, for the data read from it. */
 export interface FileLines {
@@ -351,8 +351,6 @@ function layoutOf(source: Source): Layout | null {
 }
 
 const KEY_LINE_OPENING = '{"appKey":"';
-const CREATED_FIELD = ',"created":';
-const CREATED_FIELD_BYTES = Buffer.from(CREATED_FIELD, 'latin1');
 
 /** Whether the file's closing CRC32 matches everything before it. Only the tail is read as text; the CRC runs over the bytes. */
 function integrityOf(bytes: Buffer, source: Source): 'holds' | 'missing' | {covered: number} {
@@ -428,8 +426,9 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	/**
 	 * What the first frame of a large store needs, without parsing all of it: the small fields and
 	 * the `limit` newest keys (the table's first page in its default order), plus how many keys
-	 * there are. The file is checked whole (integrity, forbidden names) first. Null when the file
-	 * is not in this program's line-per-key layout; then only a full read will do.
+	 * there are. The whole file's CRC is checked first; the schema check covers what is parsed, and
+	 * the scan for forbidden property names waits for the full read. Null when the file is not in
+	 * this program's layout (or does not check out); then only a full read will do.
 	 */
 	async readPreview(limit: number, fromBytes = 0): Promise<{data: StoreData; keyCount: number} | null> {
 		const file = await this.load();
@@ -500,7 +499,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		return data;
 	}
 
-	/** The checks a preview needs too: the file is not empty, parses (in its layout or whole), and its integrity CRC holds. */
+	/** The checks of every full read: the file is not empty, parses (in its layout or whole), and its integrity CRC holds. */
 	private check(bytes: Buffer): Checked {
 		const where = `store ${this.path}`;
 		if (bytes.length === 0) throw storeFailure(`${where} is empty (0 bytes); ${UNTOUCHED}`);
