@@ -63,6 +63,18 @@ describe("the stand-in for Ink's Output", () => {
 		);
 	});
 
+	it('draws rows of one line written from the left edge (a table row) exactly as Ink does', () => {
+		fc.assert(
+			fc.property(fc.integer({min: 1, max: 24}), fc.array(fc.tuple(text, fc.boolean()), {minLength: 1, maxLength: 6}), (width, rows) => {
+				const ops: Op[] = rows.map(([line, upper], y) => ({type: 'write', x: 0, y, text: line.replace(/\n/g, ''), upper}));
+				const expected = draw(InkOutput, width, rows.length, ops);
+				expect(draw(FastOutput, width, rows.length, ops)).toEqual(expected);
+				expect(draw(FastOutput, width, rows.length, ops)).toEqual(expected);
+			}),
+			{numRuns: 3000},
+		);
+	});
+
 	it('redraws a row from memory only when the same things were written to it', () => {
 		const frame = (selected: number) =>
 			draw(FastOutput, 12, 3, [0, 1, 2].map(y => ({type: 'write', x: 0, y, text: y === selected ? '\u001b[7m▶ row\u001b[27m' : '│ row', upper: false})));

@@ -79,34 +79,45 @@ function after(style: Style, code: AnsiCode): Style {
 	return next;
 }
 
+/** A stretch of one-cell characters in one style. */
+interface Run {
+	text: string;
+	style: Style;
+}
+
 /**
- * A line as styled cells, as ansi-tokenize would split it. The common case (one-cell characters
- * and SGR colour codes) is read directly; anything else (wide or combining characters, emoji,
- * other escape sequences) goes through ansi-tokenize itself.
+ * A line of one-cell characters and SGR colour codes as runs of one style; null for anything else
+ * (wide or combining characters, emoji, other escape sequences), which goes through ansi-tokenize.
  */
-function cellsOf(line: string): Cell[] {
-	const cells: Cell[] = [];
+function runsOf(line: string): Run[] | null {
+	const runs: Run[] = [];
 	let style = PLAIN;
-	let run = 0;
-	for (let i = 0; i < line.length; i++) {
-		const code = line.charCodeAt(i);
-		if (code === 0x1b) {
-			if (line.charCodeAt(i + 1) !== 0x5b) return slowCellsOf(line);
+	for (let i = 0; i < line.length; ) {
+		if (line.charCodeAt(i) === 0x1b) {
+			if (line.charCodeAt(i + 1) !== 0x5b) return null;
 			let end = i + 2;
 			while (end < line.length && /[\d;]/.test(line[end]!)) end++;
-			if (line[end] !== 'm') return slowCellsOf(line);
+			if (line[end] !== 'm') return null;
 			for (const ansi of codesOf(line.slice(i, end + 1))) style = after(style, ansi);
-			i = end;
+			i = end + 1;
 			continue;
 		}
-		// Runs of plain characters are checked a run at a time.
-		if (run <= i) {
-			run = i;
-			while (run < line.length && line.charCodeAt(run) !== 0x1b) run++;
-			if (!ONE_CELL.test(line.slice(i, run))) return slowCellsOf(line);
-		}
-		cells.push({value: line[i]!, style});
+		let end = line.indexOf('\u001b', i);
+		if (end < 0) end = line.length;
+		const text = line.slice(i, end);
+		if (!ONE_CELL.test(text)) return null;
+		runs.push({text, style});
+		i = end;
 	}
+	return runs;
+}
+
+/** A line as styled cells, as ansi-tokenize would split it. */
+function cellsOf(line: string): Cell[] {
+	const runs = lineRuns.get(line, () => runsOf(line) ?? FALLBACK);
+	if (runs === FALLBACK) return slowCellsOf(line);
+	const cells: Cell[] = [];
+	for (const {text, style} of runs) for (const value of text) cells.push({value, style});
 	return cells;
 }
 
@@ -115,11 +126,32 @@ function slowCellsOf(line: string): Cell[] {
 }
 
 const lineCells = new Memo<Cell[]>(4096);
+const lineRuns = new Memo<Run[]>(4096);
+/** Marks a line that needs ansi-tokenize. */
+const FALLBACK: Run[] = [];
 const renderedRows = new Memo<string>(2048);
 const BLANK: Cell = {value: ' ', style: PLAIN};
 
 /** One screen row from what was written to it, in order, exactly as Ink's grid would give it. */
 function renderRow(width: number, placed: readonly Placed[]): string {
+	// The common row, one line written from the left edge (a table row, a header), is put together
+	// from its runs: the same string as cell by cell, since codes only change where styles do.
+	if (placed.length === 1 && placed[0]!.x === 0) {
+		const {line} = placed[0]!;
+		const runs = lineRuns.get(line, () => runsOf(line) ?? FALLBACK);
+		if (runs !== FALLBACK) {
+			let out = '';
+			let style = PLAIN;
+			let used = 0;
+			for (const run of runs) {
+				out += transition(style, run.style) + run.text;
+				style = run.style;
+				used += run.text.length;
+			}
+			out += transition(style, PLAIN);
+			return (used < width ? out + ' '.repeat(width - used) : out).trimEnd();
+		}
+	}
 	const row: Cell[] = [];
 	for (let x = 0; x < width; x++) row.push(BLANK);
 	for (const {x, line} of placed) {
