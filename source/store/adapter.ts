@@ -66,8 +66,8 @@ const NON_ASCII_ALL = /[^\x00-\x7f]/g;
  */
 export class ListLines {
 	constructor(
-		readonly items: readonly object[],
-		readonly bufs: readonly Buffer[],
+		readonly items: object[],
+		readonly bufs: Buffer[],
 		readonly starts: Int32Array,
 		readonly ends: Int32Array,
 		/** Known to be in the file's order (this program wrote them so); false when not checked. */
@@ -138,16 +138,18 @@ function inFileOrder(keys: readonly GeneratedKey[]): boolean {
  */
 function pushLines(parts: Buffer[], values: readonly object[], last: ListLines | null, ordered = false): ListLines {
 	const count = values.length;
-	const bufs = new Array<Buffer>(count);
-	const starts = new Int32Array(count);
-	const ends = new Int32Array(count);
+	// The same number of items as last time (a key edited, activated, renewed…): the last positions
+	// are updated where items changed, rather than copied, so a write allocates next to nothing.
+	const inPlace = last !== null && last.items.length === count;
+	const lines = inPlace ? last : new ListLines(values.slice(), new Array<Buffer>(count), new Int32Array(count), new Int32Array(count), ordered);
+	const {bufs, starts, ends} = lines;
 	const shift = {by: 0};
 	let run: Buffer | null = null;
 	let runStart = 0;
 	let runEnd = 0;
 	for (let i = 0; i < count; i++) {
 		const value = values[i]!;
-		const j = last ? last.placeOf(value, i, shift) : -1;
+		const j = inPlace ? (last.items[i] === value ? i : -1) : last ? last.placeOf(value, i, shift) : -1;
 		let buf: Buffer;
 		if (j >= 0) {
 			buf = last!.bufs[j]!;
@@ -157,6 +159,7 @@ function pushLines(parts: Buffer[], values: readonly object[], last: ListLines |
 			buf = Buffer.from(asciiJson(value), 'latin1');
 			starts[i] = 0;
 			ends[i] = buf.length;
+			lines.items[i] = value;
 		}
 		bufs[i] = buf;
 		if (buf === run && starts[i] === runEnd + 2) {
@@ -169,7 +172,7 @@ function pushLines(parts: Buffer[], values: readonly object[], last: ListLines |
 		runEnd = ends[i]!;
 	}
 	if (run) parts.push(run.subarray(runStart, runEnd), NEWLINE);
-	return new ListLines(values.slice(), bufs, starts, ends, ordered);
+	return lines;
 }
 
 /** The keys' and the activity log's lines in the file last read or written, for the data read from it. */
