@@ -205,9 +205,16 @@ function candidates(index: KeyIndex, needle: string, narrowing: ArrayLike<number
 }
 const EMPTY = new Int32Array(0);
 
+function isSorted<T>(items: readonly T[], order: (a: T, b: T) => number): boolean {
+	for (let i = 1; i < items.length; i++) if (order(items[i - 1]!, items[i]!) > 0) return false;
+	return true;
+}
+
 export function buildKeyIndex(data: StoreData, sort: SortColumn = 'created', descending: boolean = sort === 'created'): KeyIndex {
 	const compare = compareBy[sort];
-	const keys = [...data.keys].sort((a, b) => (descending ? -compare(a, b) : compare(a, b)) || compareBy.appKey(a, b));
+	const order = (a: GeneratedKey, b: GeneratedKey) => (descending ? -compare(a, b) : compare(a, b)) || compareBy.appKey(a, b);
+	// The store keeps keys oldest first, which is the default order backwards: one pass instead of a sort.
+	const keys = isSorted(data.keys, (a, b) => order(b, a)) ? [...data.keys].reverse() : [...data.keys].sort(order);
 	return {keys, haystack: keys.map(k => `${k.name}\n${k.appKey}`.toLowerCase())};
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {ApiKeysError} from '../../source/core/errors.js';
 import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from '../../source/core/external.js';
-import {generateKey} from '../../source/core/keys.js';
+import {generateKey, replaceKey} from '../../source/core/keys.js';
 import {addOperator, removeOperator, requireResource} from '../../source/core/permissions.js';
 import {buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, queryKeys, type StatusFilter} from '../../source/core/query.js';
 import {OWNER_ROLE, PREDEFINED_ROLES, USER_ADMIN_ROLE, addCustomRole, resolveRoles, resourcesOfRoles} from '../../source/core/roles.js';
@@ -128,6 +128,31 @@ describe('search and sort', () => {
 				}
 			}),
 			{numRuns: 200},
+		);
+	});
+
+	it('orders keys by each column whatever order they are stored in (oldest first, as the store keeps them, or any)', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.tuple(fc.integer({min: 0, max: 5}), fc.boolean(), fc.integer({min: 0, max: 3})), {minLength: 1, maxLength: 30}),
+				fc.constantFrom('created', 'name', 'appKey', 'tokenAge', 'status', 'lastUsed'),
+				fc.boolean(),
+				fc.boolean(),
+				(specs, sort, descending, storedOldestFirst) => {
+					const store = freshStore();
+					for (const [i, [age, active, used]] of specs.entries()) {
+						const {key} = generateKey(store, {name: `key ${(i * 7) % 5}`, roles: []}, context(T0 - age * HOUR));
+						replaceKey(store, key, {...key, active, ...(used ? {lastUsed: T0 + used} : {})});
+					}
+					if (storedOldestFirst) store.keys.sort((a, b) => a.created - b.created || (a.appKey < b.appKey ? 1 : -1));
+					const expected = [...store.keys].sort((a, b) => {
+						const byColumn = buildKeyIndex({...store, keys: [a, b]}, sort, descending).keys[0] === a ? -1 : 1;
+						return byColumn;
+					});
+					expect(buildKeyIndex(store, sort, descending).keys.map(k => k.appKey)).toEqual(expected.map(k => k.appKey));
+				},
+			),
+			{numRuns: 300},
 		);
 	});
 
