@@ -147,20 +147,17 @@ export class ApiKeysService {
 	/** A large store's newest keys and its key count, while it is opened from a preview and the operator may view it. */
 	previewNow(): {data: StoreData; keyCount: number} | null {
 		const preview = this.store.peekPreview();
-		if (!preview || missingResource(preview.data, this.operator, 'View API Keys')) return null;
-		return preview;
+		return preview && this.mayView(preview.data) ? preview : null;
 	}
 
 	/** The data last read, if the operator may view it, without touching the disk; null otherwise. */
 	snapshotNow(): StoreData | null {
 		const data = this.store.peek();
-		if (!data) return null;
-		try {
-			requireResource(data, this.operator, 'View API Keys', 'view API keys');
-			return data;
-		} catch {
-			return null;
-		}
+		return data && this.mayView(data) ? data : null;
+	}
+
+	private mayView(data: StoreData): boolean {
+		return missingResource(data, this.operator, 'View API Keys') === null;
 	}
 
 	async listKeys(query: KeyQuery = {}): Promise<{rows: KeyRow[]; total: number}> {

@@ -50,7 +50,7 @@ const hex8 = (crc: number) => crc.toString(16).padStart(8, '0');
  * Node reads as a one-byte string (UTF-16 decoding and parsing of a 100 000-key store took twice
  * as long), and no byte of it can be a terminal control or a look-alike character.
  */
-export function asciiJson(value: unknown): string {
+function asciiJson(value: unknown): string {
 	const text = JSON.stringify(value);
 	return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
@@ -64,7 +64,7 @@ const NON_ASCII_ALL = /[^\x00-\x7f]/g;
  * same object as last time has the same bytes, and a write copies runs of them straight from the
  * last file's buffer instead of serializing 100 000 keys.
  */
-export class ListLines {
+class ListLines {
 	constructor(
 		readonly items: object[],
 		readonly bufs: Buffer[],
@@ -111,6 +111,7 @@ function orderKept(keys: readonly GeneratedKey[], last: ListLines | null): boole
 const LINE_BREAK = Buffer.from(',\n');
 const NEWLINE = Buffer.from('\n');
 const ACTIVITY_OPENING = ',"activity":[\n';
+const ACTIVITY_OPENING_BYTES = Buffer.from(ACTIVITY_OPENING, 'latin1');
 const KEYS_OPENING = '],"keys":[\n';
 const KEYS_OPENING_LINE = '],"keys":[';
 const CLOSING = /^\],"integrity":"crc32:[0-9a-f]{8}"\}\s*$/;
@@ -176,7 +177,7 @@ function pushLines(parts: Buffer[], values: readonly object[], last: ListLines |
 }
 
 /** The keys' and the activity log's lines in the file last read or written, for the data read from it. */
-export interface FileLines {
+interface FileLines {
 	data: StoreData;
 	keys: ListLines;
 	activity: ListLines;
@@ -188,7 +189,7 @@ export interface FileLines {
  * activity log and the keys one per line, the keys oldest first, so the newest end the file; last,
  * a CRC32 of everything before it, so a flipped bit that still parses is caught.
  */
-export function serializedParts(data: StoreData, last: FileLines | null = null): {parts: Buffer[]; lines: FileLines} {
+function serializedParts(data: StoreData, last: FileLines | null = null): {parts: Buffer[]; lines: FileLines} {
 	const {schemaVersion, revision, account, created, settings, roles, operators, external, links} = data;
 	// keyCount is the file's own: the count a preview shows before the keys are read.
 	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links, keyCount: data.keys.length}).slice(0, -1);
@@ -212,11 +213,10 @@ export function serializeStore(data: StoreData): string {
 /**
  * A file's text, read a piece at a time: a string, or for an ASCII file (every file this program
  * writes) its bytes, so no 28 MB string copy of a 100 000-key store is made next to the buffer.
+ * The line layout is read from the bytes themselves; this serves the parsing and the checks.
  */
 interface Source {
 	readonly length: number;
-	/** The bytes, for the loops that run once per line and read them directly. */
-	readonly bytes?: Buffer;
 	/** The character code at `at` (NaN past the end). */
 	code(at: number): number;
 	find(needle: string, from?: number): number;
@@ -240,19 +240,13 @@ const asNeedle = (needle: string) => {
 
 const bytesSource = (bytes: Buffer): Source => ({
 	length: bytes.length,
-	bytes,
 	code: at => bytes[at] ?? Number.NaN,
 	find: (needle, from) => bytes.indexOf(asNeedle(needle), from),
 	text: (start, end = bytes.length) => bytes.toString('latin1', start, end),
 });
 
-function startsWith(source: Source, prefix: string, at: number): boolean {
-	const bytes = source.bytes;
-	if (bytes) {
-		for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
-		return true;
-	}
-	for (let i = 0; i < prefix.length; i++) if (source.code(at + i) !== prefix.charCodeAt(i)) return false;
+function startsWith(bytes: Buffer, prefix: string, at: number): boolean {
+	for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
 	return true;
 }
 
@@ -290,28 +284,11 @@ interface Layout {
 	activityLines: Lines;
 }
 
-/** The lines of the list that starts at `from` (just after `[\n`); null when it is not one item per line. */
-function lines(source: Source, from: number): {lines: Lines; next: number} | null {
-	if (source.bytes) return linesOfBytes(source.bytes, from);
-	const found: Lines = {starts: [], ends: []};
-	let at = from;
-	while (source.code(at) !== 0x5d) {
-		const newline = source.find('\n', at);
-		if (newline < 0 || source.code(at) !== 0x7b) return null;
-		const comma = source.code(newline - 1) === 0x2c;
-		const end = comma ? newline - 1 : newline;
-		if (source.code(end - 1) !== 0x7d) return null;
-		found.starts.push(at);
-		found.ends.push(end);
-		at = newline + 1;
-		// Only the last line has no comma.
-		if (!comma && source.code(at) !== 0x5d) return null;
-	}
-	return {lines: found, next: at};
-}
-
-/** lines() over bytes, reading them directly: it runs once per key of a 100 000-key store. */
-function linesOfBytes(bytes: Buffer, from: number): {lines: Lines; next: number} | null {
+/**
+ * The lines of the list that starts at `from` (just after `[\n`); null when it is not one item per
+ * line. Read off the bytes directly: it runs once per key of a 100 000-key store.
+ */
+function lines(bytes: Buffer, from: number): {lines: Lines; next: number} | null {
 	const found: Lines = {starts: [], ends: []};
 	let at = from;
 	while (bytes[at] !== 0x5d) {
@@ -323,33 +300,37 @@ function linesOfBytes(bytes: Buffer, from: number): {lines: Lines; next: number}
 		found.starts.push(at);
 		found.ends.push(end);
 		at = newline + 1;
+		// Only the last line has no comma.
 		if (!comma && bytes[at] !== 0x5d) return null;
 	}
 	return {lines: found, next: at};
 }
 
 /** The small fields at the start of a file in this program's layout, and where they end; null for any other file. */
-function headOf(source: Source): {head: Record<string, unknown>; headEnd: number} | null {
-	const headEnd = source.find(ACTIVITY_OPENING);
+function headOf(bytes: Buffer): {head: Record<string, unknown>; headEnd: number} | null {
+	const headEnd = bytes.indexOf(ACTIVITY_OPENING_BYTES);
 	if (headEnd < 0) return null;
 	let head: unknown;
 	try {
-		head = JSON.parse(`${source.text(0, headEnd)}}`);
+		head = JSON.parse(`${bytes.toString('latin1', 0, headEnd)}}`);
 	} catch {
 		return null;
 	}
 	return typeof head === 'object' && head !== null && !Array.isArray(head) ? {head: head as Record<string, unknown>, headEnd} : null;
 }
 
-/** The line-per-item layout this program writes, or null for any other (an older file, a hand edit). */
-function layoutOf(source: Source): Layout | null {
-	const start = headOf(source);
+/**
+ * The line-per-item layout this program writes (always in ASCII), or null for any other file (an
+ * older layout, a hand edit), which is then parsed whole.
+ */
+function layoutOf(bytes: Buffer): Layout | null {
+	const start = headOf(bytes);
 	if (!start) return null;
 	const {head, headEnd} = start;
-	const activity = lines(source, headEnd + ACTIVITY_OPENING.length);
-	if (!activity || !startsWith(source, KEYS_OPENING, activity.next)) return null;
-	const keys = lines(source, activity.next + KEYS_OPENING.length);
-	if (!keys || source.length - keys.next > 64 || !CLOSING.test(source.text(keys.next))) return null;
+	const activity = lines(bytes, headEnd + ACTIVITY_OPENING.length);
+	if (!activity || !startsWith(bytes, KEYS_OPENING, activity.next)) return null;
+	const keys = lines(bytes, activity.next + KEYS_OPENING.length);
+	if (!keys || bytes.length - keys.next > 64 || !CLOSING.test(bytes.toString('latin1', keys.next))) return null;
 	return {head, keyLines: keys.lines, activityLines: activity.lines};
 }
 
@@ -363,20 +344,18 @@ function integrityOf(bytes: Buffer, source: Source): 'holds' | 'missing' | {cove
 	return hex8(crc32(bytes.subarray(0, covered))) === integrity[1] ? 'holds' : {covered};
 }
 
-const integrityHolds = (bytes: Buffer, source: Source) => integrityOf(bytes, source) === 'holds';
 
 /**
  * The small fields, the key count, and the lines of the `limit` newest keys, read from the head
  * and, backwards, from the end of the file (where the writer puts the newest keys), without
  * looking at the rest. Null when the file is not shaped as this program writes it.
  */
-function newestFromTail(source: Source, limit: number): {head: Record<string, unknown>; keyCount: number; lines: Array<[number, number]>} | null {
-	const bytes = source.bytes;
-	const start = bytes ? headOf(source) : null;
-	if (!bytes || !start) return null;
+function newestFromTail(bytes: Buffer, limit: number): {head: Record<string, unknown>; keyCount: number; lines: Array<[number, number]>} | null {
+	const start = headOf(bytes);
+	if (!start) return null;
 	const {head, headEnd} = start;
 	const closing = bytes.lastIndexOf(CLOSING_OPENING);
-	if (closing < headEnd || !CLOSING.test(source.text(closing + 1))) return null;
+	if (closing < headEnd || !CLOSING.test(bytes.toString('latin1', closing + 1))) return null;
 	const {keyCount, ...fields} = head;
 	if (typeof keyCount !== 'number' || !Number.isSafeInteger(keyCount) || keyCount < 0) return null;
 	const found: Array<[number, number]> = [];
@@ -384,9 +363,9 @@ function newestFromTail(source: Source, limit: number): {head: Record<string, un
 	while (found.length < limit) {
 		const start = bytes.lastIndexOf(0x0a, lineEnd - 1) + 1;
 		if (start <= headEnd) return null;
-		if (source.text(start, lineEnd) === KEYS_OPENING_LINE) break;
+		if (lineEnd - start === KEYS_OPENING_LINE.length && startsWith(bytes, KEYS_OPENING_LINE, start)) break;
 		const end = bytes[lineEnd - 1] === 0x2c ? lineEnd - 1 : lineEnd;
-		if (!startsWith(source, KEY_LINE_OPENING, start) || bytes[end - 1] !== 0x7d) return null;
+		if (!startsWith(bytes, KEY_LINE_OPENING, start) || bytes[end - 1] !== 0x7d) return null;
 		found.push([start, end]);
 		lineEnd = start - 1;
 	}
@@ -403,15 +382,15 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	private snapshot: Snapshot | null = null;
 	/** Where the keys and entries of the data last read or written lie in that file. */
 	private lines: FileLines | null = null;
-	/** The bytes a preview read and checked, for the full read that follows it. */
-	private checked: (FileIdentity & {bytes: Buffer; checked: Checked | null}) | null = null;
+	/** The bytes a preview read, and whether their CRC held, for the full read that follows it. */
+	private previewed: (FileIdentity & {bytes: Buffer; verified: boolean}) | null = null;
 
 	constructor(readonly path: string) {}
 
 	/** Forget the cached data, e.g. after a change failed half way. */
 	invalidate(): void {
 		this.snapshot = null;
-		this.checked = null;
+		this.previewed = null;
 		this.lines = null;
 	}
 
@@ -420,9 +399,9 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		const file = await this.load();
 		if (!file) return null;
 		if (!('bytes' in file)) return file.data;
-		const data = this.parse(file.bytes, file.checked);
+		const data = this.parse(file.bytes, file.verified);
 		this.snapshot = {...file.info, revision: data.revision, data};
-		this.checked = null;
+		this.previewed = null;
 		return data;
 	}
 
@@ -437,11 +416,13 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		const file = await this.load();
 		if (!file || !('bytes' in file) || file.bytes.length < fromBytes || !isAscii(file.bytes)) return null;
 		// The full read that follows reuses the bytes while the file is the same.
-		this.checked = {...file.info, bytes: file.bytes, checked: file.checked};
 		const source = bytesSource(file.bytes);
+		const verified = file.verified || integrityOf(file.bytes, source) === 'holds';
+		// The full read that follows reuses the bytes, and the CRC's verdict, while the file is the same.
+		this.previewed = {...file.info, bytes: file.bytes, verified};
 		// A damaged file is not previewed: the full read reports it, with its place.
-		if (!integrityHolds(file.bytes, source)) return null;
-		const newest = newestFromTail(source, limit);
+		if (!verified) return null;
+		const newest = newestFromTail(file.bytes, limit);
 		if (!newest) return null;
 		try {
 			const keys = newest.lines.map(([start, end]) => JSON.parse(source.text(start, end)) as unknown);
@@ -452,7 +433,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	}
 
 	/** The file's bytes, or the cached data when the file is unchanged since it was last read or written. */
-	private async load(): Promise<{data: StoreData} | {info: FileIdentity; bytes: Buffer; checked: Checked | null} | null> {
+	private async load(): Promise<{data: StoreData} | {info: FileIdentity; bytes: Buffer; verified: boolean} | null> {
 		let stats;
 		try {
 			stats = await stat(this.path, {bigint: true});
@@ -463,18 +444,19 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		const info: FileIdentity = {ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs};
 		const cached = this.snapshot;
 		if (cached && sameFile(cached, info)) return {data: cached.data};
-		const checked = this.checked;
-		if (checked && sameFile(checked, info)) return {info, bytes: checked.bytes, checked: checked.checked};
+		const previewed = this.previewed;
+		if (previewed && sameFile(previewed, info)) return {info, bytes: previewed.bytes, verified: previewed.verified};
 		try {
-			return {info, bytes: await readFile(this.path), checked: null};
+			return {info, bytes: await readFile(this.path), verified: false};
 		} catch (error) {
 			throw this.ioFailure('read', error);
 		}
 	}
 
-	parse(input: string | Buffer, checked: Checked | null = null): StoreData {
+	/** `verified`: the bytes' CRC is already known to hold (a preview checked it). */
+	parse(input: string | Buffer, verified = false): StoreData {
 		const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-		const {source, layout, whole} = checked ?? this.check(bytes);
+		const {source, layout, whole} = this.check(bytes, verified);
 		// Three scans of the whole file: done for a full read, not for a preview (which parses and
 		// checks only the fields and keys it shows).
 		const forbidden = forbiddenName(source);
@@ -495,23 +477,23 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		}
 		const data = this.validate(parsed ?? whole ?? this.parseWhole(source.text(0)));
 		// Keys and entries were checked in place, so each is the object parsed from its line.
-		this.lines =
-			parsed && bytes.length === source.length
-				? {data, keys: ListLines.of(data.keys, bytes, layout!.keyLines), activity: ListLines.of(data.activity, bytes, layout!.activityLines)}
-				: null;
+		this.lines = parsed
+			? {data, keys: ListLines.of(data.keys, bytes, layout!.keyLines), activity: ListLines.of(data.activity, bytes, layout!.activityLines)}
+			: null;
 		return data;
 	}
 
 	/** The checks of every full read: the file is not empty, parses (in its layout or whole), and its integrity CRC holds. */
-	private check(bytes: Buffer): Checked {
+	private check(bytes: Buffer, verified: boolean): Checked {
 		const where = `store ${this.path}`;
 		if (bytes.length === 0) throw storeFailure(`${where} is empty (0 bytes); ${UNTOUCHED}`);
 		// Files this program writes are ASCII: read from the bytes, one byte per character.
-		const source = isAscii(bytes) ? bytesSource(bytes) : stringSource(bytes.toString('utf8'));
-		const layout = layoutOf(source);
+		const ascii = isAscii(bytes);
+		const source = ascii ? bytesSource(bytes) : stringSource(bytes.toString('utf8'));
+		const layout = ascii ? layoutOf(bytes) : null;
 		// A file that is not valid JSON says where, before anything else.
 		const whole = layout ? undefined : this.parseWhole(source.text(0));
-		const integrity = integrityOf(bytes, source);
+		const integrity = verified ? 'holds' : integrityOf(bytes, source);
 		if (integrity === 'missing') {
 			throw storeFailure(`${where} has no integrity field at its end: it was not written by apikeys, or was cut short; ${UNTOUCHED}`);
 		}
@@ -604,7 +586,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		await syncDirectory(directory);
 		const info = await stat(this.path, {bigint: true});
 		this.snapshot = {ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, revision: data.revision, data};
-		this.checked = null;
+		this.previewed = null;
 		this.lines = lines;
 	}
 

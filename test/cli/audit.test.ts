@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
 import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {CLI, TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
 
 describe('apikeys audit', () => {
@@ -43,7 +43,15 @@ describe('apikeys audit', () => {
 		// While a verify waits for its token on stdin, nothing about it in /proc shows the token.
 		const waiting = spawn(process.execPath, [CLI, 'verify', '--key', generated.appKey], {env: {...process.env, APIKEYS_STORE: store, APIKEYS_OPERATOR: 'alice'}});
 		const exited = new Promise<number | null>(resolve => waiting.on('close', code => resolve(code)));
-		await new Promise(resolve => setTimeout(resolve, 300));
+		// Waits until it has parsed its arguments (the parser renames the process), so it is waiting on stdin.
+		const cmdlineOf = (pid: number) => {
+			try {
+				return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			} catch {
+				return '';
+			}
+		};
+		await vi.waitFor(() => expect(cmdlineOf(waiting.pid!)).toMatch(/^apikeys/), {timeout: 10_000, interval: 20});
 		const everyCmdline = readdirSync('/proc')
 			.filter(name => /^\d+$/.test(name))
 			.map(pid => {
@@ -54,7 +62,7 @@ describe('apikeys audit', () => {
 				}
 			});
 		// The waiting process is there (its title is "apikeys"), and no process's arguments hold a token.
-		expect(readFileSync(`/proc/${waiting.pid}/cmdline`, 'utf8')).toMatch(/apikeys|cli\.js/);
+		expect(cmdlineOf(waiting.pid!)).toMatch(/^apikeys/);
 		for (const line of everyCmdline) {
 			expect(line).not.toContain(second);
 			expect(line).not.toMatch(TOKEN_IN_TEXT);

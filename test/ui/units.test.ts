@@ -89,16 +89,23 @@ describe('the key stream', () => {
 		const keys = keyAtATime(input);
 		const seen: string[] = [];
 		keys.on('data', (key: string) => seen.push(key));
-		const settle = () => new Promise(resolve => setTimeout(resolve, 20));
+		/** Resolves once `count` keys in all have come out. */
+		const received = (count: number) =>
+			new Promise<void>(resolve => {
+				const check = () => (seen.length >= count ? resolve() : keys.once('data', () => setImmediate(check)));
+				check();
+			});
+		/** Lets the stream run as long as it needs to pass a key on (it waits a few turns of setImmediate per key). */
+		const turns = (count: number) => Array.from({length: count}).reduce<Promise<void>>(p => p.then(() => new Promise(resolve => setImmediate(resolve))), Promise.resolve());
 		keys.hold();
 		(input as unknown as PassThrough).write('/ne\u001b[B');
-		await settle();
+		await turns(40);
 		expect(seen).toEqual([]);
 		keys.release();
-		await settle();
+		await received(4);
 		expect(seen).toEqual(['/', 'n', 'e', '\u001b[B']);
 		(input as unknown as PassThrough).write('jj');
-		await settle();
+		await received(6);
 		expect(seen.slice(4)).toEqual(['j', 'j']);
 	});
 });
