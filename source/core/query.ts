@@ -77,6 +77,51 @@ const compareBy: Record<SortColumn, (a: GeneratedKey, b: GeneratedKey) => number
 	lastUsed: (a, b) => (a.lastUsed ?? 0) - (b.lastUsed ?? 0),
 };
 
+/** What a table needs of its rows: arrays have it, and so has a search's answer (KeyList). */
+export interface Rows<T> {
+	readonly length: number;
+	at(index: number): T | undefined;
+	slice(start: number, end: number): T[];
+	findIndex(found: (item: T) => boolean): number;
+}
+
+/**
+ * Keys of an index in its order, all of them or those at some positions: a search's answer that
+ * points into the index instead of copying up to 100 000 keys into a new array on a keystroke.
+ */
+export class KeyList implements Rows<GeneratedKey>, Iterable<GeneratedKey> {
+	readonly length: number;
+
+	constructor(
+		private readonly keys: readonly GeneratedKey[],
+		/** Ascending positions in `keys`, or null for all of them. */
+		private readonly positions: ArrayLike<number> | null = null,
+	) {
+		this.length = positions ? positions.length : keys.length;
+	}
+
+	at(index: number): GeneratedKey | undefined {
+		const i = index < 0 ? index + this.length : index;
+		if (i < 0 || i >= this.length) return undefined;
+		return this.positions ? this.keys[this.positions[i]!] : this.keys[i];
+	}
+
+	slice(start: number, end: number): GeneratedKey[] {
+		const out: GeneratedKey[] = [];
+		for (let i = Math.max(0, start); i < Math.min(end, this.length); i++) out.push(this.at(i)!);
+		return out;
+	}
+
+	findIndex(found: (key: GeneratedKey) => boolean): number {
+		for (let i = 0; i < this.length; i++) if (found(this.at(i)!)) return i;
+		return -1;
+	}
+
+	*[Symbol.iterator](): Iterator<GeneratedKey> {
+		for (let i = 0; i < this.length; i++) yield this.at(i)!;
+	}
+}
+
 /**
  * Keys sorted once per store revision and sort column, with each key's searchable text already
  * lower-cased: a keystroke in the search only filters, it never sorts or allocates per key.
@@ -85,7 +130,7 @@ export interface KeyIndex {
 	keys: GeneratedKey[];
 	haystack: string[];
 	/** The last filter's answer: a search typed one more character only looks among its matches. */
-	last?: {needle: string; status: StatusFilter; positions: ArrayLike<number>; keys: GeneratedKey[]};
+	last?: {needle: string; status: StatusFilter; positions: ArrayLike<number>; keys: KeyList};
 	/** For each character, the positions of the keys whose searchable text holds it (see indexCharacters). */
 	postings?: Map<number, Int32Array>;
 	/** The same for each pair of ASCII characters, at first * 128 + second; null for a pair every key holds. */
@@ -218,10 +263,12 @@ export function buildKeyIndex(data: StoreData, sort: SortColumn = 'created', des
 	return {keys, haystack: keys.map(k => `${k.name}\n${k.appKey}`.toLowerCase())};
 }
 
-export function filterKeyIndex(index: KeyIndex, query: {search?: string; status?: StatusFilter}): GeneratedKey[] {
+let scratch = new Int32Array(0);
+
+export function filterKeyIndex(index: KeyIndex, query: {search?: string; status?: StatusFilter}): KeyList {
 	const needle = (query.search ?? '').trim().toLowerCase();
 	const status = query.status ?? 'all';
-	if (!needle && status === 'all') return index.keys;
+	if (!needle && status === 'all') return new KeyList(index.keys);
 	const last = index.last;
 	if (last && last.needle === needle && last.status === status) return last.keys;
 	const narrowing = last && last.status === status && last.needle !== '' && needle.startsWith(last.needle) ? last.positions : null;
@@ -229,28 +276,35 @@ export function filterKeyIndex(index: KeyIndex, query: {search?: string; status?
 	// A one- or two-character search answered from its own list needs no checking: every key there holds it.
 	const own = needle.length === 1 ? among !== narrowing : needle.length === 2 && among !== null && among === index.pairs?.[needle.charCodeAt(0) * 128 + needle.charCodeAt(1)];
 	if (needle.length <= 2 && status === 'all' && among && own) {
-		const keys = among.length === index.keys.length ? index.keys : Array.from(among, i => index.keys[i]!);
-		index.last = {needle, status, positions: among, keys};
-		return keys;
+		index.last = {needle, status, positions: among, keys: new KeyList(index.keys, among)};
+		return index.last.keys;
 	}
-	const out: GeneratedKey[] = [];
-	const positions: number[] = [];
-	const count = among ? among.length : index.keys.length;
+	const positions = scan(index, among, needle, status);
+	index.last = {needle, status, positions, keys: new KeyList(index.keys, positions)};
+	return index.last.keys;
+}
+
+/**
+ * The positions among `among` (or all) of the keys that match. Its own function, so the loop
+ * keeps its optimized code whichever of filterKeyIndex's paths a keystroke takes.
+ */
+function scan(index: KeyIndex, among: ArrayLike<number> | null, needle: string, status: StatusFilter): Int32Array {
+	const {keys, haystack} = index;
+	const count = among ? among.length : keys.length;
+	if (scratch.length < count) scratch = new Int32Array(keys.length);
+	const wanted = status === 'all' ? null : status === 'active';
+	let found = 0;
 	for (let n = 0; n < count; n++) {
 		const i = among ? among[n]! : n;
-		const key = index.keys[i]!;
-		if ((status === 'all' || (status === 'active') === key.active) && (!needle || index.haystack[i]!.includes(needle))) {
-			out.push(key);
-			positions.push(i);
-		}
+		if ((wanted === null || wanted === keys[i]!.active) && (!needle || haystack[i]!.includes(needle))) scratch[found++] = i;
 	}
-	index.last = {needle, status, positions, keys: out};
-	return out;
+	// Found into one reused buffer, then copied at their exact count: no list grown key by key.
+	return scratch.slice(0, found);
 }
 
 /** Filtered and sorted keys (the command line's list); the same index as the app's table. */
 export function queryKeys(data: StoreData, query: KeyQuery, now: Millis): GeneratedKey[] {
-	const keys = filterKeyIndex(buildKeyIndex(data, query.sort ?? 'created', query.descending), query);
+	const keys = [...filterKeyIndex(buildKeyIndex(data, query.sort ?? 'created', query.descending), query)];
 	if (!query.alertOnly) return keys;
 	const period = data.settings.renewalAlertMonths;
 	return keys.filter(k => renewalAlert(k.token.created, period, now) !== 'none');

@@ -3,7 +3,7 @@ import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {ACTIVATE_WARNING} from '../core/keys.js';
 import {missingResource} from '../core/permissions.js';
-import {buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, matchesSearch} from '../core/query.js';
+import {KeyList, buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, matchesSearch, type Rows} from '../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../core/roles.js';
 import type {KeyResource} from '../core/types.js';
 import type {ApiKeysService} from '../service.js';
@@ -108,9 +108,9 @@ export function App({service, onLoaded}: AppProps) {
 		}, 0);
 		return () => clearTimeout(timer);
 	}, [index]);
-	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : []), [index, state.search, state.status]);
+	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : new KeyList([])), [index, state.search, state.status]);
 	// The selection is remembered by appKey; look it up only when it is no longer where it was.
-	const foundIndex = !state.selectedKey ? -1 : keys[state.selectedIndex]?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);
+	const foundIndex = !state.selectedKey ? -1 : keys.at(state.selectedIndex)?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);
 	const selectedIndex = foundIndex >= 0 ? foundIndex : Math.min(state.selectedIndex, Math.max(0, keys.length - 1));
 	const externalKeys = useMemo(
 		() =>
@@ -187,12 +187,12 @@ export function App({service, onLoaded}: AppProps) {
 		if (now.state.dialog || !now.hasData) return;
 		const tab = now.state.tab;
 		// The rows the movement keys walk: the Generated, External or Activity table.
-		const rows: ReadonlyArray<{appKey?: string}> = tab === 'external' ? now.externalKeys : tab === 'activity' ? now.activity : now.keys;
+		const rows: Rows<{appKey?: string}> = tab === 'external' ? now.externalKeys : tab === 'activity' ? now.activity : now.keys;
 		let index = tab === 'external' ? now.externalIndex : tab === 'activity' ? now.activityIndex : now.selectedIndex;
 		const select = (command: NavCommand, page: number) => {
 			index = moveIndex(index, command, rows.length, page);
 			if (tab === 'activity') return dispatch({type: 'select.activity', index});
-			dispatch({type: tab === 'external' ? 'select.external' : 'select', appKey: rows[index]?.appKey ?? null, index});
+			dispatch({type: tab === 'external' ? 'select.external' : 'select', appKey: rows.at(index)?.appKey ?? null, index});
 		};
 		if (now.state.searching) {
 			if (isCommand('search.keep', input, key)) return dispatch({type: 'search.keep'});
@@ -230,7 +230,7 @@ export function App({service, onLoaded}: AppProps) {
 			if (command === 'table.generate') return allowed('Edit API Keys', 'Generating keys') && open({kind: 'generate'});
 			if (command === 'external.add') return allowed('Edit API Keys', 'Adding external keys') && open({kind: 'external-add'});
 			if (command === 'settings.edit') return allowed('Edit API Keys settings', 'Changing settings') && open({kind: 'settings'});
-			const target = rows[index];
+			const target = rows.at(index);
 			if (command === 'table.menu' && target?.appKey) {
 				return open(tab === 'external' ? {kind: 'external-menu', externalKey: target.appKey} : {kind: 'menu', appKey: target.appKey});
 			}

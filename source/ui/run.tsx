@@ -57,14 +57,12 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	// Leave the alternate screen before the one-line error report, or the report would vanish with it.
 	process.prependListener('uncaughtException', restore);
 	process.prependListener('unhandledRejection', restore);
-	// Ink 6.8's incremental renderer moves the cursor up one line too few after a frame that
-	// ends in a newline, shifting every later frame down a row; the standard renderer, which
-	// Ink wraps in synchronized-output markers, draws correctly.
+	// Incremental: a frame writes only the lines that changed (source/ui/ink/log-update.ts).
 	const instance = render(
 		<ThemeProvider colour={options.colour}>
 			<Root initial={service} path={path} operator={options.operator} onLoaded={keys.release} />
 		</ThemeProvider>,
-		{stdin: keys, exitOnCtrlC: false, patchConsole: true, maxFps: 1000},
+		{stdin: keys, exitOnCtrlC: false, patchConsole: true, maxFps: 1000, incrementalRendering: true},
 	);
 	const stop = (signal: NodeJS.Signals) => {
 		instance.unmount();

@@ -22,11 +22,14 @@ export interface Theme {
 }
 
 const makeTheme = (colour: boolean): Theme => ({colour, color: name => (colour ? PALETTE[name] : undefined)});
+/** One object per choice, so what is built from a theme can be kept while it stays the same. */
+const COLOUR = makeTheme(true);
+const PLAIN = makeTheme(false);
 
-const ThemeContext = createContext<Theme>(makeTheme(true));
+const ThemeContext = createContext<Theme>(COLOUR);
 
 export function ThemeProvider({colour, children}: {colour: boolean; children: ReactNode}) {
-	return <ThemeContext.Provider value={makeTheme(colour)}>{children}</ThemeContext.Provider>;
+	return <ThemeContext.Provider value={colour ? COLOUR : PLAIN}>{children}</ThemeContext.Provider>;
 }
 
 export const useTheme = () => useContext(ThemeContext);

@@ -20,10 +20,13 @@ type Op =
 
 const SGR = ['\u001b[1m', '\u001b[22m', '\u001b[2m', '\u001b[31m', '\u001b[39m', '\u001b[7m', '\u001b[27m', '\u001b[38;2;255;135;0m', '\u001b[0m', '\u001b[m', '\u001b[4m', '\u001b[24m', '\u001b[1;33;4m', '\u001b[38;5;208m', '\u001b[90m', '\u001b[44m', '\u001b[49m'];
 // Not colour codes: a cursor sequence, a link, a C1 introducer, a stray escape, a mark right after a code.
-const OTHER = ['\u001b[?25l', '\u001b]8;;https://example.com\u0007', '\u009b31m', '\u001b', '\u001b[31m\u0301', '\u001b[3x'];
+const OTHER = ['\u001b[?25l', '\u001b]8;;https://example.com\u0007', '\u009b31m', '\u001b', '\u001b[31m\u0301', '\u001b[3x', '\u0007', '\u0085'];
+// Colour codes in forms chalk never writes.
+const ODD_SGR = ['\u001b[12345m', '\u001b[38:5:208m', '\u001b[;m', '\u001b[1;m', '\u001b[;1m', '\u001b[1;;2m'];
 const piece = fc.oneof(
 	fc.constantFrom(...SGR),
 	fc.constantFrom(...OTHER),
+	fc.constantFrom(...ODD_SGR),
 	fc.constantFrom('│', '─', '┼', '▶', '◀', '…', '–', '·', '↓', '✓', 'é', '日本', '🔑', '❤️', '🇧🇷', 'e\u0301', ' ', '\n', '!!', 'ﾃ', '\u00ad', '◽'),
 	fc.string({unit: fc.constantFrom('a', 'b', 'Z', '0', ' ', '#', '-'), maxLength: 12}),
 );

@@ -1,4 +1,4 @@
-import chalk from 'chalk';
+import chalk, {type ChalkInstance} from 'chalk';
 import {cellWidth, truncate} from '../text.js';
 import type {ColorName, Theme} from '../theme.js';
 
@@ -11,36 +11,42 @@ export interface Segment {
 	underline?: boolean;
 }
 
-/** Fits segments into exactly `width` cells, cutting the last one that overflows with …. */
-export function fitSegments(segments: readonly Segment[], width: number): Segment[] {
-	const out: Segment[] = [];
+/**
+ * Segments fitted into exactly `width` cells, the last one that overflows cut with …, as one
+ * string of styled text. Built straight into the string: a table row is made of these on every
+ * frame that shows it anew.
+ */
+export function fittedText(segments: readonly Segment[], width: number, theme: Theme): string {
+	let total = 0;
+	for (const segment of segments) total += cellWidth(segment.text);
+	let out = '';
 	let used = 0;
-	const total = segments.reduce((sum, s) => sum + cellWidth(s.text), 0);
 	for (const segment of segments) {
 		const w = cellWidth(segment.text);
 		if (total <= width || used + w <= width - 1) {
-			out.push(segment);
+			out += segmentText(segment.text, segment, theme);
 			used += w;
 			continue;
 		}
 		const text = truncate(segment.text + '…', width - used);
-		out.push({...segment, text});
+		out += segmentText(text, segment, theme);
 		used += cellWidth(text);
 		break;
 	}
-	if (used < width) out.push({text: ' '.repeat(width - used)});
-	return out;
+	return used < width ? out + ' '.repeat(width - used) : out;
 }
 
-/** Splits `text` so every case-insensitive occurrence of `needle` is its own highlighted segment. */
-export function highlight(text: string, needle: string, base: Omit<Segment, 'text'> = {}): Segment[] {
+/**
+ * Splits `text` so every case-insensitive occurrence of `needle` is its own highlighted segment.
+ * `lower` is the text lower-cased, for callers that keep it: lower-casing text with any
+ * character beyond ASCII is slow, and table rows are highlighted anew on every search keystroke.
+ */
+export function highlight(text: string, needle: string, base: Omit<Segment, 'text'> = {}, lower: string = text.toLowerCase()): Segment[] {
 	const query = needle.trim().toLowerCase();
-	if (!query) return [{...base, text}];
-	const lower = text.toLowerCase();
+	// Lower-casing can change lengths for a few scripts; fall back to no highlight then.
+	if (!query || lower.length !== text.length || !lower.includes(query)) return [{...base, text}];
 	const out: Segment[] = [];
 	let from = 0;
-	// Lower-casing can change lengths for a few scripts; fall back to no highlight then.
-	if (lower.length !== text.length) return [{...base, text}];
 	for (let at = lower.indexOf(query); at >= 0; at = lower.indexOf(query, at + query.length)) {
 		if (at > from) out.push({...base, text: text.slice(from, at)});
 		out.push({...base, text: text.slice(at, at + query.length), color: 'match', bold: true, underline: true});
@@ -50,6 +56,14 @@ export function highlight(text: string, needle: string, base: Omit<Segment, 'tex
 	return out;
 }
 
+const hexColours = new Map<string, ChalkInstance>();
+/** chalk.hex(colour), made once per colour instead of once per call. */
+function hexColour(colour: string): ChalkInstance {
+	let style = hexColours.get(colour);
+	if (!style) hexColours.set(colour, (style = chalk.hex(colour)));
+	return style;
+}
+
 /**
  * What Ink's <Text color bold dimColor underline> makes of `text`, in the same order and through
  * the same chalk, so a row built as one string draws exactly as the nested elements did.
@@ -57,15 +71,12 @@ export function highlight(text: string, needle: string, base: Omit<Segment, 'tex
 export function styleText(text: string, color: string | undefined, {bold, dim, underline}: Omit<Segment, 'text' | 'color'> = {}): string {
 	let out = text;
 	if (dim) out = chalk.dim(out);
-	if (color) out = color.startsWith('#') ? chalk.hex(color)(out) : color in chalk ? (chalk[color as 'red'] as (s: string) => string)(out) : out;
+	if (color) out = color.startsWith('#') ? hexColour(color)(out) : color in chalk ? (chalk[color as 'red'] as (s: string) => string)(out) : out;
 	if (bold) out = chalk.bold(out);
 	if (underline) out = chalk.underline(out);
 	return out;
 }
 
-/** Segments as one string of styled text. */
-export function segmentsText(segments: readonly Segment[], theme: Theme): string {
-	let out = '';
-	for (const s of segments) out += s.color || s.bold || s.dim || s.underline ? styleText(s.text, s.color ? theme.color(s.color) : undefined, s) : s.text;
-	return out;
-}
+/** `text` in a segment's style. */
+const segmentText = (text: string, s: Omit<Segment, 'text'>, theme: Theme) =>
+	s.color || s.bold || s.dim || s.underline ? styleText(text, s.color ? theme.color(s.color) : undefined, s) : text;

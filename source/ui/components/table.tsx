@@ -1,9 +1,11 @@
 import {Box, Text} from 'ink';
-import {memo} from 'react';
+import chalk from 'chalk';
+import {useRef} from 'react';
 import type {PlacedColumn} from '../layout.js';
 import {cellWidth, fit} from '../text.js';
-import {useTheme} from '../theme.js';
-import {fitSegments, segmentsText, styleText, type Segment} from './segments.js';
+import {Recent} from '../recent.js';
+import {useTheme, type Theme} from '../theme.js';
+import {fittedText, styleText, type Segment} from './segments.js';
 
 /** Display width of a cell's segments. */
 export const segmentsWidth = (segments: readonly Segment[]) => segments.reduce((sum, s) => sum + cellWidth(s.text), 0);
@@ -15,8 +17,8 @@ export interface TableProps<Id extends string> {
 	offset: number;
 	height: number;
 	selected: number;
-	/** The visible rows: a stable key and one segment list per column. */
-	visible: ReadonlyArray<{key: string; cells: Record<Id, Segment[]>}>;
+	/** The visible rows: one segment list per column. */
+	visible: ReadonlyArray<{cells: Record<Id, Segment[]>}>;
 	/** Shown in the body when there are no rows. */
 	empty: string;
 }
@@ -31,8 +33,23 @@ const line = (columns: readonly PlacedColumn[], left: string, middle: string, ri
 export function Table<Id extends string>({columns, count, offset, height, selected, visible, empty}: TableProps<Id>) {
 	const theme = useTheme();
 	const border = theme.color('border');
-	const rows = visible.map((row, i) => <Row key={row.key} columns={columns} cells={row.cells} selected={offset + i === selected} />);
-	const filler = Math.max(0, height - rows.length);
+	// The body, rows and filler, is one block of text: one element for React and one node for
+	// Ink's layout however many rows change, which a new search does to all of them.
+	// Rows' lines by their cells, while in view: redrawn only when their cells (which follow the
+	// store, the clock and the search), the column widths, the selection or the theme change.
+	const built = useRef<{columns: readonly PlacedColumn[]; theme: Theme; rows: Recent<object, string>; selectedRows: Recent<object, string>} | null>(null);
+	if (built.current?.columns !== columns || built.current.theme !== theme) built.current = {columns, theme, rows: new Recent(), selectedRows: new Recent()};
+	const {rows, selectedRows} = built.current;
+	rows.turn();
+	selectedRows.turn();
+	const body = visible.map(({cells}, i) =>
+		offset + i === selected ? selectedRows.get(cells, () => rowText(columns, cells, true, theme)) : rows.get(cells, () => rowText(columns, cells, false, theme)),
+	);
+	if (count === 0) body.push(styleText('│', border) + fit(` ${empty}`, columns.reduce((s, c) => s + c.width + 3, -1)) + styleText('│', border));
+	if (body.length < height) {
+		const filler = styleText('│' + columns.map(c => ' '.repeat(c.width + 2)).join('│') + '│', border);
+		while (body.length < height) body.push(filler);
+	}
 	return (
 		<Box flexDirection="column">
 			<Text color={border}>{line(columns, '┌', '┬', '┐')}</Text>
@@ -49,42 +66,20 @@ export function Table<Id extends string>({columns, count, offset, height, select
 				))}
 			</Text>
 			<Text color={border}>{line(columns, '├', '┼', '┤')}</Text>
-			{rows}
-			{count === 0 ? (
-				<Text>
-					<Text color={border}>│</Text>
-					{fit(` ${empty}`, columns.reduce((s, c) => s + c.width + 3, -1))}
-					<Text color={border}>│</Text>
-				</Text>
-			) : null}
-			{Array.from({length: count === 0 ? filler - 1 : filler}, (_, i) => (
-				<Text key={`f${i}`} color={border}>
-					{'│' + columns.map(c => ' '.repeat(c.width + 2)).join('│') + '│'}
-				</Text>
-			))}
+			{body.length > 0 ? <Text>{body.join('\n')}</Text> : null}
 			<Text color={border}>{line(columns, '└', '┴', '┘')}</Text>
 		</Box>
 	);
 }
 
-/**
- * One line of text per row, built as a string: a row is one element for React and Ink instead of
- * dozens, and is redrawn only when its cells, the column widths or its selection change.
- */
-const Row = memo(function Row<Id extends string>({
-	columns,
-	cells,
-	selected,
-}: {
-	columns: readonly PlacedColumn<Id>[];
-	cells: Record<Id, Segment[]>;
-	selected: boolean;
-}) {
-	const theme = useTheme();
+/** One row as one line of text, as <Text inverse={selected}> would draw it when selected. */
+function rowText<Id extends string>(columns: readonly PlacedColumn<Id>[], cells: Record<Id, Segment[]>, selected: boolean, theme: Theme): string {
 	const border = selected ? undefined : theme.color('border');
-	let text = styleText(selected ? '▶' : '│', border);
-	for (const [i, c] of columns.entries()) {
-		text += ` ${segmentsText(fitSegments(cells[c.id], c.width), theme)} ${styleText(selected && i === columns.length - 1 ? '◀' : '│', border)}`;
+	const bar = styleText('│', border);
+	let text = selected ? styleText('▶', border) : bar;
+	for (let i = 0; i < columns.length; i++) {
+		const c = columns[i]!;
+		text += ` ${fittedText(cells[c.id], c.width, theme)} ${selected && i === columns.length - 1 ? styleText('◀', border) : bar}`;
 	}
-	return <Text inverse={selected}>{text}</Text>;
-}) as <Id extends string>(props: {columns: readonly PlacedColumn<Id>[]; cells: Record<Id, Segment[]>; selected: boolean}) => React.ReactNode;
+	return selected ? chalk.inverse(text) : text;
+}

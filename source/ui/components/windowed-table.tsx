@@ -1,11 +1,13 @@
 import {useMemo, useRef} from 'react';
+import type {Rows} from '../../core/query.js';
 import {layoutColumns, type ColumnSpec, type PlacedColumn} from '../layout.js';
+import {Recent} from '../recent.js';
 import {scrollOffset} from '../state.js';
 import type {Segment} from './segments.js';
 import {Table, segmentsWidth} from './table.js';
 
 export interface WindowedTableProps<Item extends object, Id extends string> {
-	items: readonly Item[];
+	items: Rows<Item>;
 	specs: readonly ColumnSpec<Id>[];
 	/** The column that takes the width the others do not need. */
 	fill: Id;
@@ -20,24 +22,18 @@ export interface WindowedTableProps<Item extends object, Id extends string> {
 
 /**
  * Scrolls so the selection stays in view, builds cells for the visible rows only (each row's
- * cells once, while nothing they depend on changes), and, like ink-table, makes each column no
+ * cells once while it stays in view and nothing they depend on changes), and, like ink-table, makes each column no
  * wider than those rows need, leaving the rest to `fill`.
  */
 export function WindowedTable<Item extends object, Id extends string>(props: WindowedTableProps<Item, Id>) {
 	const {items, specs, fill, cells, cellsDependOn, selectedIndex, bodyHeight, width, empty} = props;
 	const offset = useRef(0);
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	const built = useMemo(() => new WeakMap<Item, Record<Id, Segment[]>>(), cellsDependOn);
-	const cellsOf = (item: Item) => {
-		let row = built.get(item);
-		if (!row) built.set(item, (row = cells(item)));
-		return row;
-	};
+	const built = useMemo(() => new Recent<Item, Record<Id, Segment[]>>(), cellsDependOn);
+	built.turn();
 	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, items.length);
 	const window = items.slice(offset.current, offset.current + bodyHeight);
-	// Rows are keyed by their place in the window: a new search or a scroll changes their text, and
-	// Ink updates text in place, where new keys would build and tear down a layout node per row.
-	const visible = window.map((item, i) => ({key: `w${i}`, cells: cellsOf(item)}));
+	const visible = window.map(item => ({cells: built.get(item, cells)}));
 	const fitted = specs.map(spec =>
 		spec.id === fill
 			? spec

@@ -5,13 +5,15 @@
  * Ink builds every frame from nothing: it tokenizes each line of text, puts one object per cell
  * in a grid and turns the grid back into a string, so a full 120×40 frame of a table cost 10 to
  * 60 ms of a 2-core machine, on every keystroke. This version gives the same string for the same
- * operations (test/ui/output.test.ts checks it against Ink's own on random input) but remembers
- * across frames: a line's styled characters, a string's width, and a whole screen row, keyed by
- * exactly what was written to it. Moving the selection one row down then re-makes two rows.
+ * operations (test/ui/output.test.ts checks it against Ink's own on random input) but makes the
+ * common row, one line of one-cell characters and colour codes written from the left edge, in one
+ * pass over its text, and keeps each screen row of this frame and the last by exactly what was
+ * written to it. Moving the selection one row down then re-makes two rows.
  */
 import {diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode} from '@alcalzone/ansi-tokenize';
 import sliceAnsi from 'slice-ansi';
-import widestLine, {Memo, ONE_CELL, displayWidth} from './width.js';
+import {Recent} from '../recent.js';
+import widestLine, {Memo, displayWidth, oneCellSpan, sgrEnd} from './width.js';
 
 type Transformer = (line: string, index: number) => string;
 
@@ -94,19 +96,16 @@ function runsOf(line: string): Run[] | null {
 	let style = PLAIN;
 	for (let i = 0; i < line.length; ) {
 		if (line.charCodeAt(i) === 0x1b) {
-			if (line.charCodeAt(i + 1) !== 0x5b) return null;
-			let end = i + 2;
-			while (end < line.length && /[\d;]/.test(line[end]!)) end++;
-			if (line[end] !== 'm') return null;
-			for (const ansi of codesOf(line.slice(i, end + 1))) style = after(style, ansi);
-			i = end + 1;
+			const end = sgrEnd(line, i);
+			if (end < 0) return null;
+			for (const ansi of codesOf(line.slice(i, end))) style = after(style, ansi);
+			i = end;
 			continue;
 		}
 		let end = line.indexOf('\u001b', i);
 		if (end < 0) end = line.length;
-		const text = line.slice(i, end);
-		if (!ONE_CELL.test(text)) return null;
-		runs.push({text, style});
+		if (!oneCellSpan(line, i, end)) return null;
+		runs.push({text: line.slice(i, end), style});
 		i = end;
 	}
 	return runs;
@@ -114,8 +113,8 @@ function runsOf(line: string): Run[] | null {
 
 /** A line as styled cells, as ansi-tokenize would split it. */
 function cellsOf(line: string): Cell[] {
-	const runs = lineRuns.get(line, () => runsOf(line) ?? FALLBACK);
-	if (runs === FALLBACK) return slowCellsOf(line);
+	const runs = runsOf(line);
+	if (!runs) return slowCellsOf(line);
 	const cells: Cell[] = [];
 	for (const {text, style} of runs) for (const value of text) cells.push({value, style});
 	return cells;
@@ -126,31 +125,48 @@ function slowCellsOf(line: string): Cell[] {
 }
 
 const lineCells = new Memo<Cell[]>(4096);
-const lineRuns = new Memo<Run[]>(4096);
-/** Marks a line that needs ansi-tokenize. */
-const FALLBACK: Run[] = [];
-const renderedRows = new Memo<string>(2048);
+
+/** Screen rows by what was written to them, kept for this frame and the last, for one width. */
+let frameRows = {width: 0, rows: new Recent<string, string>()};
 const BLANK: Cell = {value: ' ', style: PLAIN};
+
+/**
+ * A row of one line written from the left edge, as runsOf would split it into runs and renderRow
+ * join them, in one pass that makes nothing but the row; null when the line needs ansi-tokenize.
+ */
+function leftRow(width: number, line: string): string | null {
+	let out = '';
+	// The style of what is written so far, and the one the codes read since lead to.
+	let style = PLAIN;
+	let next = PLAIN;
+	let used = 0;
+	for (let i = 0; i < line.length; ) {
+		if (line.charCodeAt(i) === 0x1b) {
+			const end = sgrEnd(line, i);
+			if (end < 0) return null;
+			for (const ansi of codesOf(line.slice(i, end))) next = after(next, ansi);
+			i = end;
+			continue;
+		}
+		let end = line.indexOf('\u001b', i);
+		if (end < 0) end = line.length;
+		if (!oneCellSpan(line, i, end)) return null;
+		out += transition(style, next) + line.slice(i, end);
+		style = next;
+		used += end - i;
+		i = end;
+	}
+	out += transition(style, PLAIN);
+	return (used < width ? out + ' '.repeat(width - used) : out).trimEnd();
+}
 
 /** One screen row from what was written to it, in order, exactly as Ink's grid would give it. */
 function renderRow(width: number, placed: readonly Placed[]): string {
 	// The common row, one line written from the left edge (a table row, a header), is put together
 	// from its runs: the same string as cell by cell, since codes only change where styles do.
 	if (placed.length === 1 && placed[0]!.x === 0) {
-		const {line} = placed[0]!;
-		const runs = lineRuns.get(line, () => runsOf(line) ?? FALLBACK);
-		if (runs !== FALLBACK) {
-			let out = '';
-			let style = PLAIN;
-			let used = 0;
-			for (const run of runs) {
-				out += transition(style, run.style) + run.text;
-				style = run.style;
-				used += run.text.length;
-			}
-			out += transition(style, PLAIN);
-			return (used < width ? out + ' '.repeat(width - used) : out).trimEnd();
-		}
+		const row = leftRow(width, placed[0]!.line);
+		if (row !== null) return row;
 	}
 	const row: Cell[] = [];
 	for (let x = 0; x < width; x++) row.push(BLANK);
@@ -236,11 +252,20 @@ export default class Output {
 
 	get(): {output: string; height: number} {
 		const out: string[] = [];
+		if (frameRows.width !== this.width) frameRows = {width: this.width, rows: new Recent()};
+		const rows = frameRows.rows;
+		rows.turn();
 		for (const placed of this.rows) {
+			// The common row, one line from the left edge, is known by that line itself (a line
+			// holds no newline, so it cannot be mistaken for the key of another kind of row).
+			if (placed.length === 1 && placed[0]!.x === 0) {
+				out.push(rows.get(placed[0]!.line, () => renderRow(this.width, placed)));
+				continue;
+			}
 			// Length-prefixed, so no text can make two different rows share a key.
-			let key = `${this.width}`;
+			let key = '\n';
 			for (const {x, line} of placed) key += `|${x}:${line.length}:${line}`;
-			out.push(renderedRows.get(key, () => renderRow(this.width, placed)));
+			out.push(rows.get(key, () => renderRow(this.width, placed)));
 		}
 		return {output: out.join('\n'), height: this.rows.length};
 	}

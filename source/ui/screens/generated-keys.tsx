@@ -1,11 +1,13 @@
 import {Box, Text} from 'ink';
-import {keyRow, type KeyRow} from '../../core/query.js';
+import {useMemo} from 'react';
+import {keyRow, type KeyRow, type Rows} from '../../core/query.js';
 import {formatDate, formatTime, tokenAgeLabel} from '../../core/time.js';
 import type {GeneratedKey, StoreData} from '../../core/types.js';
 import {highlight, type Segment} from '../components/segments.js';
 import {WindowedTable} from '../components/windowed-table.js';
 import type {ColumnSpec} from '../layout.js';
 import {sanitize} from '../sanitize.js';
+import {Recent} from '../recent.js';
 import {SearchLine} from './search-line.js';
 import {useTheme} from '../theme.js';
 
@@ -26,7 +28,22 @@ const sinceLabel = (at: number, now: number) => {
 	return label === 'just now' ? label : `${label} ago`;
 };
 
-export function generatedCells(row: KeyRow, search: string, now: number): Record<GeneratedColumn, Segment[]> {
+/** A row's appKey and name made printable, and lower-cased for marking a search's matches. */
+interface Names {
+	appKey: string;
+	appKeyLower: string;
+	name: string;
+	nameLower: string;
+}
+
+const namesOf = (row: KeyRow): Names => {
+	const appKey = sanitize(row.appKey);
+	const name = sanitize(row.name);
+	return {appKey, appKeyLower: appKey.toLowerCase(), name, nameLower: name.toLowerCase()};
+};
+
+/** The Key/Name cell: the renewal alert, then appKey and name with the search's matches marked. */
+function keyCell(row: KeyRow, names: Names, search: string): Segment[] {
 	const alert: Segment =
 		row.alert === 'red'
 			? {text: '!! ', color: 'red', bold: true}
@@ -34,15 +51,18 @@ export function generatedCells(row: KeyRow, search: string, now: number): Record
 				? {text: '!  ', color: 'orange', bold: true}
 				: {text: '   '};
 	// The marker goes before the name so a long name is what gets cut, not the marker.
-	const key: Segment[] = [
+	return [
 		alert,
-		...highlight(sanitize(row.appKey), search, {bold: true}),
+		...highlight(names.appKey, search, {bold: true}, names.appKeyLower),
 		{text: ' '},
 		...(row.oldToken ? [{text: '[pending deletion – old token] ', color: 'orange' as const}] : []),
-		...highlight(sanitize(row.name), search, {color: 'muted'}),
+		...highlight(names.name, search, {color: 'muted'}, names.nameLower),
 	];
+}
+
+function generatedCells(row: KeyRow, names: Names, now: number): Record<GeneratedColumn, Segment[]> {
 	return {
-		key,
+		key: keyCell(row, names, ''),
 		duration: row.oldToken
 			? [{text: row.token.age}, {text: ` · old ${row.oldToken.age}`, color: 'orange'}]
 			: [{text: row.token.age}],
@@ -55,7 +75,7 @@ export function generatedCells(row: KeyRow, search: string, now: number): Record
 
 export interface GeneratedKeysProps {
 	data: StoreData;
-	keys: readonly GeneratedKey[];
+	keys: Rows<GeneratedKey>;
 	now: number;
 	search: string;
 	searching: boolean;
@@ -67,7 +87,22 @@ export interface GeneratedKeysProps {
 
 /** Rows of the table body at a given terminal height: the rest is header, tabs, search line, borders and footer. */
 export function GeneratedKeys({data, keys, now, search, searching, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
-	const selected = keys[selectedIndex];
+	const selected = keys.at(selectedIndex);
+	// A row's cells apart from the search's marks, kept while in view and while the store and the
+	// clock stay the same: a search keystroke that keeps a row rebuilds only its Key/Name cell.
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const plain = useMemo(() => new Recent<GeneratedKey, {row: KeyRow; names: Names; cells: Record<GeneratedColumn, Segment[]>}>(), [data, data.revision, now]);
+	plain.turn();
+	const knownOf = (key: GeneratedKey) =>
+		plain.get(key, () => {
+			const row = keyRow(data, key, now);
+			const names = namesOf(row);
+			return {row, names, cells: generatedCells(row, names, now)};
+		});
+	const cellsOf = (key: GeneratedKey) => {
+		const known = knownOf(key);
+		return search.trim() ? {...known.cells, key: keyCell(known.row, known.names, search)} : known.cells;
+	};
 	return (
 		<Box flexDirection="column">
 			<SearchLine search={search} searching={searching} idle="Press / to search by name or key identifier, n to generate a key." />
@@ -75,14 +110,14 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 				items={keys}
 				specs={GENERATED_COLUMNS}
 				fill="key"
-				cells={key => generatedCells(keyRow(data, key, now), search, now)}
+				cells={cellsOf}
 				cellsDependOn={[data, data.revision, now, search]}
 				selectedIndex={selectedIndex}
 				bodyHeight={bodyHeight}
 				width={width}
 				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the status filter.'}
 			/>
-			<Text wrap="truncate-end">{selected ? <Details row={keyRow(data, selected, now)} /> : ' '}</Text>
+			<Text wrap="truncate-end">{selected ? <Details row={knownOf(selected).row} /> : ' '}</Text>
 		</Box>
 	);
 }
