@@ -1,5 +1,5 @@
 import {Box, Text, useApp, useInput, useStdout} from 'ink';
-import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {memo, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {ACTIVATE_WARNING} from '../core/keys.js';
 import {missingResource} from '../core/permissions.js';
@@ -605,25 +605,10 @@ export function App({service, onLoaded}: AppProps) {
 						? 'Changing settings needs the resource "Edit API Keys settings".'
 						: 'Enter changes the settings.'
 					: `${activity.length} of ${data.activity.length} entries${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
-	const hints = footerHints(mode)
-		.map(h => `${h.keys} ${h.description}`)
-		.join('  ');
-
 	return (
 		<Box flexDirection="column" height={rows - 1} width={columns}>
-			<Text>
-				<Text bold color={theme.color('accent')}>
-					apikeys
-				</Text>
-				{truncate(` · account ${data ? sanitize(data.account) : '…'} · operator ${sanitize(service.operator)} · ${service.path}`, columns - 8)}
-			</Text>
-			<Text>
-				{TABS.map(tab => (
-					<Text key={tab} inverse={tab === state.tab} bold={tab === state.tab}>
-						{` ${TAB_TITLES[tab]} `}
-					</Text>
-				))}
-			</Text>
+			<TitleBar account={data ? data.account : null} operator={service.operator} path={service.path} columns={columns} />
+			<TabBar tab={state.tab} />
 			<Box height={bodyRows} flexDirection="column" overflowY="hidden">
 				{store.error ? (
 					<Box flexDirection="column" marginTop={1}>
@@ -684,10 +669,45 @@ export function App({service, onLoaded}: AppProps) {
 				) : null}
 				{counts}
 			</Text>
-			<Text color={theme.color('muted')}>{truncate(hints, columns)}</Text>
+			<Hints mode={mode} columns={columns} />
 		</Box>
 	);
 }
+
+// The lines around the body, as components of their own: a keystroke that changes none of their
+// props (every one typed in a search) does not render them again.
+
+const TitleBar = memo(function TitleBar({account, operator, path, columns}: {account: string | null; operator: string; path: string; columns: number}) {
+	const theme = useTheme();
+	return (
+		<Text>
+			<Text bold color={theme.color('accent')}>
+				apikeys
+			</Text>
+			{truncate(` · account ${account === null ? '…' : sanitize(account)} · operator ${sanitize(operator)} · ${path}`, columns - 8)}
+		</Text>
+	);
+});
+
+const TabBar = memo(function TabBar({tab: current}: {tab: Tab}) {
+	return (
+		<Text>
+			{TABS.map(tab => (
+				<Text key={tab} inverse={tab === current} bold={tab === current}>
+					{` ${TAB_TITLES[tab]} `}
+				</Text>
+			))}
+		</Text>
+	);
+});
+
+const Hints = memo(function Hints({mode, columns}: {mode: Mode; columns: number}) {
+	const theme = useTheme();
+	const hints = footerHints(mode)
+		.map(h => `${h.keys} ${h.description}`)
+		.join('  ');
+	return <Text color={theme.color('muted')}>{truncate(hints, columns)}</Text>;
+});
 
 function QuitOnQ({onQuit}: {onQuit(): void}) {
 	useInput(input => {

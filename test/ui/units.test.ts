@@ -5,6 +5,8 @@ import {keyAtATime, splitKeys} from '../../source/ui/key-stream.js';
 import {layoutColumns, tableOverhead, type ColumnSpec} from '../../source/ui/layout.js';
 import {initialState, moveIndex, reducer, scrollOffset} from '../../source/ui/state.js';
 import {fit, truncate} from '../../source/ui/text.js';
+import fc from 'fast-check';
+import {chalkStyle, styleText} from '../../source/ui/components/segments.js';
 import {footerHints, helpEntries, KEYMAP} from '../../source/ui/keymap.js';
 
 describe('splitting coalesced keys', () => {
@@ -107,5 +109,18 @@ describe('the key stream', () => {
 		(input as unknown as PassThrough).write('jj');
 		await received(6);
 		expect(seen.slice(4)).toEqual(['j', 'j']);
+	});
+});
+
+describe('styled text', () => {
+	it('is what chalk makes of it, for any text, colour and attributes', () => {
+		const text = fc.array(fc.constantFrom('a', 'Zé', '│', ' ', '…', '\n', '\r\n', '\u001b[1m', '\u001b[22m', '\u001b[39m', '\u001b[31m', '\u0000', ''), {maxLength: 6}).map(parts => parts.join(''));
+		fc.assert(
+			fc.property(text, fc.constantFrom(undefined, 'gray', 'green', 'yellow', 'red', 'cyan', '#ff8700', 'nonsense'), fc.boolean(), fc.boolean(), fc.boolean(), (value, color, bold, dim, underline) => {
+				expect(styleText(value, color, {bold, dim, underline})).toBe(chalkStyle(value, color, {bold, dim, underline}));
+			}),
+			{numRuns: 2000},
+		);
+		expect(styleText('x', 'gray', {bold: true})).toBe('\u001b[1m\u001b[90mx\u001b[39m\u001b[22m');
 	});
 });

@@ -64,11 +64,29 @@ function hexColour(colour: string): ChalkInstance {
 	return style;
 }
 
+/** The codes chalk puts before and after text in a style, by style and chalk's colour level. */
+const wrappers = new Map<string, readonly [string, string]>();
+
 /**
  * What Ink's <Text color bold dimColor underline> makes of `text`, in the same order and through
- * the same chalk, so a row built as one string draws exactly as the nested elements did.
+ * the same chalk, so a row built as one string draws exactly as the nested elements did. Text
+ * with no escape or line break (all of a table's cells) gets the codes chalk gave a marker in the
+ * same style: chalk puts the same codes around any such text, and this is one concatenation.
  */
-export function styleText(text: string, color: string | undefined, {bold, dim, underline}: Omit<Segment, 'text' | 'color'> = {}): string {
+export function styleText(text: string, color: string | undefined, flags: Omit<Segment, 'text' | 'color'> = {}): string {
+	if (!text || text.includes('\u001b') || text.includes('\n') || text.includes('\r')) return chalkStyle(text, color, flags);
+	const key = `${chalk.level}${flags.dim ? 'd' : ''}${flags.bold ? 'b' : ''}${flags.underline ? 'u' : ''} ${color ?? ''}`;
+	let wrapper = wrappers.get(key);
+	if (!wrapper) {
+		const marked = chalkStyle('\u0000', color, flags);
+		const at = marked.indexOf('\u0000');
+		wrappers.set(key, (wrapper = [marked.slice(0, at), marked.slice(at + 1)]));
+	}
+	return wrapper[0] + text + wrapper[1];
+}
+
+/** styleText through chalk itself. */
+export function chalkStyle(text: string, color: string | undefined, {bold, dim, underline}: Omit<Segment, 'text' | 'color'> = {}): string {
 	let out = text;
 	if (dim) out = chalk.dim(out);
 	if (color) out = color.startsWith('#') ? hexColour(color)(out) : color in chalk ? (chalk[color as 'red'] as (s: string) => string)(out) : out;

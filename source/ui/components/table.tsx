@@ -1,6 +1,6 @@
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
 import chalk from 'chalk';
-import {useRef} from 'react';
+import {useMemo, useRef} from 'react';
 import type {PlacedColumn} from '../layout.js';
 import {cellWidth, fit} from '../text.js';
 import {Recent} from '../recent.js';
@@ -33,8 +33,8 @@ const line = (columns: readonly PlacedColumn[], left: string, middle: string, ri
 export function Table<Id extends string>({columns, count, offset, height, selected, visible, empty}: TableProps<Id>) {
 	const theme = useTheme();
 	const border = theme.color('border');
-	// The body, rows and filler, is one block of text: one element for React and one node for
-	// Ink's layout however many rows change, which a new search does to all of them.
+	// The whole table is one block of text: one element for React and one node for Ink's layout
+	// however many rows change, which a new search does to all of them.
 	// Rows' lines by their cells, while in view: redrawn only when their cells (which follow the
 	// store, the clock and the search), the column widths, the selection or the theme change.
 	const built = useRef<{columns: readonly PlacedColumn[]; theme: Theme; rows: Recent<object, string>; selectedRows: Recent<object, string>} | null>(null);
@@ -50,26 +50,22 @@ export function Table<Id extends string>({columns, count, offset, height, select
 		const filler = styleText('│' + columns.map(c => ' '.repeat(c.width + 2)).join('│') + '│', border);
 		while (body.length < height) body.push(filler);
 	}
-	return (
-		<Box flexDirection="column">
-			<Text color={border}>{line(columns, '┌', '┬', '┐')}</Text>
-			<Text>
-				<Text color={border}>│</Text>
-				{columns.map(c => (
-					<Text key={c.id}>
-						{' '}
-						<Text bold color={theme.color('accent')}>
-							{fit(c.title, c.width)}
-						</Text>{' '}
-						<Text color={border}>│</Text>
-					</Text>
-				))}
-			</Text>
-			<Text color={border}>{line(columns, '├', '┼', '┤')}</Text>
-			{body.length > 0 ? <Text>{body.join('\n')}</Text> : null}
-			<Text color={border}>{line(columns, '└', '┴', '┘')}</Text>
-		</Box>
-	);
+	const frame = useMemo(() => frameLines(columns, theme), [columns, theme]);
+	return <Text>{[frame.top, frame.header, frame.separator, ...body, frame.bottom].join('\n')}</Text>;
+}
+
+/** The borders and the column titles, as <Text color={border}> and nested bold titles would draw them. */
+function frameLines(columns: readonly PlacedColumn[], theme: Theme) {
+	const border = theme.color('border');
+	const bar = styleText('│', border);
+	let header = bar;
+	for (const c of columns) header += ` ${styleText(fit(c.title, c.width), theme.color('accent'), {bold: true})} ${bar}`;
+	return {
+		top: styleText(line(columns, '┌', '┬', '┐'), border),
+		header,
+		separator: styleText(line(columns, '├', '┼', '┤'), border),
+		bottom: styleText(line(columns, '└', '┴', '┘'), border),
+	};
 }
 
 /** One row as one line of text, as <Text inverse={selected}> would draw it when selected. */
