@@ -131,6 +131,28 @@ describe('search and sort', () => {
 		);
 	});
 
+	it("a search's answer reads like an array of the keys it found, without copying them", () => {
+		const many = freshStore();
+		for (let i = 0; i < 12; i++) generateKey(many, {name: `${i % 2 === 0 ? 'erp' : 'sap'} ${i}`, roles: []}, context(T0 + i * HOUR));
+		const index = buildKeyIndex(many);
+		indexCharacters(index);
+		indexCharacterPairs(index);
+		const answer = filterKeyIndex(index, {search: 'er'});
+		const expected = index.keys.filter(k => k.name.startsWith('erp'));
+		expect(answer.length).toBe(6);
+		expect([...answer]).toEqual(expected);
+		expect(answer.at(0)).toBe(expected[0]);
+		expect(answer.at(-1)).toBe(expected[5]);
+		expect(answer.at(6)).toBeUndefined();
+		expect(answer.slice(2, 4)).toEqual(expected.slice(2, 4));
+		expect(answer.slice(4, 99)).toEqual(expected.slice(4));
+		expect(answer.findIndex(k => k === expected[3])).toBe(3);
+		expect(answer.findIndex(k => k.name.startsWith('sap'))).toBe(-1);
+		const all = filterKeyIndex(index, {});
+		expect(all.length).toBe(12);
+		expect([...all]).toEqual(index.keys);
+	});
+
 	it('orders keys by each column whatever order they are stored in (oldest first, as the store keeps them, or any)', () => {
 		fc.assert(
 			fc.property(
