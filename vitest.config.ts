@@ -7,7 +7,7 @@ const source = (path: string) => fileURLToPath(new URL(`source/${path}`, import.
 const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
 
 export default defineConfig({
-	// The interface tests draw through the same stand-ins for Ink's Output, sanitizeAnsi, log-update and widest-line as the
+	// The interface tests draw through the same stand-ins for Ink's Output, sanitizeAnsi, log-update, measureText and widest-line as the
 	// bundled app (source/build.mjs), so every screen test also tests them.
 	plugins: [
 		{
@@ -17,6 +17,7 @@ export default defineConfig({
 				if (id === './output.js' && importer && /[\\/]ink[\\/]build[\\/]renderer\.js$/.test(importer)) return source('ui/ink/output.ts');
 				if (id === './sanitize-ansi.js' && importer && /[\\/]ink[\\/]build[\\/]squash-text-nodes\.js$/.test(importer)) return source('ui/ink/sanitize-ansi.ts');
 				if (id === './log-update.js' && importer && /[\\/]ink[\\/]build[\\/]ink\.js$/.test(importer)) return source('ui/ink/log-update.ts');
+				if (id === './measure-text.js' && importer && /[\\/]ink[\\/]build[\\/]dom\.js$/.test(importer)) return source('ui/ink/measure-text.ts');
 				if (id.startsWith('ink-build:')) return join(inkBuild, id.slice('ink-build:'.length));
 				if (id === 'widest-line') return source('ui/ink/width.ts');
 				return null;

@@ -1,6 +1,6 @@
 // npm run build: bundles the command line into dist/ for start-up speed (one file to load, React
 // in production mode, the XLSX writer and Ink's devtools in chunks loaded only when used), and puts
-// the app's stand-ins in place of four of Ink's modules (see source/ui/ink/).
+// the app's stand-ins in place of five of Ink's modules (see source/ui/ink/).
 import {rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
@@ -12,14 +12,14 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
 
 /**
- * Three of Ink's modules are imported by relative path inside Ink; these resolve those imports to
+ * Four of Ink's modules are imported by relative path inside Ink; these resolve those imports to
  * ours (source/ui/ink/), and `ink-build:NAME` to Ink's own file, for the stand-ins that wrap it.
  */
 const inkStandIns = {
 	name: 'apikeys-ink-stand-ins',
 	setup(builder) {
 		const standIn = (file, importer) => ({filter: new RegExp(`^\\./${file.replace('.', '\\.')}$`), importer, path: join(root, 'source', 'ui', 'ink', file.replace(/\.js$/, '.ts'))});
-		for (const {filter, importer, path} of [standIn('output.js', 'renderer.js'), standIn('sanitize-ansi.js', 'squash-text-nodes.js'), standIn('log-update.js', 'ink.js')]) {
+		for (const {filter, importer, path} of [standIn('output.js', 'renderer.js'), standIn('sanitize-ansi.js', 'squash-text-nodes.js'), standIn('log-update.js', 'ink.js'), standIn('measure-text.js', 'dom.js')]) {
 			builder.onResolve({filter}, args => (args.importer === join(inkBuild, importer) ? {path} : undefined));
 		}
 		builder.onResolve({filter: /^ink-build:/}, args => ({path: join(inkBuild, args.path.slice('ink-build:'.length))}));

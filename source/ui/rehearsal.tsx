@@ -18,11 +18,17 @@ export interface RehearsalOptions {
 }
 
 /**
- * Searches a person might type in this store: the first letters of a few of its names, one
- * character at a time, so each narrows the last as typing does.
+ * Searches a person might type in this store: its two commonest letters alone (which mark
+ * matches all over the rows, in every style the rows have), then the first letters of a few of
+ * its names, one character at a time, so each narrows the last as typing does.
  */
 export function rehearsalSearches(index: KeyIndex): string[] {
-	const searches: string[] = [];
+	const letters = [...(index.postings ?? new Map<number, Int32Array>())]
+		.filter(([code]) => code >= 0x61 && code <= 0x7a)
+		.sort((a, b) => b[1].length - a[1].length)
+		.slice(0, 2)
+		.map(([code]) => String.fromCharCode(code));
+	const searches: string[] = [...letters];
 	for (const at of [0, Math.floor(index.keys.length / 3), Math.floor((2 * index.keys.length) / 3)]) {
 		const word = (index.keys[at]?.name ?? '').toLowerCase().match(/[a-z0-9]{3,}/)?.[0] ?? '';
 		for (let length = 1; length <= Math.min(6, word.length); length++) searches.push(word.slice(0, length));

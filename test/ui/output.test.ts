@@ -6,12 +6,14 @@ import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import FastOutput from '../../source/ui/ink/output.js';
 import rememberedSanitizeAnsi from '../../source/ui/ink/sanitize-ansi.js';
-import widestLine, {ONE_CELL, displayWidth} from '../../source/ui/ink/width.js';
+import measureText from '../../source/ui/ink/measure-text.js';
+import widestLine, {Memo, ONE_CELL, displayWidth} from '../../source/ui/ink/width.js';
 
 // Ink's own Output, loaded from its file (the package exports only its entry point).
 const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
 const {default: InkOutput} = (await import(pathToFileURL(join(inkBuild, 'output.js')).href)) as {default: typeof FastOutput};
 const {default: inkSanitizeAnsi} = (await import(pathToFileURL(join(inkBuild, 'sanitize-ansi.js')).href)) as {default: (text: string) => string};
+const {default: inkMeasureText} = (await import(pathToFileURL(join(inkBuild, 'measure-text.js')).href)) as {default: typeof measureText};
 
 type Op =
 	| {type: 'write'; x: number; y: number; text: string; upper: boolean}
@@ -120,5 +122,26 @@ describe('display width', () => {
 			}),
 			{numRuns: 2000},
 		);
+	});
+});
+
+describe("the bounded form of Ink's measureText", () => {
+	it('measures as Ink does, asked once or again', () => {
+		fc.assert(
+			fc.property(text, value => {
+				expect(measureText(value)).toEqual(inkMeasureText(value));
+				expect(measureText(value)).toEqual(inkMeasureText(value));
+			}),
+			{numRuns: 1000},
+		);
+	});
+
+	it('remembers no more than its limit, however many texts it is asked about', () => {
+		const memo = new Memo<number>(256);
+		for (let i = 0; i < 10_000; i++) {
+			expect(memo.get(`text ${i}`, () => i)).toBe(i);
+			expect(memo.size).toBeLessThanOrEqual(256);
+		}
+		expect(memo.get('text 9999', () => -1)).toBe(9999);
 	});
 });

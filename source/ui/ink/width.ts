@@ -9,6 +9,11 @@ export class Memo<T> {
 
 	constructor(private readonly limit: number) {}
 
+	/** How many values it holds now (never more than its limit). */
+	get size(): number {
+		return this.values.size;
+	}
+
 	get(key: string, make: () => T): T {
 		let value = this.values.get(key);
 		if (value === undefined) {
