@@ -113,6 +113,7 @@ export function App({service, onLoaded}: AppProps) {
 				indexCharacterPairs(index);
 				if (rehearsed.current || !loaded || index.keys.length < REHEARSAL_MIN_KEYS) return;
 				rehearsed.current = true;
+				// A rehearsal that fails costs only speed (the first keystrokes run cold), never the screen.
 				timer = setTimeout(() => void rehearse({data, index, ...rehearsalInputs.current}, () => live).catch(() => undefined), 0);
 			}, 0);
 		}, 0);

@@ -22,8 +22,8 @@ export interface WindowedTableProps<Item extends object, Id extends string> {
 
 /**
  * Scrolls so the selection stays in view, builds cells for the visible rows only (each row's
- * cells once while it stays in view and nothing they depend on changes), and, like ink-table, makes each column no
- * wider than those rows need, leaving the rest to `fill`.
+ * cells once while it stays in view and nothing they depend on changes), and, like ink-table,
+ * makes each column no wider than those rows need, leaving the rest to `fill`.
  */
 export function WindowedTable<Item extends object, Id extends string>(props: WindowedTableProps<Item, Id>) {
 	const {items, specs, fill, cells, cellsDependOn, selectedIndex, bodyHeight, width, empty} = props;

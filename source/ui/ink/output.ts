@@ -162,8 +162,8 @@ function leftRow(width: number, line: string): string | null {
 
 /** One screen row from what was written to it, in order, exactly as Ink's grid would give it. */
 function renderRow(width: number, placed: readonly Placed[]): string {
-	// The common row, one line written from the left edge (a table row, a header), is put together
-	// from its runs: the same string as cell by cell, since codes only change where styles do.
+	// The common row, one line written from the left edge (a table, a header), is made in one pass:
+	// the same string as cell by cell, since codes only change where styles do.
 	if (placed.length === 1 && placed[0]!.x === 0) {
 		const row = leftRow(width, placed[0]!.line);
 		if (row !== null) return row;
