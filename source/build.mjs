@@ -40,10 +40,12 @@ await build({
 	target: 'node20',
 	outdir: join(root, 'dist'),
 	chunkNames: 'chunks/[name]-[hash]',
-	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
 	external: ['react-devtools-core'],
 	alias: {'widest-line': join(root, 'source', 'ui', 'ink', 'width.ts')},
+	// ICU's segmentation data loads on the first grapheme split, not when a module loads (source/lazy-segmenter.ts).
+	define: {'process.env.NODE_ENV': '"production"', 'Intl.Segmenter': 'LazySegmenter'},
+	inject: [join(root, 'source', 'lazy-segmenter.ts')],
 	plugins: [inkStandIns],
 	logLevel: 'warning',
 });

@@ -129,6 +129,26 @@ describe.each([
 		expect((await app.exited()).code).toBe(0);
 		expect(app.raw()).toContain(LEAVE_ALTERNATE);
 	});
+
+	it('fits wide and combined characters into their columns, cutting a long name between graphemes', async () => {
+		const data = fixtureData();
+		data.keys[0]!.name = '日本語の鍵 🔑 とても長い名前のキーです、本当に長い';
+		data.keys[1]!.name = 'Café́ 🇧🇷 e\u0301';
+		data.revision = 1;
+		const store = join(tempDir(), 'store.json');
+		writeFileSync(store, serializeStore(data), {mode: 0o600});
+		const app = startTui(['--store', store], size);
+		const screen = await app.waitFor('4 of 4 keys');
+		expect(screen).toContain('日本語の鍵');
+		const tableLines = screen.split('\n').filter(l => /^[┌│├└▶]/.test(l));
+		for (const line of tableLines) expect(stringWidth(line)).toBe(size.columns);
+		// The long name is cut with …, never through a character (at 60 columns, before it starts).
+		if (size.columns === 120) expect(tableLines.find(l => l.includes('日本語の鍵'))).toContain('…');
+		expect(tableLines.some(l => l.includes('…'))).toBe(true);
+		expect(screen).not.toContain('\ufffd');
+		await app.type(KEY.ctrlC);
+		expect((await app.exited()).code).toBe(0);
+	});
 });
 
 describe('colour', () => {

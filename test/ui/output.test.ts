@@ -4,7 +4,8 @@ import {pathToFileURL} from 'node:url';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import FastOutput from '../../source/ui/ink/output.js';
+import {tokenize} from '@alcalzone/ansi-tokenize';
+import FastOutput, {splitSgr} from '../../source/ui/ink/output.js';
 import rememberedSanitizeAnsi from '../../source/ui/ink/sanitize-ansi.js';
 import measureText from '../../source/ui/ink/measure-text.js';
 import widestLine, {Memo, ONE_CELL, displayWidth} from '../../source/ui/ink/width.js';
@@ -143,5 +144,19 @@ describe("the bounded form of Ink's measureText", () => {
 			expect(memo.size).toBeLessThanOrEqual(256);
 		}
 		expect(memo.get('text 9999', () => -1)).toBe(9999);
+	});
+});
+
+describe('colour codes read without ansi-tokenize', () => {
+	it('split into the codes and end codes tokenize gives, for any sequence of numbers', () => {
+		const number = fc.constantFrom('', '0', '1', '2', '3', '4', '5', '7', '8', '9', '21', '22', '23', '24', '27', '29', '31', '36', '39', '42', '49', '53', '90', '97', '100', '107', '38', '48', '255', '999');
+		fc.assert(
+			fc.property(fc.array(number, {minLength: 1, maxLength: 7}), parts => {
+				const sequence = `\u001b[${parts.join(';')}m`;
+				expect(splitSgr(sequence)).toEqual(tokenize(sequence).filter(token => token.type === 'ansi'));
+			}),
+			{numRuns: 3000},
+		);
+		expect(splitSgr('\u001b[1;38;5;208;4m').map(code => code.code)).toEqual(['\u001b[1m', '\u001b[38;5;208m', '\u001b[4m']);
 	});
 });

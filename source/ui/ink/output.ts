@@ -11,6 +11,7 @@
  * written to it. Moving the selection one row down then re-makes two rows.
  */
 import {diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode} from '@alcalzone/ansi-tokenize';
+import ansiStyles from 'ansi-styles';
 import sliceAnsi from 'slice-ansi';
 import {Recent} from '../recent.js';
 import widestLine, {Memo, displayWidth, oneCellSpan, sgrEnd} from './width.js';
@@ -73,7 +74,51 @@ function transition(from: Style, to: Style): string {
 
 /** ansi-tokenize's split of one SGR sequence into codes, remembered. */
 const sgrCodes = new Memo<AnsiCode[]>(1024);
-const codesOf = (sequence: string) => sgrCodes.get(sequence, () => tokenize(sequence).filter((t): t is AnsiCode => t.type === 'ansi'));
+const codesOf = (sequence: string) => sgrCodes.get(sequence, () => splitSgr(sequence));
+
+const sgr = (parameters: string | number) => `\u001b[${parameters}m`;
+/** Codes that end a style, and each opening code's end, from ansi-styles as ansi-tokenize builds them. */
+const closingCodes = new Set<string>();
+const closingCodeOf = new Map<string, string>();
+for (const [open, close] of ansiStyles.codes) {
+	closingCodes.add(sgr(close));
+	closingCodeOf.set(sgr(open), sgr(close));
+}
+
+/** The code that ends `code`'s style, as ansi-tokenize's getEndCode gives it. */
+function endCodeOf(code: string): string {
+	if (closingCodes.has(code)) return code;
+	const known = closingCodeOf.get(code);
+	if (known !== undefined) return known;
+	const parameters = code.slice(2);
+	if (parameters.startsWith('38')) return ansiStyles.color.close;
+	if (parameters.startsWith('48')) return ansiStyles.bgColor.close;
+	const close = ansiStyles.codes.get(Number.parseInt(parameters, 10));
+	return close ? sgr(close) : ansiStyles.reset.open;
+}
+
+/**
+ * One SGR sequence (ESC [ digits and ; m) as the codes ansi-tokenize's tokenize would give, one
+ * per attribute, an 8-bit or 24-bit colour kept whole, without its tokenizer: that splits text
+ * into graphemes, and the first grapheme splitter a process makes costs ~10 ms of start-up.
+ * test/ui/output.test.ts checks it against tokenize.
+ */
+export function splitSgr(sequence: string): AnsiCode[] {
+	const parts = sequence.includes(';') ? sequence.slice(2, -1).split(';') : null;
+	const codes: string[] = [];
+	if (!parts) {
+		codes.push(sequence);
+	} else {
+		for (let i = 0; i < parts.length; i++) {
+			const part = parts[i]!;
+			const colour = part === '38' || part === '48';
+			const length = colour && parts[i + 1] === '5' && i + 2 < parts.length ? 3 : colour && parts[i + 1] === '2' && i + 4 < parts.length ? 5 : 1;
+			codes.push(sgr(parts.slice(i, i + length).join(';')));
+			i += length - 1;
+		}
+	}
+	return codes.map(code => ({type: 'ansi', code, endCode: endCodeOf(code)}));
+}
 
 function after(style: Style, code: AnsiCode): Style {
 	let next = style.then.get(code.code);

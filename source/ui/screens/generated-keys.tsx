@@ -3,7 +3,7 @@ import {useMemo} from 'react';
 import {keyRow, type KeyRow, type Rows} from '../../core/query.js';
 import {formatDate, formatTime, tokenAgeLabel} from '../../core/time.js';
 import type {GeneratedKey, StoreData} from '../../core/types.js';
-import {highlight, type Segment} from '../components/segments.js';
+import {fittedText, highlight, type Segment} from '../components/segments.js';
 import {WindowedTable} from '../components/windowed-table.js';
 import type {ColumnSpec} from '../layout.js';
 import {sanitize} from '../sanitize.js';
@@ -87,6 +87,7 @@ export interface GeneratedKeysProps {
 
 /** Rows of the table body at a given terminal height: the rest is header, tabs, search line, borders and footer. */
 export function GeneratedKeys({data, keys, now, search, searching, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
+	const theme = useTheme();
 	const selected = keys.at(selectedIndex);
 	// A row's cells apart from the search's marks, kept while in view and while the store and the
 	// clock stay the same: a search keystroke that keeps a row rebuilds only its Key/Name cell.
@@ -117,24 +118,28 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 				width={width}
 				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the status filter.'}
 			/>
-			<Text wrap="truncate-end">{selected ? <Details row={knownOf(selected).row} /> : ' '}</Text>
+			<Text>{selected ? fittedText(details(knownOf(selected).row), width, theme) : ' '}</Text>
 		</Box>
 	);
 }
 
-/** Everything about the selected key on one line, for when the columns had to cut it. */
-function Details({row}: {row: KeyRow}) {
-	const theme = useTheme();
-	return (
-		<Text>
-			<Text bold>{row.appKey}</Text> <Text>{sanitize(row.name)}</Text>
-			{row.oldToken ? <Text color={theme.color('orange')}> · pending deletion – old token ({row.oldToken.age})</Text> : null}
-			<Text color={theme.color('muted')}>
-				{' '}· token {row.token.hint}… {row.token.age}
-				{row.alert === 'none' ? '' : row.alert === 'red' ? ' · renewal overdue' : ' · renewal due'} · roles {row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—'}
-				{row.lastUsed === undefined ? ' · never used' : ` · last used ${formatTime(row.lastUsed)}`}
-				{row.linkValidUntil ? ` · unused link until ${formatTime(row.linkValidUntil)}` : ''}
-			</Text>
-		</Text>
-	);
+/**
+ * Everything about the selected key on one line, for when the columns had to cut it; fitted to
+ * the width here (cut with …), so Ink has nothing to truncate.
+ */
+function details(row: KeyRow): Segment[] {
+	return [
+		{text: row.appKey, bold: true},
+		{text: ` ${sanitize(row.name)}`},
+		...(row.oldToken ? [{text: ` · pending deletion – old token (${row.oldToken.age})`, color: 'orange' as const}] : []),
+		{
+			text:
+				` · token ${row.token.hint}… ${row.token.age}` +
+				(row.alert === 'none' ? '' : row.alert === 'red' ? ' · renewal overdue' : ' · renewal due') +
+				` · roles ${row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—'}` +
+				(row.lastUsed === undefined ? ' · never used' : ` · last used ${formatTime(row.lastUsed)}`) +
+				(row.linkValidUntil ? ` · unused link until ${formatTime(row.linkValidUntil)}` : ''),
+			color: 'muted',
+		},
+	];
 }
