@@ -181,9 +181,11 @@ describe('a large store', () => {
 	it('draws its first frame from the newest keys, holds keys typed meanwhile, then searches all of them', async () => {
 		const data = fixtureData();
 		const base = data.keys[0]!;
-		// 4 000 keys (about 1 MiB): large enough to be opened from a preview.
-		for (let i = 0; i < 4000; i++) {
-			const created = base.created - (((i * 7919) % 4000) + 1) * 60_000;
+		// 6 000 keys (about 1.5 MiB): large enough to be opened from a preview, and for the search
+		// rehearsal (source/ui/rehearsal.tsx) to run while the typed search is answered.
+		const bulk = 6000;
+		for (let i = 0; i < bulk; i++) {
+			const created = base.created - (((i * 7919) % bulk) + 1) * 60_000;
 			data.keys.push({...base, appKey: `appkey-acme-${String.fromCharCode(65 + (i % 26), 65 + (Math.floor(i / 26) % 26), 65 + Math.floor(i / 676))}BULK`, name: `bulk key ${i}${i % 10 === 7 ? ' needle' : ''}`, created, token: {...base.token, created}});
 		}
 		data.revision = 1;
@@ -193,12 +195,12 @@ describe('a large store', () => {
 		const app = startTui(['--store', store], {columns: 120, rows: 40});
 		// Typed at once, before the whole store is read: nothing may act on part of it.
 		app.type('/', ...'needle');
-		const screen = await app.waitFor(`400 of ${data.keys.length} keys · status: all · sort: created ↓ · search: needle`);
+		const screen = await app.waitFor(`${bulk / 10} of ${data.keys.length} keys · status: all · sort: created ↓ · search: needle`);
 		expect(screen.split('\n').filter(line => /^[│▶]/.test(line) && line.includes(' needle'))).toHaveLength(29);
 		// No frame ever counted the search over part of the store.
 		const counts = [...app.raw().matchAll(/(\d+) of \d+ keys · status: all · sort: created ↓ · search: needle/g)].map(m => m[1]);
 		expect(counts.length).toBeGreaterThan(0);
-		expect(new Set(counts)).toEqual(new Set(['400']));
+		expect(new Set(counts)).toEqual(new Set([String(bulk / 10)]));
 		await app.type(KEY.escape);
 		const all = await app.waitFor(`${data.keys.length} of ${data.keys.length} keys · status: all`);
 		expect(selectedRow(all)).toContain(newest.appKey);
