@@ -184,7 +184,33 @@ interface FileLines {
 }
 
 /**
- * The file's bytes, in pieces for one writev. Everything small comes first, so a writer reads the
+ * Write calls of at most this many bytes: one writev of a whole 27 MiB store was sometimes two
+ * to three times slower than the same bytes in 1 MiB calls (measured here, 45 writes each).
+ */
+const WRITE_BATCH = 1 << 20;
+
+/** Pieces regrouped (and large ones cut, without copying) into lists of at most `size` bytes each. */
+export function* batches(parts: readonly Buffer[], size: number): Generator<Buffer[]> {
+	let batch: Buffer[] = [];
+	let bytes = 0;
+	for (const part of parts) {
+		for (let at = 0; at < part.length; ) {
+			const piece = part.subarray(at, at + Math.min(size - bytes, part.length - at));
+			batch.push(piece);
+			bytes += piece.length;
+			at += piece.length;
+			if (bytes === size) {
+				yield batch;
+				batch = [];
+				bytes = 0;
+			}
+		}
+	}
+	if (batch.length > 0) yield batch;
+}
+
+/**
+ * The file's bytes, in pieces for writev. Everything small comes first, so a writer reads the
  * revision from the first bytes and a reader finds the small fields in one short parse; then the
  * activity log and the keys one per line, the keys oldest first, so the newest end the file; last,
  * a CRC32 of everything before it, so a flipped bit that still parses is caught.
@@ -565,7 +591,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 			const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
 			try {
 				await handle.chmod(0o600);
-				await handle.writev(parts);
+				for (const batch of batches(parts, WRITE_BATCH)) await handle.writev(batch);
 				await handle.sync();
 			} finally {
 				await handle.close();

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {crc32} from 'node:zlib';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {AtomicJsonFile, StaleWriteError, serializeStore} from '../../source/store/adapter.js';
+import {AtomicJsonFile, StaleWriteError, batches, serializeStore} from '../../source/store/adapter.js';
 import {Store} from '../../source/store/store.js';
 import {ApiKeysService} from '../../source/service.js';
 import {SCHEMA_VERSION} from '../../source/core/types.js';
@@ -271,5 +271,22 @@ describe('serialization', () => {
 		const data = freshStore();
 		data.revision = 41;
 		expect(serializeStore(data).startsWith(`{"schemaVersion":${SCHEMA_VERSION},"revision":41,"account":"acme",`)).toBe(true);
+	});
+});
+
+describe('writes in batches', () => {
+	it('regroup the pieces into calls of at most the batch size, every byte once and in order', () => {
+		fc.assert(
+			fc.property(fc.array(fc.uint8Array({maxLength: 40}), {maxLength: 12}), fc.integer({min: 1, max: 16}), (pieces, size) => {
+				const parts = pieces.map(piece => Buffer.from(piece));
+				const written = [...batches(parts, size)];
+				const lengths = written.map(batch => batch.reduce((sum, piece) => sum + piece.length, 0));
+				expect(Buffer.concat(written.flat())).toEqual(Buffer.concat(parts));
+				for (const length of lengths.slice(0, -1)) expect(length).toBe(size);
+				for (const length of lengths) expect(length).toBeGreaterThan(0);
+				expect(lengths.at(-1) ?? 0).toBeLessThanOrEqual(size);
+			}),
+			{numRuns: 500},
+		);
 	});
 });
