@@ -103,7 +103,7 @@ export function App({service, onLoaded}: AppProps) {
 	// The character lists that make the first letters of a search quick are built when nothing else
 	// is going on; then, once per run for a large store, the search is rehearsed (see rehearsal.tsx).
 	const rehearsed = useRef(false);
-	const rehearsalInputs = useRef({now, columns, bodyHeight: 1, colour: theme.colour});
+	const rehearsalInputs = useRef({now, columns, rows, bodyHeight: 1, colour: theme.colour});
 	useEffect(() => {
 		if (!index || !data) return;
 		let live = true;
@@ -146,7 +146,7 @@ export function App({service, onLoaded}: AppProps) {
 	const foundExternal = state.externalKey ? externalKeys.findIndex(k => k.appKey === state.externalKey) : -1;
 	const externalIndex = foundExternal >= 0 ? foundExternal : Math.min(state.externalIndex, Math.max(0, externalKeys.length - 1));
 	const bodyHeight = Math.max(1, rows - CHROME_ROWS);
-	rehearsalInputs.current = {now, columns, bodyHeight, colour: theme.colour};
+	rehearsalInputs.current = {now, columns, rows, bodyHeight, colour: theme.colour};
 	const dialogWidth = Math.min(columns - 2, 84);
 	const compact = rows < 30;
 	const bodyRows = rows - 5;

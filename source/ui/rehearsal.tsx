@@ -13,6 +13,7 @@ export interface RehearsalOptions {
 	index: KeyIndex;
 	now: number;
 	columns: number;
+	rows: number;
 	bodyHeight: number;
 	colour: boolean;
 }
@@ -41,15 +42,15 @@ export function rehearsalSearches(index: KeyIndex): string[] {
  * is idle after reading a large store. A keystroke's work (filtering, building rows, React, Ink's
  * layout and output) runs slowly the first few dozen times, before V8 has compiled it: the first
  * searches of a session took 3 to 9 ms a keystroke, later ones 2 to 3. After the rehearsal the
- * person's first keystrokes find that work compiled. It shares nothing with the app but code:
- * its own copy of the index's answer state, its own Ink instance, an output stream that drops
- * everything. Each frame is its own task, so a key typed meanwhile waits for one frame at most.
+ * person's first keystrokes find that work compiled. It shares only code and read-only data
+ * with the app: its own copy of the index's answer state, its own Ink instance, an output stream
+ * that drops everything. Each frame is its own task, so a key typed meanwhile waits for one frame at most.
  */
 export async function rehearse(options: RehearsalOptions, stillWanted: () => boolean): Promise<void> {
-	const {data, now, columns, bodyHeight, colour} = options;
+	const {data, now, columns, rows, bodyHeight, colour} = options;
 	// The same lists, its own `last` answer: the app's next search narrows from the app's own.
 	const index: KeyIndex = {...options.index, last: undefined};
-	const stdout = Object.assign(new Writable({write: (_chunk, _encoding, done) => done()}), {columns, rows: bodyHeight + 11, isTTY: true}) as unknown as NodeJS.WriteStream;
+	const stdout = Object.assign(new Writable({write: (_chunk, _encoding, done) => done()}), {columns, rows, isTTY: true}) as unknown as NodeJS.WriteStream;
 	const stdin = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.ReadStream;
 	const frame = (search: string) => (
 		<ThemeProvider colour={colour}>

@@ -33,7 +33,7 @@ describe('the search rehearsal', () => {
 		const last = index.last;
 		const written = vi.spyOn(process.stdout, 'write');
 		let asked = 0;
-		await rehearse({data, index, now: T0 + 40 * HOUR, columns: 100, bodyHeight: 10, colour: true}, () => (asked++, true));
+		await rehearse({data, index, now: T0 + 40 * HOUR, columns: 100, rows: 21, bodyHeight: 10, colour: true}, () => (asked++, true));
 		expect(written).not.toHaveBeenCalled();
 		written.mockRestore();
 		expect(asked).toBe(2 * rehearsalSearches(index).length);
@@ -44,7 +44,7 @@ describe('the search rehearsal', () => {
 	it('stops at once when the app no longer wants it', async () => {
 		const {data, index} = store();
 		let asked = 0;
-		await rehearse({data, index, now: T0, columns: 100, bodyHeight: 10, colour: false}, () => (asked++, false));
+		await rehearse({data, index, now: T0, columns: 100, rows: 21, bodyHeight: 10, colour: false}, () => (asked++, false));
 		expect(asked).toBe(1);
 	});
 });

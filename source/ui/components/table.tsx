@@ -33,8 +33,6 @@ const line = (columns: readonly PlacedColumn[], left: string, middle: string, ri
 export function Table<Id extends string>({columns, count, offset, height, selected, visible, empty}: TableProps<Id>) {
 	const theme = useTheme();
 	const border = theme.color('border');
-	// The whole table is one block of text: one element for React and one node for Ink's layout
-	// however many rows change, which a new search does to all of them.
 	// Rows' lines by their cells, while in view: redrawn only when their cells (which follow the
 	// store, the clock and the search), the column widths, the selection or the theme change.
 	const built = useRef<{columns: readonly PlacedColumn[]; theme: Theme; rows: Recent<object, string>; selectedRows: Recent<object, string>} | null>(null);
@@ -51,6 +49,8 @@ export function Table<Id extends string>({columns, count, offset, height, select
 		while (body.length < height) body.push(filler);
 	}
 	const frame = useMemo(() => frameLines(columns, theme), [columns, theme]);
+	// The whole table is one block of text: one element for React and one node for Ink's layout
+	// however many rows change, which a new search does to all of them.
 	return <Text>{[frame.top, frame.header, frame.separator, ...body, frame.bottom].join('\n')}</Text>;
 }
 
