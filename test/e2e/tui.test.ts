@@ -111,37 +111,34 @@ describe.each([
 		expect(app.raw()).not.toMatch(TOKEN_IN_TEXT);
 	});
 
-	it('renders a hostile name escaped, sends none of its bytes, and keeps the columns aligned', async () => {
+	/** The fixture store with the first keys renamed, open in the app; its screen and table lines once shown. */
+	async function withNames(...names: string[]) {
 		const data = fixtureData();
-		data.keys[0]!.name = 'x\u001b]52;c;aGk=\u0007\u001b[2J\u202eevil\u200b';
+		for (const [i, name] of names.entries()) data.keys[i]!.name = name;
 		data.revision = 1;
 		const store = join(tempDir(), 'store.json');
 		writeFileSync(store, serializeStore(data), {mode: 0o600});
 		const app = startTui(['--store', store], size);
 		const screen = await app.waitFor('4 of 4 keys');
+		const tableLines = screen.split('\n').filter(l => /^[┌│├└▶]/.test(l));
+		for (const line of tableLines) expect(stringWidth(line)).toBe(size.columns);
+		return {app, screen, tableLines};
+	}
+
+	it('renders a hostile name escaped, sends none of its bytes, and keeps the columns aligned', async () => {
+		const {app, screen} = await withNames('x\u001b]52;c;aGk=\u0007\u001b[2J\u202eevil\u200b');
 		expect(app.raw()).not.toContain('\u001b]52');
 		expect(app.raw()).not.toContain('\u202e');
 		expect(app.raw()).not.toContain('\u200b');
 		expect(screen).toContain('x\\e]52;c;aGk=');
-		const tableLines = screen.split('\n').filter(l => /^[┌│├└▶]/.test(l));
-		for (const line of tableLines) expect(stringWidth(line)).toBe(size.columns);
 		await app.type(KEY.ctrlC);
 		expect((await app.exited()).code).toBe(0);
 		expect(app.raw()).toContain(LEAVE_ALTERNATE);
 	});
 
 	it('fits wide and combined characters into their columns, cutting a long name between graphemes', async () => {
-		const data = fixtureData();
-		data.keys[0]!.name = '日本語の鍵 🔑 とても長い名前のキーです、本当に長い';
-		data.keys[1]!.name = 'Café́ 🇧🇷 e\u0301';
-		data.revision = 1;
-		const store = join(tempDir(), 'store.json');
-		writeFileSync(store, serializeStore(data), {mode: 0o600});
-		const app = startTui(['--store', store], size);
-		const screen = await app.waitFor('4 of 4 keys');
+		const {app, screen, tableLines} = await withNames('日本語の鍵 🔑 とても長い名前のキーです、本当に長い', 'Café́ 🇧🇷 e\u0301');
 		expect(screen).toContain('日本語の鍵');
-		const tableLines = screen.split('\n').filter(l => /^[┌│├└▶]/.test(l));
-		for (const line of tableLines) expect(stringWidth(line)).toBe(size.columns);
 		// The long name is cut with …, never through a character (at 60 columns, before it starts).
 		if (size.columns === 120) expect(tableLines.find(l => l.includes('日本語の鍵'))).toContain('…');
 		expect(tableLines.some(l => l.includes('…'))).toBe(true);

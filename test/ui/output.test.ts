@@ -89,15 +89,19 @@ describe("the stand-in for Ink's Output", () => {
 	});
 });
 
+/** A remembering stand-in answers as Ink's function does on random text, asked once and again (from memory). */
+const agreesTwice = <T>(ours: (text: string) => T, inks: (text: string) => T) =>
+	fc.assert(
+		fc.property(text, value => {
+			expect(ours(value)).toEqual(inks(value));
+			expect(ours(value)).toEqual(inks(value));
+		}),
+		{numRuns: 1000},
+	);
+
 describe("the remembered form of Ink's sanitizeAnsi", () => {
 	it('keeps colour codes and drops other escapes exactly as Ink does, asked once or again', () => {
-		fc.assert(
-			fc.property(text, value => {
-				expect(rememberedSanitizeAnsi(value)).toBe(inkSanitizeAnsi(value));
-				expect(rememberedSanitizeAnsi(value)).toBe(inkSanitizeAnsi(value));
-			}),
-			{numRuns: 1000},
-		);
+		agreesTwice(rememberedSanitizeAnsi, inkSanitizeAnsi);
 		expect(rememberedSanitizeAnsi('a\u001b[2Jb\u001b[31mc')).toBe('ab\u001b[31mc');
 	});
 });
@@ -128,13 +132,7 @@ describe('display width', () => {
 
 describe("the bounded form of Ink's measureText", () => {
 	it('measures as Ink does, asked once or again', () => {
-		fc.assert(
-			fc.property(text, value => {
-				expect(measureText(value)).toEqual(inkMeasureText(value));
-				expect(measureText(value)).toEqual(inkMeasureText(value));
-			}),
-			{numRuns: 1000},
-		);
+		agreesTwice(measureText, inkMeasureText);
 	});
 
 	it('remembers no more than its limit, however many texts it is asked about', () => {

@@ -126,43 +126,37 @@ function after(style: Style, code: AnsiCode): Style {
 	return next;
 }
 
-/** A stretch of one-cell characters in one style. */
-interface Run {
-	text: string;
-	style: Style;
-}
-
 /**
- * A line of one-cell characters and SGR colour codes as runs of one style; null for anything else
+ * Walks a line of one-cell characters and SGR colour codes, calling `run` for each stretch of
+ * text with the style the codes before it lead to; false (having stopped) for anything else
  * (wide or combining characters, emoji, other escape sequences), which goes through ansi-tokenize.
  */
-function runsOf(line: string): Run[] | null {
-	const runs: Run[] = [];
+function eachRun(line: string, run: (from: number, to: number, style: Style) => void): boolean {
 	let style = PLAIN;
 	for (let i = 0; i < line.length; ) {
 		if (line.charCodeAt(i) === 0x1b) {
 			const end = sgrEnd(line, i);
-			if (end < 0) return null;
+			if (end < 0) return false;
 			for (const ansi of codesOf(line.slice(i, end))) style = after(style, ansi);
 			i = end;
 			continue;
 		}
 		let end = line.indexOf('\u001b', i);
 		if (end < 0) end = line.length;
-		if (!oneCellSpan(line, i, end)) return null;
-		runs.push({text: line.slice(i, end), style});
+		if (!oneCellSpan(line, i, end)) return false;
+		run(i, end, style);
 		i = end;
 	}
-	return runs;
+	return true;
 }
 
 /** A line as styled cells, as ansi-tokenize would split it. */
 function cellsOf(line: string): Cell[] {
-	const runs = runsOf(line);
-	if (!runs) return slowCellsOf(line);
 	const cells: Cell[] = [];
-	for (const {text, style} of runs) for (const value of text) cells.push({value, style});
-	return cells;
+	const oneCell = eachRun(line, (from, to, style) => {
+		for (let i = from; i < to; i++) cells.push({value: line[i]!, style});
+	});
+	return oneCell ? cells : slowCellsOf(line);
 }
 
 function slowCellsOf(line: string): Cell[] {
@@ -176,32 +170,20 @@ let frameRows = {width: 0, rows: new Recent<string, string>()};
 const BLANK: Cell = {value: ' ', style: PLAIN};
 
 /**
- * A row of one line written from the left edge, as runsOf would split it into runs and renderRow
- * join them, in one pass that makes nothing but the row; null when the line needs ansi-tokenize.
+ * A row of one line written from the left edge, its runs joined by the codes between their
+ * styles, in one pass that makes nothing but the row; null when the line needs ansi-tokenize.
  */
 function leftRow(width: number, line: string): string | null {
 	let out = '';
-	// The style of what is written so far, and the one the codes read since lead to.
-	let style = PLAIN;
-	let next = PLAIN;
+	let written = PLAIN;
 	let used = 0;
-	for (let i = 0; i < line.length; ) {
-		if (line.charCodeAt(i) === 0x1b) {
-			const end = sgrEnd(line, i);
-			if (end < 0) return null;
-			for (const ansi of codesOf(line.slice(i, end))) next = after(next, ansi);
-			i = end;
-			continue;
-		}
-		let end = line.indexOf('\u001b', i);
-		if (end < 0) end = line.length;
-		if (!oneCellSpan(line, i, end)) return null;
-		out += transition(style, next) + line.slice(i, end);
-		style = next;
-		used += end - i;
-		i = end;
-	}
-	out += transition(style, PLAIN);
+	const oneCell = eachRun(line, (from, to, style) => {
+		out += transition(written, style) + line.slice(from, to);
+		written = style;
+		used += to - from;
+	});
+	if (!oneCell) return null;
+	out += transition(written, PLAIN);
 	return (used < width ? out + ' '.repeat(width - used) : out).trimEnd();
 }
 
