@@ -6,6 +6,7 @@ import {isApiKeysError, usage, type ApiKeysError} from './core/errors.js';
 import {TOKEN_SHAPE} from './core/token.js';
 import {resolveOperator} from './identity.js';
 import {resolveStorePath} from './store/paths.js';
+import {enforcePins, readSystemConfig} from './store/system-config.js';
 import {sanitize} from './ui/sanitize.js';
 import {colourWanted} from './ui/colour.js';
 
@@ -118,9 +119,11 @@ async function main(argv: string[]): Promise<number> {
 		for (const flag of given) {
 			if (!TUI_FLAGS.includes(flag)) throw usage(`--${kebab(flag)} goes with a command (see apikeys --help)`);
 		}
+		const system = readSystemConfig();
+		enforcePins(system, {store: values.get('store')}, process.env, process.getuid?.());
 		const {runTui} = await withoutFetch(() => import('./ui/run.js'));
 		return runTui({
-			storePath: resolveStorePath(values.get('store')),
+			storePath: resolveStorePath(values.get('store'), process.env, system),
 			operator: resolveOperator(),
 			demo: given.has('demo') && !negated.has('demo'),
 			colour: colourWanted(process.env, negated.has('color')),
@@ -154,7 +157,13 @@ async function main(argv: string[]): Promise<number> {
 			throw usage(`${name} does not take --${kebab(flag)} (usage: apikeys ${command.usage})`);
 		}
 	}
-	const storePath = resolveStorePath(flags.store);
+	const system = readSystemConfig();
+	enforcePins(system, flags, process.env, process.getuid?.());
+	if (system && name === 'serve') {
+		flags.host ??= system.serve.host;
+		flags.port ??= system.serve.port;
+	}
+	const storePath = resolveStorePath(flags.store, process.env, system);
 	const operator = resolveOperator();
 	let service: Promise<ApiKeysService> | undefined;
 	const ctx: CommandContext = {

@@ -1,4 +1,5 @@
 import {validateAccount} from './appkey.js';
+import {NAME_MAX} from './names.js';
 import {OWNER_ROLE} from './roles.js';
 import {defaultSettings} from './settings.js';
 import {
@@ -52,10 +53,21 @@ function array(value: unknown, where: string): unknown[] {
 	return value;
 }
 
-function string(value: unknown, where: string): string {
+/** Any text field of a store; names and logins have tighter bounds (below). */
+export const TEXT_MAX = 64 * 1024;
+/** Key and role names (code points), as when they are typed; logins, as validateLogin allows. */
+const NAME_LIMIT = NAME_MAX;
+const LOGIN_LIMIT = 64;
+
+function string(value: unknown, where: string, max = TEXT_MAX): string {
 	if (typeof value !== 'string') throw new SchemaError(where, 'is not text');
+	// UTF-16 units bound code points from above, so only a long text needs counting.
+	if (value.length > max && (value.length > 2 * max || [...value].length > max)) throw new SchemaError(where, `is longer than ${max} characters`);
 	return value;
 }
+
+const name = (value: unknown, where: string) => string(value, where, NAME_LIMIT);
+const login = (value: unknown, where: string) => string(value, where, LOGIN_LIMIT);
 
 function time(value: unknown, where: string): Millis {
 	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new SchemaError(where, 'is not a time');
@@ -68,6 +80,7 @@ function boolean(value: unknown, where: string): boolean {
 }
 
 const strings = (value: unknown, where: string) => array(value, where).map((v, i) => string(v, `${where}[${i}]`));
+const names = (value: unknown, where: string) => array(value, where).map((v, i) => name(v, `${where}[${i}]`));
 
 function optional<T>(raw: Raw, field: string, where: string, read: (v: unknown, w: string) => T): T | undefined {
 	return raw[field] === undefined ? undefined : read(raw[field], `${where}.${field}`);
@@ -94,12 +107,12 @@ function generatedKey(value: unknown, where: string): GeneratedKey {
 	const raw = object(value, where);
 	for (const field in raw) if (!KEY_FIELDS.has(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
 	string(raw.appKey, `${where}.appKey`);
-	string(raw.name, `${where}.name`);
+	name(raw.name, `${where}.name`);
 	// Role names and logins repeat across thousands of keys: one copy of each is kept.
-	const roles = strings(raw.roles, `${where}.roles`);
+	const roles = names(raw.roles, `${where}.roles`);
 	for (let i = 0; i < roles.length; i++) (raw.roles as string[])[i] = shared(roles[i]!);
 	time(raw.created, `${where}.created`);
-	raw.createdBy = shared(string(raw.createdBy, `${where}.createdBy`));
+	raw.createdBy = shared(login(raw.createdBy, `${where}.createdBy`));
 	boolean(raw.active, `${where}.active`);
 	tokenRecordIn(raw.token, `${where}.token`);
 	if (raw.oldToken !== undefined) tokenRecordIn(raw.oldToken, `${where}.oldToken`);
@@ -119,9 +132,9 @@ function externalKey(value: unknown, where: string): ExternalKey {
 	const raw = object(value, where);
 	return {
 		appKey: string(raw.appKey, `${where}.appKey`),
-		roles: strings(raw.roles, `${where}.roles`),
+		roles: names(raw.roles, `${where}.roles`),
 		added: time(raw.added, `${where}.added`),
-		addedBy: string(raw.addedBy, `${where}.addedBy`),
+		addedBy: login(raw.addedBy, `${where}.addedBy`),
 		active: boolean(raw.active, `${where}.active`),
 	};
 }
@@ -150,20 +163,20 @@ function linkRecord(value: unknown, where: string): LinkRecord {
 function operator(value: unknown, where: string): Operator {
 	const raw = object(value, where);
 	return {
-		login: string(raw.login, `${where}.login`),
-		roles: strings(raw.roles, `${where}.roles`),
+		login: login(raw.login, `${where}.login`),
+		roles: names(raw.roles, `${where}.roles`),
 		added: time(raw.added, `${where}.added`),
-		addedBy: string(raw.addedBy, `${where}.addedBy`),
+		addedBy: login(raw.addedBy, `${where}.addedBy`),
 	};
 }
 
 function customRole(value: unknown, where: string): CustomRole {
 	const raw = object(value, where);
 	return {
-		name: string(raw.name, `${where}.name`),
+		name: name(raw.name, `${where}.name`),
 		resources: strings(raw.resources, `${where}.resources`),
 		created: time(raw.created, `${where}.created`),
-		createdBy: string(raw.createdBy, `${where}.createdBy`),
+		createdBy: login(raw.createdBy, `${where}.createdBy`),
 	};
 }
 
@@ -174,7 +187,7 @@ function activityEntry(value: unknown, where: string): ActivityEntry {
 	const raw = object(value, where);
 	for (const field in raw) if (!ACTIVITY_FIELDS.has(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
 	time(raw.at, `${where}.at`);
-	string(raw.operator, `${where}.operator`);
+	login(raw.operator, `${where}.operator`);
 	string(raw.action, `${where}.action`);
 	optional(raw, 'appKey', where, string);
 	optional(raw, 'summary', where, string);
@@ -222,6 +235,10 @@ export function normalizeStore(parsed: unknown): StoreData {
 	const revision = raw.revision;
 	if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) {
 		throw new SchemaError('revision', 'is not a whole number');
+	}
+	// Every change adds one: a revision at the top of the safe range could not be counted past.
+	if (revision >= Number.MAX_SAFE_INTEGER) {
+		throw new SchemaError('revision', `is ${revision}, which cannot be incremented`);
 	}
 	const account = string(raw.account, 'account');
 	try {

@@ -2,13 +2,14 @@ import {randomBytes} from 'node:crypto';
 import {constants} from 'node:fs';
 import {isAscii} from 'node:buffer';
 import {crc32} from 'node:zlib';
-import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
+import {open, rename, stat, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import type {Adapter} from 'lowdb';
 import {storeFailure} from '../core/errors.js';
 import {SchemaError, declaredVersion, migrate, normalizeStore} from '../core/schema.js';
 import {SCHEMA_VERSION, type GeneratedKey, type StoreData} from '../core/types.js';
 import {lineColumn, locateJsonError} from './json-error.js';
+import {openStoreFile} from './store-file.js';
 
 const HEAD = /^\{"schemaVersion":\d+,"revision":(\d+),/;
 const HEAD_BYTES = 80;
@@ -463,22 +464,26 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 
 	/** The file's bytes, or the cached data when the file is unchanged since it was last read or written. */
 	private async load(): Promise<{data: StoreData} | {info: FileIdentity; bytes: Buffer; verified: boolean} | null> {
-		let stats;
+		let file;
 		try {
-			stats = await stat(this.path, {bigint: true});
+			file = await openStoreFile(this.path);
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+			if ((error as {kind?: string}).kind === 'store') throw error;
 			throw this.ioFailure('read', error);
 		}
-		const info: FileIdentity = {ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs};
-		const cached = this.snapshot;
-		if (cached && sameFile(cached, info)) return {data: cached.data};
-		const previewed = this.previewed;
-		if (previewed && sameFile(previewed, info)) return {info, bytes: previewed.bytes, verified: previewed.verified};
+		if (!file) return null;
+		const {handle, info: stats} = file;
 		try {
-			return {info, bytes: await readFile(this.path), verified: false};
+			const info: FileIdentity = {ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs};
+			const cached = this.snapshot;
+			if (cached && sameFile(cached, info)) return {data: cached.data};
+			const previewed = this.previewed;
+			if (previewed && sameFile(previewed, info)) return {info, bytes: previewed.bytes, verified: previewed.verified};
+			return {info, bytes: await handle.readFile(), verified: false};
 		} catch (error) {
 			throw this.ioFailure('read', error);
+		} finally {
+			await handle.close();
 		}
 	}
 
@@ -561,22 +566,24 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 
 	/** The revision of the file on disk now, or null when there is none. */
 	async diskRevision(): Promise<number | null> {
-		let handle;
+		let file;
 		try {
-			handle = await open(this.path, constants.O_RDONLY);
+			file = await openStoreFile(this.path);
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+			if ((error as {kind?: string}).kind === 'store') throw error;
 			throw this.ioFailure('read', error);
 		}
+		if (!file) return null;
+		const {handle} = file;
 		try {
 			const buffer = Buffer.alloc(HEAD_BYTES);
 			const {bytesRead} = await handle.read(buffer, 0, HEAD_BYTES, 0);
 			const match = HEAD.exec(buffer.toString('latin1', 0, bytesRead));
 			if (match) return Number(match[1]);
+			return this.parse(await handle.readFile()).revision;
 		} finally {
 			await handle.close();
 		}
-		return this.parse(await readFile(this.path)).revision;
 	}
 
 	/**

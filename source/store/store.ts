@@ -1,10 +1,10 @@
-import {mkdir, readdir, stat, unlink} from 'node:fs/promises';
+import {mkdir, readdir, unlink} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {Low} from 'lowdb';
 import {notFound, refused, storeFailure} from '../core/errors.js';
 import type {StoreData} from '../core/types.js';
 import {AtomicJsonFile, StaleWriteError, tempFilePattern} from './adapter.js';
-import {DEFAULT_LOCK, acquireLock, type LockOptions} from './lock.js';
+import {DEFAULT_LOCK, acquireLock, withLockIfFree, type LockOptions} from './lock.js';
 
 /** Stores smaller than this are read whole even when a preview is asked for: it costs less than 20 ms. */
 const PREVIEW_FROM_BYTES = 512 * 1024;
@@ -13,15 +13,6 @@ export interface Transaction {
 	/** Leave the file as it is: the change turned out to change nothing. */
 	skipWrite(): void;
 }
-
-const processAlive = (pid: number) => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-};
 
 /**
  * The store file behind lowdb's `Low`: reads need no lock (renames are atomic); every change
@@ -112,14 +103,13 @@ export class Store {
 				let skip = false;
 				const result = change(data, {skipWrite: () => (skip = true)});
 				if (!skip) {
-					if (lease.compromised) throw new StaleWriteError(`lost the lock on ${this.path}`);
 					data.revision += 1;
 					await this.db.write();
 				}
 				return result;
 			} catch (error) {
 				this.adapter.invalidate();
-				// A writer that lost its lock retries from a fresh read: nothing of it was acknowledged.
+				// The file changed under the lock (a writer that ignores it): retry from a fresh read; nothing was acknowledged.
 				if (error instanceof StaleWriteError && attempt < 3) continue;
 				if (error instanceof StaleWriteError) throw storeFailure(`${error.message}; nothing was changed, try again`);
 				throw error;
@@ -129,27 +119,21 @@ export class Store {
 		}
 	}
 
-	/** Temp files of writers that died (their pid is gone) or stalled past the lock's stale time. */
-	async removeStaleTempFiles(now = Date.now()): Promise<number> {
+	/**
+	 * Temp files that writers left when they died. Only while the lock is free: every write
+	 * happens under it, so then no temp file belongs to a live writer (paused or not).
+	 */
+	async removeStaleTempFiles(): Promise<number> {
 		const directory = dirname(this.path);
 		const pattern = tempFilePattern(this.path);
 		let removed = 0;
-		let names: string[];
-		try {
-			names = await readdir(directory);
-		} catch {
-			return 0;
-		}
-		for (const name of names) {
-			const match = pattern.exec(name);
-			if (!match) continue;
-			const file = join(directory, name);
-			const info = await stat(file).catch(() => null);
-			if (!info) continue;
-			if (!processAlive(Number(match[1])) || now - info.mtimeMs > this.lock.staleMs) {
-				await unlink(file).then(() => removed++, () => undefined);
+		const names = await readdir(directory).catch(() => [] as string[]);
+		if (!names.some(name => pattern.test(name))) return 0;
+		await withLockIfFree(this.path, async () => {
+			for (const name of await readdir(directory)) {
+				if (pattern.test(name)) await unlink(join(directory, name)).then(() => removed++, () => undefined);
 			}
-		}
+		});
 		return removed;
 	}
 }

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {AtomicJsonFile, StaleWriteError, batches, serializeStore} from '../../source/store/adapter.js';
 import {Store} from '../../source/store/store.js';
+import {acquireLock} from '../../source/store/lock.js';
 import {ApiKeysService} from '../../source/service.js';
 import {SCHEMA_VERSION} from '../../source/core/types.js';
 import {T0, freshStore, tempDir} from '../helpers.js';
@@ -30,7 +31,7 @@ describe('the store file', () => {
 		for (let i = 0; i < 3; i++) await store.transact(data => void (data.settings.renewalAlertMonths = i % 2 ? 3 : 6));
 		expect(statSync(path).mode & 0o777).toBe(0o600);
 		expect(JSON.parse(readFileSync(path, 'utf8')).revision).toBe(4);
-		expect(readdirSync(join(path, '..'))).toEqual(['store.json']);
+		expect(readdirSync(join(path, '..')).sort()).toEqual(['store.json', 'store.json.lock']);
 	});
 
 	it('refuses to create over an existing store', async () => {
@@ -66,7 +67,7 @@ describe('the store file', () => {
 });
 
 describe('the revision fence', () => {
-	it('refuses a write from a writer whose read is older than the file (a lost lock)', async () => {
+	it('refuses a write from a writer whose read is older than the file (one that wrote without the lock)', async () => {
 		const {path} = await created();
 		const late = new AtomicJsonFile(path);
 		const stale = (await late.read())!;
@@ -77,7 +78,7 @@ describe('the revision fence', () => {
 		stale.revision += 1;
 		await expect(late.write(stale)).rejects.toBeInstanceOf(StaleWriteError);
 		expect(readFileSync(path).equals(acknowledged)).toBe(true);
-		expect(readdirSync(join(path, '..'))).toEqual(['store.json']);
+		expect(readdirSync(join(path, '..')).sort()).toEqual(['store.json', 'store.json.lock']);
 	});
 });
 
@@ -127,15 +128,17 @@ describe('a file that does not parse', () => {
 });
 
 describe('temp files', () => {
-	it('left by dead writers are removed when the store is opened; a live writer\'s are kept', async () => {
+	it('are removed when the store is opened and no writer holds the lock; kept while one does (it may be writing them)', async () => {
 		const {path} = await created();
 		const dir = join(path, '..');
-		const dead = join(dir, '.store.json.999999.0123456789abcdef.tmp');
-		const live = join(dir, `.store.json.${process.pid}.fedcba9876543210.tmp`);
-		writeFileSync(dead, 'partial');
-		writeFileSync(live, 'in progress');
+		const left = ['.store.json.999999.0123456789abcdef.tmp', `.store.json.${process.pid}.fedcba9876543210.tmp`];
+		for (const name of left) writeFileSync(join(dir, name), 'partial');
+		const lease = await acquireLock(path);
 		await Store.open(path);
-		expect(readdirSync(dir).sort()).toEqual([`.store.json.${process.pid}.fedcba9876543210.tmp`, 'store.json']);
+		expect(readdirSync(dir).sort()).toEqual([...left, 'store.json', 'store.json.lock'].sort());
+		await lease.release();
+		await Store.open(path);
+		expect(readdirSync(dir).sort()).toEqual(['store.json', 'store.json.lock']);
 	});
 });
 
