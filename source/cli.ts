@@ -3,6 +3,7 @@ import type {ApiKeysService} from './service.js';
 import type {COMMANDS as CommandTable} from './commands/index.js';
 import {FLAGS, type CommandContext, type FlagName, type Flags} from './commands/context.js';
 import {isApiKeysError, usage, type ApiKeysError} from './core/errors.js';
+import {LINK_SHAPE, REDEEM_ADVICE} from './core/links.js';
 import {TOKEN_SHAPE} from './core/token.js';
 import {resolveOperator} from './identity.js';
 import {resolveStorePath} from './store/paths.js';
@@ -28,8 +29,12 @@ ${Object.entries(COMMANDS)
     --json         machine-readable output
     --help         this help
 
-  Exit codes: 0 success, 1 refused or failed, 2 bad usage. Tokens are never accepted on the
-  command line: verify reads them from standard input or APIKEYS_TOKEN.
+  Each option is given once, except --role, --add-role, --remove-role and --resource, which repeat.
+  A value that starts with "-" is written --name=VALUE (--output - is standard output).
+
+  Exit codes: 0 success, 1 refused or failed, 2 bad usage. Tokens and links are never accepted on
+  the command line: verify reads the token from standard input or APIKEYS_TOKEN; redeem reads the
+  link from standard input, or at a terminal asks for it without showing what is typed.
 `;
 
 const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -44,12 +49,23 @@ interface Preflight {
 	positionals: string[];
 }
 
-/** Checks argv before parsing: secrets, unknown options, options missing their value. */
+/** An argument as a value: what follows "=" in --name=VALUE, else the argument itself. */
+const valuePart = (arg: string) => (arg.startsWith('--') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg);
+
+const isFlag = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
+
+/**
+ * Checks argv before parsing: secrets, unknown or repeated options, options missing their value.
+ * Nothing secret is ever echoed, and nothing has run yet, so a refusal changes nothing.
+ */
 export function preflight(argv: readonly string[]): Preflight {
 	if (argv.some(arg => TOKEN_SHAPE.test(arg))) {
 		throw usage(
 			'a token was given on the command line, where other users can read it (/proc/*/cmdline): pipe it on standard input or set APIKEYS_TOKEN, and consider renewing it',
 		);
+	}
+	if (argv.some(arg => LINK_SHAPE.test(arg) || LINK_SHAPE.test(valuePart(arg)))) {
+		throw usage(`a single-access link was given on the command line, where other users can read it (/proc/*/cmdline); it was not used: ${REDEEM_ADVICE}`);
 	}
 	const given = new Set<FlagName>();
 	const values = new Map<FlagName, string>();
@@ -67,20 +83,24 @@ export function preflight(argv: readonly string[]): Preflight {
 		}
 		if (!arg.startsWith('--')) throw usage(`unknown option ${sanitize(arg.slice(0, 40))} (see apikeys --help)`);
 		const [rawName, inline] = splitOnce(arg.slice(2), '=');
-		const negated = rawName.startsWith('no-') && !(camel(rawName) in FLAGS);
-		const name = camel(negated ? rawName.slice(3) : rawName) as FlagName;
+		const negated = rawName.startsWith('no-') && !isFlag(camel(rawName));
+		const typed = negated ? rawName.slice(3) : rawName;
+		const name = camel(typed);
+		// Only the kebab-case spelling: the parser would also take --addRole, and FLAGS has no own "constructor".
+		if (!isFlag(name) || kebab(name) !== typed) throw usage(`unknown option --${sanitize(rawName.slice(0, 40))} (see apikeys --help)`);
 		const spec = FLAGS[name];
-		if (!spec) throw usage(`unknown option --${sanitize(rawName.slice(0, 40))} (see apikeys --help)`);
+		if (given.has(name) && !('isMultiple' in spec)) throw usage(`--${typed} is given more than once`);
 		if (spec.type === 'string') {
 			if (negated) throw usage(`--${rawName} is not an option`);
-			if (inline === undefined) {
-				const next = argv[i + 1];
-				if (next === undefined || (next.startsWith('--') && next.length > 2)) throw usage(`--${kebab(name)} needs a value`);
-				i++;
-				values.set(name, next);
-			} else values.set(name, inline);
+			const value = inline ?? argv[++i];
+			if (value === undefined || value === '') throw usage(`--${typed} needs a value`);
+			// A separate value that looks like an option is most likely a forgotten value; --name=-x says it is meant.
+			if (inline === undefined && value.startsWith('-') && !(name === 'output' && value === '-')) {
+				throw usage(`--${typed} needs a value (one that starts with "-" is written --${typed}=VALUE)`);
+			}
+			values.set(name, value);
 		} else if (inline !== undefined && inline !== 'true' && inline !== 'false') {
-			throw usage(`--${kebab(name)} takes no value`);
+			throw usage(`--${typed} takes no value`);
 		} else if (negated || inline === 'false') negatedFlags.add(name);
 		given.add(name);
 	}

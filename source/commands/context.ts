@@ -1,4 +1,6 @@
-import {usage} from '../core/errors.js';
+import {createInterface} from 'node:readline';
+import {Writable} from 'node:stream';
+import {refused, usage} from '../core/errors.js';
 import type {ApiKeysService} from '../service.js';
 import type {Output} from './output.js';
 
@@ -118,6 +120,33 @@ export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
 		chunks.push(buffer);
 	}
 	return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+/**
+ * Asks at the terminal with the answer never shown: the prompt goes to stderr, and readline edits
+ * the line in raw mode (so the terminal echoes nothing) and draws it on a stream that drops it.
+ * Enter gives the line, Ctrl-D an empty one, Ctrl-C a refusal.
+ */
+export function promptHidden(question: string, stdin: NodeJS.ReadableStream, stderr: NodeJS.WritableStream): Promise<string> {
+	stderr.write(`${question} `);
+	const nowhere = new Writable({write: (_chunk, _encoding, done) => done()});
+	const lines = createInterface({input: stdin, output: nowhere, terminal: true, historySize: 0});
+	return new Promise((resolve, reject) => {
+		let answer = '';
+		lines.once('line', line => {
+			answer = line;
+			lines.close();
+		});
+		lines.once('SIGINT', () => {
+			reject(refused('cancelled: no link was read'));
+			lines.close();
+		});
+		lines.once('close', () => {
+			// The Enter that ended the answer was not echoed either.
+			stderr.write('\n');
+			resolve(answer.trim());
+		});
+	});
 }
 
 export type Actions = Record<string, (ctx: CommandContext) => Promise<void>>;

@@ -1,15 +1,18 @@
 import {usage} from '../core/errors.js';
-import {readStdin, type Command} from './context.js';
+import {REDEEM_ADVICE} from '../core/links.js';
+import {promptHidden, readStdin, type Command} from './context.js';
 
 export const redeem: Command = {
-	usage: 'redeem [LINK]    (the link may come on standard input instead)',
+	usage: 'redeem [--json]    (the link pasted at the prompt or piped on standard input, never on the command line)',
 	summary: 'open a single-access link: prints its token once; the link is dead afterwards',
 	flags: ['json'],
 	async run(ctx) {
-		if (ctx.args.length > 1) throw usage('one link at a time');
-		const argument = ctx.args[0];
-		const link = argument !== undefined && argument !== '-' ? argument : ctx.stdin.isTTY ? '' : await readStdin(ctx.stdin);
-		if (!link) throw usage('give the link: apikeys redeem LINK, or pipe it on standard input');
+		// Never echoed nor used: an argument is readable by every local user while the command runs.
+		if (ctx.args.length > 0) throw usage(`redeem takes no argument: the link is never accepted on the command line; ${REDEEM_ADVICE}`);
+		const link = ctx.stdin.isTTY
+			? await promptHidden('Paste the single-access link (it is not shown) and press Enter:', ctx.stdin, process.stderr)
+			: await readStdin(ctx.stdin);
+		if (!link) throw usage(`no link was given: ${REDEEM_ADVICE}`);
 		const {appKey, token} = await (await ctx.service()).redeem(link);
 		if (ctx.flags.json) return ctx.out.json({appKey, token});
 		ctx.out.out(`Token for ${appKey} (shown once; save it in a safe place):`);

@@ -63,11 +63,12 @@ export function neutralizeFormula(value: string): string {
 	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** RFC 4180: CRLF line ends; fields with a comma, quote or line break are quoted, quotes doubled. */
+/**
+ * RFC 4180 with CRLF line ends, and every field quoted (quotes doubled): a spreadsheet whose list
+ * separator is ";" then keeps `x;=1+1` one cell instead of splitting off a formula.
+ */
 export function toCsv<Field extends string>(fields: readonly Field[], rows: ReadonlyArray<Record<Field, string>>): string {
-	const cell = (value: string) => {
-		const safe = neutralizeFormula(value);
-		return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-	};
-	return [fields.join(','), ...rows.map(row => fields.map(field => cell(row[field])).join(','))].join('\r\n') + '\r\n';
+	const cell = (value: string) => `"${neutralizeFormula(value).replace(/"/g, '""')}"`;
+	const line = (values: readonly string[]) => values.map(cell).join(',');
+	return [line(fields), ...rows.map(row => line(fields.map(field => row[field])))].join('\r\n') + '\r\n';
 }

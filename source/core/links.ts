@@ -10,6 +10,10 @@ const SECRET_BYTES = 32;
 const SECRET_LENGTH = 43;
 const IV_BYTES = 12;
 const SECRET_PATTERN = new RegExp(`^[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+/** How to open a link, for whoever tried to give one as an argument (readable by every local user). */
+export const REDEEM_ADVICE = 'run "apikeys redeem" and paste it at the prompt, or pipe it on standard input';
+/** A link in a piece of text: its URL anywhere, or the bare secret as the whole text. */
+export const LINK_SHAPE = new RegExp(`/credentials/[0-9A-Za-z]{${SECRET_LENGTH}}|^\\s*[0-9A-Za-z]{${SECRET_LENGTH}}\\s*$`);
 
 export interface IssuedLink {
 	url: string;

@@ -105,7 +105,13 @@ export async function writeExport(
 	await writeNewFile(file, toCsv(GENERATED_FIELDS, tables.generated));
 	if (options.sheet === 'generated') return [file];
 	const second = externalCsvPath(file);
-	await writeNewFile(second, toCsv(EXTERNAL_FIELDS, tables.external));
+	try {
+		await writeNewFile(second, toCsv(EXTERNAL_FIELDS, tables.external));
+	} catch (error) {
+		// Half an export would pass for a whole one: the first file goes when the second is refused.
+		await unlink(file).catch(() => undefined);
+		throw error;
+	}
 	return [file, second];
 }
 

@@ -76,7 +76,7 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 		expect(await page.content()).not.toMatch(TOKEN_IN_TEXT);
 		await page.goto(link);
 		expect(await page.textContent('h1')).toBe('This link was already used');
-		expect((await runCli(['redeem', generated.link], {store})).stderr).toMatch(/^apikeys: this link was already used at /);
+		expect((await runCli(['redeem'], {store, input: generated.link})).stderr).toMatch(/^apikeys: this link was already used at /);
 		await context.close();
 	});
 
@@ -105,7 +105,7 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 		expect((await runCli(['verify', '--key', appKey], {store, input: token})).code).toBe(0);
 		await page.close();
 
-		expect((await runCli(['redeem', copied], {store})).stderr).toMatch(/^apikeys: this link was already used at /);
+		expect((await runCli(['redeem'], {store, input: copied})).stderr).toMatch(/^apikeys: this link was already used at /);
 		await app.type('o');
 		await app.waitFor('Open a single-access link');
 		await app.type(copied, KEY.enter);

@@ -35,10 +35,10 @@ describe('apikeys audit', () => {
 		};
 		await cli(['init', '--account', 'acme']);
 		const generated = JSON.parse((await cli(['generate', '--name', 'ERP', '--role', 'OMS - Read only', '--json'])).stdout);
-		const revealed = await runCli(['redeem', generated.link], {store});
+		const revealed = await runCli(['redeem'], {store, input: generated.link});
 		const first = revealed.stdout.match(TOKEN_IN_TEXT)![0];
 		const renewed = JSON.parse((await cli(['renew', generated.appKey, '--delete-old', 'later', '--json'])).stdout);
-		const second = (await runCli(['redeem', renewed.link], {store})).stdout.match(TOKEN_IN_TEXT)![0];
+		const second = (await runCli(['redeem'], {store, input: renewed.link})).stdout.match(TOKEN_IN_TEXT)![0];
 		await cli(['verify', '--key', generated.appKey], first);
 		// While a verify waits for its token on stdin, nothing about it in /proc shows the token.
 		const waiting = spawn(process.execPath, [CLI, 'verify', '--key', generated.appKey], {env: {...process.env, APIKEYS_STORE: store, APIKEYS_OPERATOR: 'alice'}});

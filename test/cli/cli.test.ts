@@ -2,7 +2,7 @@ import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
 import {generateKey, renewToken} from '../../source/core/keys.js';
-import {redeemLink} from '../../source/core/links.js';
+import {REDEEM_ADVICE, redeemLink} from '../../source/core/links.js';
 import {serializeStore} from '../../source/store/adapter.js';
 import {DAY, HOUR, addMonths} from '../../source/core/time.js';
 import {TOKEN_IN_TEXT, context, freshStore, runCli, tempDir} from '../helpers.js';
@@ -18,7 +18,7 @@ async function generate(name = 'ERP', roles = ['OMS - Full access']) {
 }
 
 async function redeem(link: string) {
-	const result = await cli(['redeem', link]);
+	const result = await cli(['redeem'], {input: link});
 	expect(result.code, result.stderr).toBe(0);
 	const token = result.stdout.match(TOKEN_IN_TEXT)?.[0];
 	expect(token).toBeDefined();
@@ -57,20 +57,65 @@ describe('apikeys, as a new user walks it', () => {
 
 	it('redeem prints the token once; a second redeem is refused with the time it was used', async () => {
 		const {appKey, link} = await generate();
-		const first = await cli(['redeem', link]);
+		const first = await cli(['redeem'], {input: link});
 		expect(first.stdout).toMatch(new RegExp(`^Token for ${appKey} \\(shown once; save it in a safe place\\):\\napikt_\\w{49}\\n$`));
 		const token = first.stdout.match(TOKEN_IN_TEXT)![0];
 		expect(storeText()).not.toContain(token);
-		const second = await cli(['redeem', link]);
+		const second = await cli(['redeem'], {input: link});
 		expect(second.code).toBe(1);
 		expect(second.stderr).toMatch(/^apikeys: this link was already used at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n$/);
 		expect(second.stdout).toBe('');
 	});
 
-	it('redeem also takes the link on standard input', async () => {
-		const {link} = await generate();
+	it('redeem reads the link piped on standard input: the URL or its bare secret, with or without a line end', async () => {
+		const {appKey, link} = await generate();
 		const result = await cli(['redeem'], {input: `${link}\n`});
-		expect(result.stdout).toMatch(TOKEN_IN_TEXT);
+		expect(result.stderr).toBe('');
+		expect(result.stdout).toMatch(new RegExp(`^Token for ${appKey} \\(shown once; save it in a safe place\\):\\napikt_\\w{49}\\n$`));
+		const other = await generate('CRM');
+		const bare = await cli(['redeem', '--json'], {input: other.link.split('/').pop()});
+		expect(JSON.parse(bare.stdout)).toEqual({appKey: other.appKey, token: expect.stringMatching(TOKEN_IN_TEXT)});
+		expect(await cli(['redeem'], {input: 'https://evil.example/x\n'})).toMatchObject({
+			code: 2,
+			stderr: 'apikeys: that is not a single-access link: expected …/credentials/ followed by 43 letters and digits\n',
+		});
+	});
+
+	it('a link on the command line is refused without being echoed or used: it still works afterwards', async () => {
+		const {link} = await generate();
+		const secret = link.split('/').pop()!;
+		const before = storeText();
+		const refusal = `apikeys: a single-access link was given on the command line, where other users can read it (/proc/*/cmdline); it was not used: ${REDEEM_ADVICE}\n`;
+		const cases = [
+			['redeem', link],
+			['redeem', secret],
+			['redeem', '--json', `${link}?utm=x`],
+			['redeem', '--', link],
+			['list', '--search', link],
+			['generate', `--name=${secret}`],
+			['generate', '--name', ` ${secret}\n`],
+			[link],
+			['--store', link],
+		];
+		for (const args of cases) {
+			const result = await cli(args, {input: link});
+			expect(result, JSON.stringify(args)).toMatchObject({code: 2, stdout: '', stderr: refusal});
+		}
+		expect(storeText()).toBe(before);
+		expect(await cli(['redeem', 'https://evil.example/x'], {input: link})).toMatchObject({
+			code: 2,
+			stdout: '',
+			stderr: `apikeys: redeem takes no argument: the link is never accepted on the command line; ${REDEEM_ADVICE}\n`,
+		});
+		expect(storeText()).toBe(before);
+		expect(await redeem(link)).toMatch(TOKEN_IN_TEXT);
+	});
+
+	it('--help shows redeem without a link argument, and says where links and tokens come from', async () => {
+		const help = await cli(['--help']);
+		expect(help.stdout).toContain('redeem [--json]    (the link pasted at the prompt or piped on standard input, never on the command line)');
+		expect(help.stdout).not.toMatch(/redeem \[?LINK/);
+		expect(help.stdout).toContain('redeem reads the');
 	});
 
 	it('verify exits 0 for the token from stdin or APIKEYS_TOKEN, 1 for a one-character typo', async () => {
@@ -218,7 +263,7 @@ describe('errors and usage', () => {
 		[['renew', 'appkey-acme-AAAAAA'], 'apikeys: choose what happens to the old token: --delete-old now or --delete-old later'],
 		[['verify', '--key', 'appkey-acme-AAAAAA'], 'apikeys: no token: pipe it on standard input or set APIKEYS_TOKEN'],
 		[['delete', 'a', 'b', '--yes'], 'apikeys: one appKey at a time (got 2 arguments)'],
-		[['redeem', 'https://evil.example/x'], 'apikeys: that is not a single-access link: expected …/credentials/ followed by 43 letters and digits'],
+		[['redeem'], `apikeys: no link was given: ${REDEEM_ADVICE}`],
 	])('%j exits 2 with one line', async (args, message) => {
 		const result = await cli(args);
 		expect(result.stderr).toBe(`${message}\n`);
@@ -302,5 +347,41 @@ describe('external keys, settings, roles, audit on the command line', () => {
 		const audit = JSON.parse((await cli(['audit', '--json', '--since', '1h'])).stdout) as Array<{action: string; appKey?: string; summary?: string}>;
 		expect(audit[0]).toMatchObject({action: 'generate', appKey, summary: 'name: audited; roles: Key auditor'});
 		expect(audit[1]).toMatchObject({action: 'role add', summary: 'Key auditor: View API Keys'});
+	});
+});
+
+describe('options are read strictly: a usage error is one line and changes nothing', () => {
+	const dashValue = (flag: string) => `--${flag} needs a value (one that starts with "-" is written --${flag}=VALUE)`;
+	it.each([
+		[['generate', '--name', 'a', '--name', 'b'], '--name is given more than once'],
+		[['generate', '--name=a', '--name', 'b'], '--name is given more than once'],
+		[['list', '--json', '--json'], '--json is given more than once'],
+		[['--color', '--no-color'], '--color is given more than once'],
+		[['generate', '--name', '--json'], dashValue('name')],
+		[['generate', '--name', '-x'], dashValue('name')],
+		[['generate', '--name', '-'], dashValue('name')],
+		[['list', '--search', '-acme'], dashValue('search')],
+		[['export', '--output', '--json'], dashValue('output')],
+		[['export', '--output', '-x'], dashValue('output')],
+		[['generate', '--name', 'x', '--store='], '--store needs a value'],
+		[['generate', '--name', 'x', '--store', ''], '--store needs a value'],
+		[['--store='], '--store needs a value'],
+		[['generate', '--name='], '--name needs a value'],
+		[['generate', '--name', 'x', '--bogus'], 'unknown option --bogus (see apikeys --help)'],
+		[['generate', '--name', 'x', '--addRole', 'OMS - Read only'], 'unknown option --addRole (see apikeys --help)'],
+		[['list', '--constructor'], 'unknown option --constructor (see apikeys --help)'],
+		[['generate', '-n', 'x'], 'unknown option -n (see apikeys --help)'],
+	])('%j', async (args, message) => {
+		const before = storeText();
+		expect(await cli(args)).toMatchObject({code: 2, stdout: '', stderr: `apikeys: ${message}\n`});
+		expect(storeText()).toBe(before);
+	});
+
+	it('a repeatable option repeats, a value that starts with "-" goes after "=", and --output - is standard output', async () => {
+		const {appKey} = await generate('ERP', ['OMS - Read only', 'Checkout Admin']);
+		const listed = JSON.parse((await cli(['list', '--search=-acme-', '--json'])).stdout) as Array<{appKey: string; roles: string[]}>;
+		expect(listed).toMatchObject([{appKey, roles: ['OMS - Read only', 'Checkout Admin']}]);
+		const exported = await cli(['export', '--format', 'json', '--output', '-']);
+		expect(JSON.parse(exported.stdout).generated).toMatchObject([{keyName: appKey}]);
 	});
 });

@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
 import {describe, expect, it} from 'vitest';
@@ -11,6 +11,26 @@ import {TOKEN_IN_TEXT, freshStore, runCli, seededRandom, tempDir} from '../helpe
 
 const GENERATED_HEADER = ['id', 'keyName', 'roles', 'label', 'creationDate', 'creationDateToken', 'creationDateNewToken', 'status'];
 const EXTERNAL_HEADER = ['id', 'keyName', 'roles', 'account', 'addedDate', 'status'];
+const quotedLine = (fields: readonly string[]) => fields.map(field => `"${field}"`).join(',');
+
+/** The cells of one CSV line as a spreadsheet splits them with `separator` as its list separator. */
+function cellsOf(line: string, separator: string): string[] {
+	const cells: string[] = [];
+	let cell = '';
+	let quoted = false;
+	for (let i = 0; i < line.length; i++) {
+		const char = line[i]!;
+		if (quoted && char === '"' && line[i + 1] === '"') {
+			cell += '"';
+			i++;
+		} else if (char === '"') quoted = !quoted;
+		else if (char === separator && !quoted) {
+			cells.push(cell);
+			cell = '';
+		} else cell += char;
+	}
+	return [...cells, cell];
+}
 
 /** A store with three generated keys (one pending renewal with an unused link, one inactive) and an external key. */
 async function populated() {
@@ -19,10 +39,10 @@ async function populated() {
 	await runCli(['init', '--account', 'acme'], {store});
 	const cli = (args: string[], input?: string) => runCli(args, {store, input});
 	const erp = JSON.parse((await cli(['generate', '--name', 'ERP, "main"', '--role', 'OMS - Full access', '--role', 'Checkout Admin', '--json'])).stdout);
-	await cli(['redeem', erp.link]);
+	await cli(['redeem'], erp.link);
 	const renewed = JSON.parse((await cli(['renew', erp.appKey, '--delete-old', 'later', '--json'])).stdout);
 	const evil = JSON.parse((await cli(['generate', '--name', '=cmd|" /C calc"!A0', '--json'])).stdout);
-	await cli(['redeem', evil.link]);
+	await cli(['redeem'], evil.link);
 	await cli(['deactivate', evil.appKey, '--yes']);
 	await cli(['external', 'add', 'vtexappkey-partnerco-QWERTY', '--role', 'Logistics - Read only']);
 	const secrets = [erp.link, renewed.link, evil.link].map((url: string) => url.split('/').pop()!);
@@ -64,15 +84,15 @@ describe('apikeys export', () => {
 		const file = join(dir, 'keys.csv');
 		expect((await cli(['export', '--output', file])).stdout).toBe(`Exported 2 generated and 1 external keys to ${file} and ${join(dir, 'keys.external.csv')}\n`);
 		const csv = readFileSync(file, 'utf8');
-		expect(csv.split('\r\n')[0]).toBe(GENERATED_HEADER.join(','));
-		expect(csv).toContain(`,${erp.appKey},"OMS - Full access, Checkout Admin","ERP, ""main""",`);
-		expect(csv).toContain(`,${evil.appKey},,"'=cmd|"" /C calc""!A0",`);
+		expect(csv.split('\r\n')[0]).toBe(quotedLine(GENERATED_HEADER));
+		expect(csv).toContain(`,"${erp.appKey}","OMS - Full access, Checkout Admin","ERP, ""main""",`);
+		expect(csv).toContain(`,"${evil.appKey}","","'=cmd|"" /C calc""!A0",`);
 		expect(csv.endsWith('\r\n')).toBe(true);
-		expect(readFileSync(join(dir, 'keys.external.csv'), 'utf8').split('\r\n')[0]).toBe(EXTERNAL_HEADER.join(','));
+		expect(readFileSync(join(dir, 'keys.external.csv'), 'utf8').split('\r\n')[0]).toBe(quotedLine(EXTERNAL_HEADER));
 		const json = JSON.parse((await cli(['export', '--format', 'json', '--output', '-'])).stdout);
 		expect(Object.keys(json.generated[0])).toEqual(GENERATED_HEADER);
 		expect(Object.keys(json.external[0])).toEqual(EXTERNAL_HEADER);
-		expect((await cli(['export', '--format', 'csv', '--sheet', 'external', '--output', '-'])).stdout.split('\r\n')[0]).toBe(EXTERNAL_HEADER.join(','));
+		expect((await cli(['export', '--format', 'csv', '--sheet', 'external', '--output', '-'])).stdout.split('\r\n')[0]).toBe(quotedLine(EXTERNAL_HEADER));
 	});
 
 	it('never exports a token, a digest or a link, in any format', async () => {
@@ -100,6 +120,32 @@ describe('apikeys export', () => {
 		expect((await cli(['export', '--format', 'pdf'])).stderr).toBe('apikeys: --format is xlsx, csv or json\n');
 		expect((await cli(['export', '--format', 'xlsx', '--output', '-'])).code).toBe(2);
 		expect((await cli(['export', '--output', join(dir, 'missing', 'x.xlsx')])).stderr).toMatch(/its directory does not exist/);
+	});
+
+	it('quotes every CSV field, so a ";" list separator splits no cell into a formula', async () => {
+		const {dir, cli} = await populated();
+		expect((await cli(['generate', '--name', 'x;=1+1'])).code).toBe(0);
+		const file = join(dir, 'semicolon.csv');
+		expect((await cli(['export', '--output', file])).code).toBe(0);
+		const lines = readFileSync(file, 'utf8').split('\r\n').filter(Boolean);
+		for (const line of lines) {
+			for (const separator of [',', ';']) expect(cellsOf(line, separator).filter(cell => /^[=+\-@]/.test(cell))).toEqual([]);
+			expect(line).toMatch(/^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/);
+		}
+		const row = lines.find(line => line.includes('x;=1+1'))!;
+		expect(cellsOf(row, ',')[3]).toBe('x;=1+1');
+		const piped = (await cli(['export', '--format', 'csv', '--sheet', 'generated', '--output', '-'])).stdout;
+		expect(piped).toContain('"x;=1+1"');
+	});
+
+	it('when the External CSV is refused, the Generated one it wrote first is removed', async () => {
+		const {dir, cli} = await populated();
+		const before = readdirSync(dir);
+		writeFileSync(join(dir, 'keys.external.csv'), 'mine');
+		const result = await cli(['export', '--output', join(dir, 'keys.csv')]);
+		expect(result).toMatchObject({code: 1, stdout: '', stderr: `apikeys: ${join(dir, 'keys.external.csv')} already exists: choose another name or remove it first\n`});
+		expect(readFileSync(join(dir, 'keys.external.csv'), 'utf8')).toBe('mine');
+		expect(readdirSync(dir).sort()).toEqual([...before, 'keys.external.csv'].sort());
 	});
 
 	it('exports 10 000 keys to an XLSX that reads back whole', async () => {
@@ -137,7 +183,8 @@ describe('export helpers', () => {
 	it('neutralizes every formula trigger and quotes per RFC 4180', () => {
 		for (const value of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(neutralizeFormula(value)).toBe(`'${value}`);
 		expect(neutralizeFormula('plain')).toBe('plain');
-		expect(toCsv(['a', 'b'] as const, [{a: 'x,y', b: 'line\nbreak'}])).toBe('a,b\r\n"x,y","line\nbreak"\r\n');
+		expect(toCsv(['a', 'b'] as const, [{a: 'x,y', b: 'line\nbreak'}])).toBe('"a","b"\r\n"x,y","line\nbreak"\r\n');
+		expect(toCsv(['a', 'b'] as const, [{a: 'plain', b: '=1'}])).toBe(`"a","b"\r\n"plain","'=1"\r\n`);
 	});
 });
 

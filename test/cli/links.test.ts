@@ -22,7 +22,7 @@ describe('single-access links on the command line', () => {
 		const generated = JSON.parse((await runCli(['generate', '--name', 'ERP', '--json'], {store: path})).stdout);
 		seen.push(generated.link.split('/').pop());
 		check();
-		const first = (await runCli(['redeem', generated.link], {store: path})).stdout.match(TOKEN_IN_TEXT)![0];
+		const first = (await runCli(['redeem'], {store: path, input: generated.link})).stdout.match(TOKEN_IN_TEXT)![0];
 		seen.push(first);
 		check();
 		const renewed = JSON.parse((await runCli(['renew', generated.appKey, '--delete-old', 'later', '--json'], {store: path})).stdout);
@@ -31,11 +31,11 @@ describe('single-access links on the command line', () => {
 		expect((await runCli(['undo-renewal', generated.appKey, '--yes'], {store: path})).code).toBe(0);
 		check();
 		// Undoing the renewal destroyed its link.
-		expect((await runCli(['redeem', renewed.link], {store: path})).stderr).toBe('apikeys: this link is unknown or has expired\n');
+		expect((await runCli(['redeem'], {store: path, input: renewed.link})).stderr).toBe('apikeys: this link is unknown or has expired\n');
 		const again = JSON.parse((await runCli(['renew', generated.appKey, '--delete-old', 'now', '--json'], {store: path})).stdout);
 		seen.push(again.link.split('/').pop());
 		check();
-		const second = (await runCli(['redeem', again.link], {store: path})).stdout.match(TOKEN_IN_TEXT)![0];
+		const second = (await runCli(['redeem'], {store: path, input: again.link})).stdout.match(TOKEN_IN_TEXT)![0];
 		seen.push(second);
 		check();
 		expect((await runCli(['verify', '--key', generated.appKey], {store: path, input: second})).code).toBe(0);
@@ -50,7 +50,8 @@ describe('single-access links on the command line', () => {
 				{length: 50},
 				() =>
 					new Promise<{code: number; stdout: string; stderr: string}>(resolve => {
-						const child = spawn(process.execPath, [CLI, 'redeem', link], {env: {...process.env, APIKEYS_STORE: path, APIKEYS_OPERATOR: 'alice'}});
+						const child = spawn(process.execPath, [CLI, 'redeem'], {env: {...process.env, APIKEYS_STORE: path, APIKEYS_OPERATOR: 'alice'}});
+						child.stdin.end(link);
 						let stdout = '';
 						let stderr = '';
 						child.stdout.on('data', c => (stdout += c));

@@ -51,7 +51,7 @@ describe.each([
 		await app.type(KEY.enter);
 		await app.waitFor(/Generated appkey-acme-[A-Z]{6}\. · 1 of 1 keys/);
 		const appKey = selectedRow(app.screen()).match(/appkey-acme-[A-Z]{6}/)![0];
-		const redeemed = await runCli(['redeem', link], {store});
+		const redeemed = await runCli(['redeem'], {store, input: link});
 		const token = redeemed.stdout.match(TOKEN_IN_TEXT)![0];
 
 		await app.type('/', ...'e2e');
