@@ -32,6 +32,8 @@ export const FLAGS = {
 	output: {type: 'string'},
 	sheet: {type: 'string'},
 	port: {type: 'string'},
+	socket: {type: 'string'},
+	socketGroup: {type: 'string'},
 	demo: {type: 'boolean'},
 	color: {type: 'boolean'},
 	help: {type: 'boolean'},
@@ -69,6 +71,8 @@ export interface Flags {
 	output?: string;
 	sheet?: string;
 	port?: string;
+	socket?: string;
+	socketGroup?: string;
 }
 
 export interface CommandContext {
