@@ -73,6 +73,8 @@ export const serve: Command = {
 			};
 			process.once('SIGINT', stop);
 			process.once('SIGTERM', stop);
+			// A closed ssh session hangs up: stop the same way, so a socket file is not left behind.
+			process.once('SIGHUP', stop);
 		});
 		ctx.out.out('Stopped.');
 	},

@@ -76,8 +76,10 @@ describe('apikeys serve --socket', () => {
 		expect(stats.mode & 0o777).toBe(0o660);
 		expect(stats.gid).toBe(process.getgid!());
 		expect((await getOverSocket(socket, '/assets/share.css')).status).toBe(200);
-		serve.child.kill('SIGTERM');
+		// What a closed ssh session sends.
+		serve.child.kill('SIGHUP');
 		expect(await serve.exited).toBe(0);
+		expect(existsSync(socket)).toBe(false);
 	});
 
 	it('replaces a stale socket left by a server that was killed', async () => {
