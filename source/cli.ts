@@ -179,9 +179,10 @@ async function main(argv: string[]): Promise<number> {
 	}
 	const system = readSystemConfig();
 	enforcePins(system, flags, process.env, process.getuid?.());
-	if (system && name === 'serve') {
-		flags.host ??= system.serve.host;
-		flags.port ??= system.serve.port;
+	if (system && name === 'serve' && !given.has('host') && !given.has('port') && !given.has('socket')) {
+		const {host, port, socket, socketGroup} = system.serve;
+		if (socket !== undefined) Object.assign(flags, {socket, socketGroup});
+		else Object.assign(flags, {host, port});
 	}
 	const storePath = resolveStorePath(flags.store, process.env, system);
 	const operator = resolveOperator();

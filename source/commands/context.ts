@@ -34,6 +34,8 @@ export const FLAGS = {
 	output: {type: 'string'},
 	sheet: {type: 'string'},
 	port: {type: 'string'},
+	socket: {type: 'string'},
+	socketGroup: {type: 'string'},
 	demo: {type: 'boolean'},
 	color: {type: 'boolean'},
 	help: {type: 'boolean'},
@@ -71,6 +73,8 @@ export interface Flags {
 	output?: string;
 	sheet?: string;
 	port?: string;
+	socket?: string;
+	socketGroup?: string;
 }
 
 export interface CommandContext {

@@ -17,17 +17,29 @@ import {
 	usedPage,
 	type Page,
 } from './pages.js';
+import {originOf, requestOrigin} from './request-origin.js';
 
 const LINK_PATH = /^\/credentials\/([0-9A-Za-z]{43})\/?$/;
 const MAX_URL = 512;
 const MAX_BODY = 4096;
 const PROOF_TTL = 15 * MINUTE;
 
-/** Headers on every response: nothing cached, no referrer, no framing, nothing but our own assets. */
+/** What a slow or greedy client runs into (the README's share page section names these values). */
+export const SHARE_LIMITS = {
+	headersTimeout: 5_000,
+	requestTimeout: 10_000,
+	keepAliveTimeout: 5_000,
+	/** How often Node looks for connections past those timeouts (its default, 30 s, let them run 30 s). */
+	checkInterval: 500,
+	maxConnections: 64,
+} as const;
+
+/** Headers on every response: nothing cached, no referrer to other sites, no framing, nothing but our own assets. */
 const SECURITY_HEADERS: Record<string, string> = {
 	'Cache-Control': 'no-store',
 	Pragma: 'no-cache',
-	'Referrer-Policy': 'no-referrer',
+	// Never a referrer to another site, and the page's own origin (not "null") in its form post's Origin.
+	'Referrer-Policy': 'same-origin',
 	'Content-Security-Policy':
 		"default-src 'none'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	'X-Content-Type-Options': 'nosniff',
@@ -67,7 +79,7 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 	const page = (response: ServerResponse, content: Page, head = false) =>
 		send(response, content.status, 'text/html; charset=utf-8', renderPage(content), head);
 
-	async function linkPage(secret: string, request: IncomingMessage, response: ServerResponse, head: boolean) {
+	async function linkPage(secret: string, ownOrigin: string, request: IncomingMessage, response: ServerResponse, head: boolean) {
 		let link;
 		try {
 			link = await service.inspectLink(secret);
@@ -81,11 +93,8 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 
 		const crossSite = request.headers['sec-fetch-site'];
 		if (crossSite !== undefined && crossSite !== 'same-origin') return page(response, refusedPage('The request did not come from this page.'));
-		// With Referrer-Policy: no-referrer a browser sends "Origin: null" on its own form posts.
-		const origin = request.headers.origin;
-		if (origin !== undefined && origin !== 'null' && hostOf(origin) !== request.headers.host) {
-			return page(response, refusedPage('The request came from another site.'));
-		}
+		// Browsers send Origin on every POST; a POST without one (curl, a script) is refused: scripts use apikeys redeem.
+		if (originOf(request.headers.origin) !== ownOrigin) return page(response, refusedPage('The request did not come from this page.'));
 		const form = new URLSearchParams(await readBody(request));
 		if (!proofValid(secret, form.get('proof') ?? '', service.now())) {
 			return page(response, refusedPage('The page was too old or did not come from this server.'));
@@ -106,6 +115,10 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 	async function handle(request: IncomingMessage, response: ServerResponse) {
 		const method = request.method ?? 'GET';
 		const head = method === 'HEAD';
+		// Read per request: a changed share base URL applies without a restart (the read is cached until the file changes).
+		const {shareBaseUrl} = (await service.store.read()).settings;
+		const ownOrigin = requestOrigin(request.headers.host, shareBaseUrl);
+		if (!ownOrigin) return send(response, 421, 'text/plain; charset=utf-8', 'This server does not answer for that host name.\n', head, {Connection: 'close'});
 		if ((request.url ?? '').length > MAX_URL) return send(response, 414, 'text/plain; charset=utf-8', 'URI too long\n', head);
 		const path = new URL(request.url ?? '/', 'http://share.invalid').pathname;
 		if (path === '/assets/share.css') return send(response, 200, 'text/css; charset=utf-8', STYLESHEET, head);
@@ -115,10 +128,16 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 		if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
 			return send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', head, {Allow: 'GET, HEAD, POST'});
 		}
-		await linkPage(match[1]!, request, response, head);
+		await linkPage(match[1]!, ownOrigin, request, response, head);
 	}
 
-	const server = createServer({maxHeaderSize: 8192, requestTimeout: 10_000, headersTimeout: 5_000}, (request, response) => {
+	const limits = {
+		maxHeaderSize: 8192,
+		requestTimeout: SHARE_LIMITS.requestTimeout,
+		headersTimeout: SHARE_LIMITS.headersTimeout,
+		connectionsCheckingInterval: SHARE_LIMITS.checkInterval,
+	};
+	const server = createServer(limits, (request, response) => {
 		handle(request, response).catch(error => {
 			log(`share page: ${isApiKeysError(error) ? error.message : (error as Error).message.split('\n')[0]}`);
 			if (error instanceof BodyTooLarge) {
@@ -129,19 +148,13 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 			else response.destroy();
 		});
 	});
-	server.keepAliveTimeout = 5_000;
+	server.keepAliveTimeout = SHARE_LIMITS.keepAliveTimeout;
+	// Connections past the cap are closed as they arrive.
+	server.maxConnections = SHARE_LIMITS.maxConnections;
 	return server;
 }
 
 class BodyTooLarge extends Error {}
-
-function hostOf(origin: string): string | null {
-	try {
-		return new URL(origin).host;
-	} catch {
-		return null;
-	}
-}
 
 function readBody(request: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {

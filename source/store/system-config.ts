@@ -11,11 +11,11 @@ export interface SystemConfig {
 	/** The one store every caller but root uses. */
 	store: string;
 	/** Where `serve` listens for callers other than root (they cannot choose). */
-	serve: {host?: string; port?: string};
+	serve: {host?: string; port?: string; socket?: string; socketGroup?: string};
 }
 
 const FIELDS = new Set(['store', 'serve']);
-const SERVE_FIELDS = new Set(['host', 'port']);
+const SERVE_FIELDS = new Set(['host', 'port', 'socket', 'socketGroup']);
 
 /**
  * The system configuration, or null when there is none. It is trusted only when it and its
@@ -48,18 +48,18 @@ export function readSystemConfig(path = SYSTEM_CONFIG): SystemConfig | null {
 	for (const field of Object.keys(fields)) if (!FIELDS.has(field)) throw bad(`unknown field "${field.slice(0, 40)}" (known: store, serve)`);
 	if (typeof fields.store !== 'string' || !isAbsolute(fields.store)) throw bad('"store" must be the absolute path of the store file');
 	const serve = fields.serve ?? {};
-	if (typeof serve !== 'object' || serve === null || Array.isArray(serve)) throw bad('"serve" must be an object such as {"host": "127.0.0.1", "port": 8470}');
+	if (typeof serve !== 'object' || serve === null || Array.isArray(serve)) throw bad('"serve" must be an object such as {"host": "127.0.0.1", "port": 8470} or {"socket": "/run/apikeys/share.sock"}');
 	const listen: SystemConfig['serve'] = {};
 	for (const [field, value] of Object.entries(serve)) {
-		if (!SERVE_FIELDS.has(field)) throw bad(`unknown field "serve.${field.slice(0, 40)}" (known: host, port)`);
+		if (!SERVE_FIELDS.has(field)) throw bad(`unknown field "serve.${field.slice(0, 40)}" (known: host, port, socket, socketGroup)`);
 		if (typeof value !== 'string' && typeof value !== 'number') throw bad(`"serve.${field}" must be text or a number`);
-		listen[field as 'host' | 'port'] = String(value);
+		listen[field as keyof SystemConfig['serve']] = String(value);
 	}
 	return {path, store: fields.store, serve: listen};
 }
 
 /** Options that choose where the program reads, writes or listens: root's alone when a system configuration exists. */
-const PINNED = {store: '--store', host: '--host', port: '--port', output: '--output'} as const;
+const PINNED = {store: '--store', host: '--host', port: '--port', socket: '--socket', socketGroup: '--socket-group', output: '--output'} as const;
 
 /**
  * Refuses, for everyone but root, what would steer the service account around the system
@@ -68,7 +68,7 @@ const PINNED = {store: '--store', host: '--host', port: '--port', output: '--out
  */
 export function enforcePins(
 	config: SystemConfig | null,
-	chosen: {store?: string; host?: string; port?: string; output?: string},
+	chosen: {store?: string; host?: string; port?: string; socket?: string; socketGroup?: string; output?: string},
 	env: NodeJS.ProcessEnv,
 	uid: number | undefined,
 ): void {

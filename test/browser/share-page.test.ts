@@ -24,7 +24,8 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 	beforeAll(async () => {
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			// A rebound DNS name: the attacker's host name resolving to this machine.
+			args: ['--host-resolver-rules=MAP rebind.attacker.example 127.0.0.1', '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 		});
 		// Lives for the whole file: the per-test temp directories are removed after each test.
 		directory = mkdtempSync(join(tmpdir(), 'apikeys-browser-'));
@@ -62,7 +63,10 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 		expect(await page.content()).not.toMatch(TOKEN_IN_TEXT);
 		expect(await page.textContent('main')).toContain(generated.appKey);
 
+		const posted = page.waitForRequest(request => request.method() === 'POST');
 		await page.getByRole('button', {name: 'Reveal token'}).click();
+		// The page's own origin, which the server requires (Referrer-Policy: same-origin; no-referrer made it "null").
+		expect((await (await posted).allHeaders()).origin).toBe(base);
 		await page.waitForSelector('#token');
 		const token = (await page.textContent('#token'))?.trim() ?? '';
 		expect(token).toMatch(TOKEN_IN_TEXT);
@@ -112,5 +116,17 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 		await app.waitFor(/this link was already used at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
 		await app.type(KEY.escape, 'q');
 		expect((await app.exited()).code).toBe(0);
+	});
+
+	it('a page reached through another host name (DNS rebinding) gets 421 and the link stays unused', async () => {
+		const generated = JSON.parse((await runCli(['generate', '--name', 'Rebound', '--json'], {store})).stdout);
+		const path = new URL(generated.link).pathname;
+		const page = await browser.newPage();
+		const rebound = await page.goto(`http://rebind.attacker.example:${new URL(base).port}${path}`);
+		expect(rebound?.status()).toBe(421);
+		expect(await page.getByRole('button', {name: 'Reveal token'}).count()).toBe(0);
+		await page.goto(base + path);
+		expect(await page.getByRole('button', {name: 'Reveal token'}).isVisible()).toBe(true);
+		await page.close();
 	});
 });

@@ -147,6 +147,9 @@ describe.skipIf(Boolean(reason))('the shared store behind sudo -u', () => {
 			expect(exposed).toMatchObject({status: 2, stderr: pinned('--host')});
 			const port = apikeys(admin, ['serve', '--port', '80']);
 			expect(port).toMatchObject({status: 2, stderr: pinned('--port')});
+			const socket = apikeys(rogue, ['serve', '--socket', join(home, 'planted.sock')]);
+			expect(socket).toMatchObject({status: 2, stderr: pinned('--socket')});
+			expect(existsSync(join(home, 'planted.sock'))).toBe(false);
 		});
 
 		it('export goes to the caller\'s standard output, never to a file written as the service account', () => {

@@ -45,7 +45,7 @@ describe('the system configuration', () => {
 	it.skipIf(!root)('names what is wrong in its content', () => {
 		expect(() => readSystemConfig(configFile('{"store": "relative.json"}'))).toThrow('"store" must be the absolute path of the store file');
 		expect(() => readSystemConfig(configFile('{"store": "/s.json", "stor": 1}'))).toThrow('unknown field "stor" (known: store, serve)');
-		expect(() => readSystemConfig(configFile('{"store": "/s.json", "serve": {"hots": "x"}}'))).toThrow('unknown field "serve.hots" (known: host, port)');
+		expect(() => readSystemConfig(configFile('{"store": "/s.json", "serve": {"hots": "x"}}'))).toThrow('unknown field "serve.hots" (known: host, port, socket, socketGroup)');
 		expect(() => readSystemConfig(configFile('{'))).toThrow('is not valid JSON');
 	});
 
@@ -55,6 +55,7 @@ describe('the system configuration', () => {
 		expect(() => enforcePins(CONFIG, {}, {APIKEYS_STORE: '/home/mallory/x.json'}, SVC)).toThrow(refusal('APIKEYS_STORE'));
 		expect(() => enforcePins(CONFIG, {host: '0.0.0.0'}, {}, SVC)).toThrow(refusal('--host'));
 		expect(() => enforcePins(CONFIG, {port: '80'}, {}, SVC)).toThrow(refusal('--port'));
+		expect(() => enforcePins(CONFIG, {socket: '/var/lib/apikeys/planted.sock'}, {}, SVC)).toThrow(refusal('--socket'));
 		expect(() => enforcePins(CONFIG, {output: '/var/lib/apikeys/data/store.json'}, {}, SVC)).toThrow('--output FILE is not accepted here');
 		// Naming the pinned store itself, or exporting to standard output, is fine.
 		expect(() => enforcePins(CONFIG, {store: CONFIG.store, output: '-'}, {APIKEYS_STORE: CONFIG.store}, SVC)).not.toThrow();
