@@ -1,5 +1,6 @@
 import {usage} from '../core/errors.js';
 import {readStdin, type Command} from './context.js';
+import {sanitize} from '../ui/sanitize.js';
 
 export const redeem: Command = {
 	usage: 'redeem [LINK]    (the link may come on standard input instead)',
@@ -40,7 +41,7 @@ export const verify: Command = {
 			return 1;
 		}
 		const which = result.matched === 'old' ? 'the old token of a pending renewal' : 'the current token';
-		ctx.out.out(`valid: ${result.appKey} (${which}); roles: ${result.roles.join(', ') || '—'}`);
+		ctx.out.out(`valid: ${sanitize(result.appKey)} (${which}); roles: ${sanitize(result.roles.join(', ')) || '—'}`);
 		return 0;
 	},
 };
