@@ -1,9 +1,10 @@
 /**
  * Characters that are invisible, reorder or hide text, or draw unpredictably: refused in key and
- * role names (logins and appKeys are ASCII only), escaped on the screen and in JSON output. Controls (C0, DEL, C1), format
- * characters (bidi controls, zero-width joiners, tags…), private use, unassigned code points and
- * lone surrogates, line and paragraph separators, every default-ignorable code point (soft
- * hyphen, Hangul fillers U+115F U+1160 U+3164 U+FFA0…) and variation selectors.
+ * role names (logins and appKeys are ASCII only), escaped on the screen and in JSON output.
+ * Controls (C0, DEL, C1), format characters (bidi controls, zero-width joiners, tags…), private
+ * use, unassigned code points and lone surrogates, line and paragraph separators, every
+ * default-ignorable code point (soft hyphen, Hangul fillers U+115F U+1160 U+3164 U+FFA0…) and
+ * variation selectors.
  */
 // U+2800 BRAILLE PATTERN BLANK draws as a space but is a symbol (So), not default-ignorable.
 const UNSAFE_CLASS = String.raw`\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800`;
@@ -42,7 +43,7 @@ export function replaceUnsafe(text: string, escape: (char: string) => string, ru
 /** U+XXXX for a code point, as Unicode names it. */
 const codePointLabel = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
-/** What makes `text` unfit for a name, role or login, to follow "cannot contain"; null when nothing does. */
+/** What makes `text` unfit for a key or role name, to follow "cannot contain"; null when nothing does. */
 export function forbiddenCharacterProblem(text: string): string | null {
 	if (PRINTABLE_ASCII.test(text)) return null;
 	const unsafe = UNSAFE_CHARACTER.exec(text);
