@@ -10,6 +10,6 @@ export const deleteCommand: Command = {
 		requireYes(ctx, 'deleting a key cannot be undone');
 		const deleted = await (await ctx.service()).deleteKey(appKey);
 		if (ctx.flags.json) return ctx.out.json({deleted: deleted.appKey, name: deleted.name});
-		ctx.out.out(`Deleted ${deleted.appKey} (${sanitize(deleted.name)}).`);
+		ctx.out.out(`Deleted ${sanitize(deleted.appKey)} (${sanitize(deleted.name)}).`);
 	},
 };

@@ -1,6 +1,6 @@
 import {usage} from '../core/errors.js';
 import {onlyArgument, type Command} from './context.js';
-import {describeKey, keyJson, rolesCell} from './format.js';
+import {describeKey, keyJson, rolesText} from './format.js';
 
 export const edit: Command = {
 	usage: 'edit APPKEY [--role ROLE]... [--add-role R]... [--remove-role R]... [--activate|--deactivate]',
@@ -23,7 +23,7 @@ export const edit: Command = {
 		if (ctx.flags.json) return ctx.out.json({...keyJson(row), changed});
 		ctx.out.out(
 			changed
-				? `Saved ${describeKey(row)}: roles ${rolesCell(row.roles)}; ${row.status}`
+				? `Saved ${describeKey(row)}: roles ${rolesText(row.roles)}; ${row.status}`
 				: `Nothing changed for ${describeKey(row)}`,
 		);
 	},

@@ -1,6 +1,7 @@
 import {usage} from '../core/errors.js';
 import {EXPORT_FORMATS, defaultExportName, exportText, formatOf, writeExport, type ExportFormat} from '../export/write-export.js';
 import {noArguments, type Command} from './context.js';
+import {sanitize} from '../ui/sanitize.js';
 
 export const exportCommand: Command = {
 	usage: 'export [--format xlsx|csv|json] [--output FILE|-] [--sheet generated|external]',
@@ -28,6 +29,6 @@ export const exportCommand: Command = {
 		});
 		if (showProgress) process.stderr.write('\r\u001b[K');
 		if (ctx.flags.json) return ctx.out.json({files, generated: tables.generated.length, external: tables.external.length});
-		ctx.out.out(`Exported ${tables.generated.length} generated and ${tables.external.length} external keys to ${files.join(' and ')}`);
+		ctx.out.out(`Exported ${tables.generated.length} generated and ${tables.external.length} external keys to ${sanitize(files.join(' and '))}`);
 	},
 };

@@ -2,7 +2,8 @@ import {usage} from '../core/errors.js';
 import {formatDate, isoTime} from '../core/time.js';
 import type {ExternalRow} from '../service.js';
 import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
-import {rolesCell} from './format.js';
+import {rolesCell, rolesText} from './format.js';
+import {sanitize} from '../ui/sanitize.js';
 import {renderTable} from './output.js';
 
 const externalJson = (row: ExternalRow) => ({
@@ -16,7 +17,7 @@ const externalJson = (row: ExternalRow) => ({
 
 function printOne(ctx: CommandContext, verb: string, row: ExternalRow) {
 	if (ctx.flags.json) return ctx.out.json(externalJson(row));
-	ctx.out.out(`${verb} external key ${row.appKey} (owner ${row.owner}); roles: ${rolesCell(row.roles)}`);
+	ctx.out.out(`${verb} external key ${sanitize(row.appKey)} (owner ${sanitize(row.owner)}); roles: ${rolesText(row.roles)}`);
 }
 
 const actions: Actions = {

@@ -59,4 +59,7 @@ export function printReveal(out: Output, reveal: Reveal): void {
 	}
 }
 
-export const describeKey = (row: KeyRow) => `${row.appKey} (${sanitize(row.name)})`;
+export const describeKey = (row: KeyRow) => `${sanitize(row.appKey)} (${sanitize(row.name)})`;
+
+/** Roles for a line of text (table cells are sanitized by the table). */
+export const rolesText = (roles: readonly string[]) => sanitize(rolesCell(roles));

@@ -1,6 +1,6 @@
 import {usage} from '../core/errors.js';
 import {noArguments, type Command} from './context.js';
-import {describeKey, keyJson, printReveal, revealJson, rolesCell} from './format.js';
+import {describeKey, keyJson, printReveal, revealJson, rolesText} from './format.js';
 
 export const generate: Command = {
 	usage: 'generate --name NAME [--role ROLE]... [--json]',
@@ -12,7 +12,7 @@ export const generate: Command = {
 		const service = await ctx.service();
 		const {row, reveal} = await service.generate({name: ctx.flags.name, roles: ctx.flags.role});
 		if (ctx.flags.json) return ctx.out.json({...keyJson(row), ...revealJson(reveal)});
-		ctx.out.out(`Generated ${describeKey(row)}, active now, roles: ${rolesCell(row.roles)}`);
+		ctx.out.out(`Generated ${describeKey(row)}, active now, roles: ${rolesText(row.roles)}`);
 		printReveal(ctx.out, reveal);
 	},
 };

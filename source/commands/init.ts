@@ -1,6 +1,7 @@
 import {usage} from '../core/errors.js';
 import {ApiKeysService} from '../service.js';
 import {noArguments, type Command} from './context.js';
+import {sanitize} from '../ui/sanitize.js';
 
 export const init: Command = {
 	usage: 'init --account NAME',
@@ -11,6 +12,6 @@ export const init: Command = {
 		if (!ctx.flags.account) throw usage('name the account: apikeys init --account NAME');
 		const service = await ApiKeysService.init(ctx.storePath, ctx.flags.account, {operator: ctx.operator});
 		if (ctx.flags.json) return ctx.out.json({account: ctx.flags.account, store: service.path, owner: ctx.operator});
-		ctx.out.out(`Created store ${service.path} for account ${ctx.flags.account}; ${ctx.operator} is its Owner (Admin Super).`);
+		ctx.out.out(`Created store ${sanitize(service.path)} for account ${sanitize(ctx.flags.account)}; ${sanitize(ctx.operator)} is its Owner (Admin Super).`);
 	},
 };

@@ -2,6 +2,7 @@ import {usage} from '../core/errors.js';
 import {formatDate, isoTime} from '../core/time.js';
 import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {renderTable} from './output.js';
+import {sanitize} from '../ui/sanitize.js';
 
 const actions: Actions = {
 	async list(ctx) {
@@ -15,14 +16,14 @@ const actions: Actions = {
 		const login = onlyArgument(ctx, 'login');
 		const operator = await (await ctx.service()).addOperator({login, roles: ctx.flags.role});
 		if (ctx.flags.json) return ctx.out.json({...operator, added: isoTime(operator.added)});
-		ctx.out.out(`Added operator ${operator.login}: ${operator.roles.join(', ')}`);
+		ctx.out.out(`Added operator ${sanitize(operator.login)}: ${sanitize(operator.roles.join(', '))}`);
 	},
 	async remove(ctx) {
 		const login = onlyArgument(ctx, 'login');
 		requireYes(ctx, `removing ${login.slice(0, 64)} takes their access to this store away`);
 		const operator = await (await ctx.service()).removeOperator(login);
 		if (ctx.flags.json) return ctx.out.json({removed: operator.login});
-		ctx.out.out(`Removed operator ${operator.login}.`);
+		ctx.out.out(`Removed operator ${sanitize(operator.login)}.`);
 	},
 };
 

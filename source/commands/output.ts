@@ -1,5 +1,5 @@
 import stringWidth from 'string-width';
-import {sanitize} from '../ui/sanitize.js';
+import {jsonText, sanitize} from '../ui/sanitize.js';
 
 export interface Output {
 	out(line?: string): void;
@@ -9,7 +9,7 @@ export interface Output {
 export function streamOutput(stream: NodeJS.WritableStream): Output {
 	return {
 		out: (line = '') => stream.write(`${line}\n`),
-		json: value => stream.write(`${JSON.stringify(value, null, 2)}\n`),
+		json: value => stream.write(`${jsonText(value)}\n`),
 	};
 }
 

@@ -1,5 +1,6 @@
 import {usage} from '../core/errors.js';
 import {onlyArgument, requireYes, type Command} from './context.js';
+import {sanitize} from '../ui/sanitize.js';
 import {describeKey, keyJson, printReveal, revealJson} from './format.js';
 
 export const renew: Command = {
@@ -14,7 +15,7 @@ export const renew: Command = {
 		if (ctx.flags.json) return ctx.out.json({...keyJson(row), deleteOld, ...revealJson(reveal)});
 		ctx.out.out(
 			deleteOld === 'later'
-				? `Renewed ${describeKey(row)}: both tokens are valid until you run "apikeys delete-old-token ${row.appKey} --yes".`
+				? `Renewed ${describeKey(row)}: both tokens are valid until you run "apikeys delete-old-token ${sanitize(row.appKey)} --yes".`
 				: `Renewed ${describeKey(row)}: the old token was deleted; only the new one is valid.`,
 		);
 		printReveal(ctx.out, reveal);

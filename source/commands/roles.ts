@@ -2,6 +2,7 @@ import {usage} from '../core/errors.js';
 import {ALL_RESOURCES} from '../core/roles.js';
 import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {renderTable} from './output.js';
+import {sanitize} from '../ui/sanitize.js';
 
 const actions: Actions = {
 	async list(ctx) {
@@ -17,14 +18,14 @@ const actions: Actions = {
 		const name = onlyArgument(ctx, 'role name');
 		const role = await (await ctx.service()).addRole({name, resources: ctx.flags.resource});
 		if (ctx.flags.json) return ctx.out.json({name: role.name, predefined: false, resources: role.resources});
-		ctx.out.out(`Added role ${role.name}: ${role.resources.join(', ')}`);
+		ctx.out.out(`Added role ${sanitize(role.name)}: ${role.resources.join(', ')}`);
 	},
 	async remove(ctx) {
 		const name = onlyArgument(ctx, 'role name');
 		requireYes(ctx, `removing the role "${name.slice(0, 100)}" cannot be undone`);
 		const role = await (await ctx.service()).removeRole(name);
 		if (ctx.flags.json) return ctx.out.json({removed: role.name});
-		ctx.out.out(`Removed role ${role.name}.`);
+		ctx.out.out(`Removed role ${sanitize(role.name)}.`);
 	},
 };
 

@@ -1,6 +1,7 @@
 import {usage} from '../core/errors.js';
 import {REDEEM_ADVICE} from '../core/links.js';
 import {promptHidden, readStdin, type Command} from './context.js';
+import {sanitize} from '../ui/sanitize.js';
 
 export const redeem: Command = {
 	usage: 'redeem [--json]    (the link pasted at the prompt or piped on standard input, never on the command line)',
@@ -15,7 +16,7 @@ export const redeem: Command = {
 		if (!link) throw usage(`no link was given: ${REDEEM_ADVICE}`);
 		const {appKey, token} = await (await ctx.service()).redeem(link);
 		if (ctx.flags.json) return ctx.out.json({appKey, token});
-		ctx.out.out(`Token for ${appKey} (shown once; save it in a safe place):`);
+		ctx.out.out(`Token for ${sanitize(appKey)} (shown once; save it in a safe place):`);
 		ctx.out.out(token);
 	},
 };
@@ -43,7 +44,7 @@ export const verify: Command = {
 			return 1;
 		}
 		const which = result.matched === 'old' ? 'the old token of a pending renewal' : 'the current token';
-		ctx.out.out(`valid: ${result.appKey} (${which}); roles: ${result.roles.join(', ') || '—'}`);
+		ctx.out.out(`valid: ${sanitize(result.appKey)} (${which}); roles: ${sanitize(result.roles.join(', ')) || '—'}`);
 		return 0;
 	},
 };

@@ -1,9 +1,7 @@
+import {forbiddenCharacterProblem} from './characters.js';
 import {refused} from './errors.js';
 
 export const NAME_MAX = 100;
-
-// C0, DEL, C1, bidi embeddings/overrides/isolates, zero-width and line/paragraph separators.
-const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
 
 /** The seeds' "Key identification": required, 1–100 characters, no control or invisible characters. */
 export function validateKeyName(raw: string): string {
@@ -11,7 +9,8 @@ export function validateKeyName(raw: string): string {
 	if (name.length === 0) return fail('a key name is required');
 	const length = [...name].length;
 	if (length > NAME_MAX) return fail(`a key name has at most ${NAME_MAX} characters (this one has ${length})`);
-	if (FORBIDDEN_IN_NAME.test(name)) return fail('a key name cannot contain control, bidi or zero-width characters');
+	const problem = forbiddenCharacterProblem(name);
+	if (problem) return fail(`a key name cannot contain ${problem}`);
 	return name;
 }
 
@@ -24,8 +23,6 @@ export function keyNameProblem(raw: string): string | null {
 		return (error as Error).message;
 	}
 }
-
-export const hasForbiddenCharacters = (text: string) => FORBIDDEN_IN_NAME.test(text);
 
 function fail(message: string): never {
 	throw refused(message);

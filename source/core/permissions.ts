@@ -2,12 +2,14 @@ import {forbidden, refused} from './errors.js';
 import {OWNER_ROLE, resolveRoles, resourcesOfRoles} from './roles.js';
 import type {KeyResource, Millis, Operator, StoreData} from './types.js';
 
+// ASCII only, so no control, invisible, bidi or look-alike character can be part of a login.
 const LOGIN_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
+export const LOGIN_RULE = '1–64 letters, digits, _ . @ -';
+
+export const isLogin = (login: string) => LOGIN_PATTERN.test(login);
 
 export function validateLogin(login: string): string {
-	if (!LOGIN_PATTERN.test(login)) {
-		throw refused(`"${login.slice(0, 64)}" is not a login name: 1–64 letters, digits, _ . @ -`);
-	}
+	if (!isLogin(login)) throw refused(`"${login.slice(0, 64)}" is not a login name: ${LOGIN_RULE}`);
 	return login;
 }
 

@@ -1,5 +1,5 @@
 import {refused} from './errors.js';
-import {hasForbiddenCharacters} from './names.js';
+import {forbiddenCharacterProblem} from './characters.js';
 import {KEY_RESOURCES, type CustomRole, type Millis, type StoreData} from './types.js';
 
 export interface Role {
@@ -91,9 +91,9 @@ export function addCustomRole(
 	ctx: {now: Millis; operator: string},
 ): CustomRole {
 	const name = input.name.trim();
-	if (name.length === 0 || [...name].length > 100 || hasForbiddenCharacters(name)) {
-		throw refused('a role name is 1–100 printable characters');
-	}
+	if (name.length === 0 || [...name].length > 100) throw refused('a role name is 1–100 printable characters');
+	const problem = forbiddenCharacterProblem(name);
+	if (problem) throw refused(`a role name cannot contain ${problem}`);
 	if (roleCatalog(data).some(r => r.name.toLowerCase() === name.toLowerCase())) {
 		throw refused(`a role named "${name}" already exists`);
 	}

@@ -4,6 +4,7 @@ import {link, open, unlink} from 'node:fs/promises';
 import {basename, dirname, extname, join} from 'node:path';
 import {refused, storeFailure, usage} from '../core/errors.js';
 import {EXTERNAL_FIELDS, GENERATED_FIELDS, toCsv, type ExportTables} from '../core/export.js';
+import {jsonText} from '../ui/sanitize.js';
 
 export type ExportFormat = 'xlsx' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['xlsx', 'csv', 'json'];
@@ -95,7 +96,7 @@ export async function writeExport(
 		return [file];
 	}
 	if (format === 'json') {
-		await writeNewFile(file, `${JSON.stringify(tables, null, 2)}\n`);
+		await writeNewFile(file, `${jsonText(tables)}\n`);
 		return [file];
 	}
 	if (options.sheet === 'external') {
@@ -117,7 +118,7 @@ export async function writeExport(
 
 /** Export text for standard output (CSV of one sheet, or JSON). */
 export function exportText(tables: ExportTables, format: ExportFormat, sheet?: 'generated' | 'external'): string {
-	if (format === 'json') return `${JSON.stringify(tables, null, 2)}\n`;
+	if (format === 'json') return `${jsonText(tables)}\n`;
 	if (format === 'csv' && sheet === 'external') return toCsv(EXTERNAL_FIELDS, tables.external);
 	if (format === 'csv' && sheet === 'generated') return toCsv(GENERATED_FIELDS, tables.generated);
 	throw usage(format === 'xlsx' ? 'XLSX cannot go to standard output: give --output FILE' : 'CSV on standard output needs --sheet generated or --sheet external');

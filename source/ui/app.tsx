@@ -299,10 +299,12 @@ export function App({service, onLoaded}: AppProps) {
 
 	const renderDialog = (dialog: Dialog) => {
 		const common = {width: dialogWidth, busy: state.busy, error: state.dialogError};
+		// The key as text for the dialogs' sentences (an older store may hold any bytes in it).
+		const shownKey = sanitize(dialogKey ?? dialogExternalKey ?? '');
 		if (vanished) {
 			return (
 				<ConfirmDialog title="Key no longer exists" action="Close" {...common} onConfirm={() => close()} onCancel={() => close()}>
-					<Text>{dialogKey} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
+					<Text>{shownKey} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
 				</ConfirmDialog>
 			);
 		}
@@ -376,8 +378,8 @@ export function App({service, onLoaded}: AppProps) {
 					>
 						<Text>
 							{dialog.step === 1
-								? `Deactivate ${dialog.appKey} (${name})? Every integration using it stops working.`
-								: `Are you sure? ${dialog.appKey} will fail every verification until it is activated again. Press Deactivate again to confirm.`}
+								? `Deactivate ${shownKey} (${name})? Every integration using it stops working.`
+								: `Are you sure? ${shownKey} will fail every verification until it is activated again. Press Deactivate again to confirm.`}
 						</Text>
 					</ConfirmDialog>
 				);
@@ -397,7 +399,7 @@ export function App({service, onLoaded}: AppProps) {
 						}
 					>
 						<Text>
-							Activate {dialog.appKey} ({name})?
+							Activate {shownKey} ({name})?
 						</Text>
 					</ConfirmDialog>
 				);
@@ -418,7 +420,7 @@ export function App({service, onLoaded}: AppProps) {
 						}
 					>
 						<Text>
-							Delete the old token of {dialog.appKey} ({name})? Only the new token will be valid.
+							Delete the old token of {shownKey} ({name})? Only the new token will be valid.
 						</Text>
 					</ConfirmDialog>
 				);
@@ -437,7 +439,7 @@ export function App({service, onLoaded}: AppProps) {
 						}
 					>
 						<Text>
-							Undo the renewal of {dialog.appKey} ({name})? The new token and its link are destroyed and the old token is current again.
+							Undo the renewal of {shownKey} ({name})? The new token and its link are destroyed and the old token is current again.
 						</Text>
 					</ConfirmDialog>
 				);
@@ -459,7 +461,7 @@ export function App({service, onLoaded}: AppProps) {
 						}
 					>
 						<Text>
-							Delete {dialog.appKey} ({name}) with its tokens and links?
+							Delete {shownKey} ({name}) with its tokens and links?
 						</Text>
 					</ConfirmDialog>
 				);
@@ -526,7 +528,7 @@ export function App({service, onLoaded}: AppProps) {
 						}
 					>
 						<Text>
-							Remove {dialog.externalKey}? Account {ownerOf(dialog.externalKey) ?? '?'} loses the roles it had in this account.
+							Remove {shownKey}? Account {ownerOf(dialog.externalKey) ?? '?'} loses the roles it had in this account.
 						</Text>
 					</ConfirmDialog>
 				);
@@ -678,7 +680,7 @@ export function App({service, onLoaded}: AppProps) {
 			<Text wrap="truncate-end">
 				{state.flash ? (
 					<Text color={theme.color(state.flash.tone === 'error' ? 'error' : 'success')} bold>
-						{state.flash.tone === 'error' ? '✗' : '✓'} {state.flash.text}
+						{state.flash.tone === 'error' ? '✗' : '✓'} {sanitize(state.flash.text)}
 						{counts ? ' · ' : ''}
 					</Text>
 				) : null}
@@ -699,7 +701,7 @@ const TitleBar = memo(function TitleBar({account, operator, path, columns}: {acc
 			<Text bold color={theme.color('accent')}>
 				apikeys
 			</Text>
-			{truncate(` · account ${account === null ? '…' : sanitize(account)} · operator ${sanitize(operator)} · ${path}`, columns - 8)}
+			{truncate(` · account ${account === null ? '…' : sanitize(account)} · operator ${sanitize(operator)} · ${sanitize(path)}`, columns - 8)}
 		</Text>
 	);
 });

@@ -4,6 +4,7 @@ import {useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {validateAccount} from '../core/appkey.js';
 import {ApiKeysService} from '../service.js';
+import {sanitize} from './sanitize.js';
 import {useTheme} from './theme.js';
 
 /** No store at the path yet: ask for the account name and create it. */
@@ -35,13 +36,13 @@ export function FirstRun({path, operator, onCreated}: {path: string; operator: s
 			<Text bold color={theme.color('accent')}>
 				Welcome to apikeys
 			</Text>
-			<Text>There is no store at {path} yet. It will be created with mode 0600, and you ({operator}) will be its Owner.</Text>
+			<Text>There is no store at {sanitize(path)} yet. It will be created with mode 0600, and you ({sanitize(operator)}) will be its Owner.</Text>
 			<Box marginTop={1}>
 				<Text bold>Account name: </Text>
 				<TextInput value={account} onChange={value => (setError(null), setAccount(value))} onSubmit={() => void submit()} focus={!busy} placeholder="e.g. acme" />
 			</Box>
 			<Text color={error ? theme.color('error') : theme.color('muted')}>
-				{error ? `✗ ${error}` : 'Lowercase letters, digits and hyphens. Enter creates the store; Esc quits.'}
+				{error ? `✗ ${sanitize(error)}` : 'Lowercase letters, digits and hyphens. Enter creates the store; Esc quits.'}
 			</Text>
 		</Box>
 	);

@@ -1,5 +1,5 @@
 import {join} from 'node:path';
-import {writeFileSync} from 'node:fs';
+import {readdirSync, writeFileSync} from 'node:fs';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {serializeStore} from '../../source/store/adapter.js';
@@ -229,6 +229,25 @@ describe('exits and first run', () => {
 		await app.type('q');
 		expect((await app.exited()).code).toBe(0);
 		expect((await runCli(['list', '--json'], {store})).stdout).toBe('[]\n');
+	});
+
+	it('with no store and an operator login full of escapes, refuses in one line before the screen opens', async () => {
+		const dir = tempDir();
+		const app = startTui(['--store', join(dir, 'store.json')], {columns: 120, rows: 24, env: {APIKEYS_OPERATOR: 'ev\u001b]0;T\u0007'}});
+		expect((await app.exited()).code).toBe(1);
+		expect(app.raw()).not.toContain('\u001b]0;T');
+		expect(app.raw()).not.toContain(ENTER_ALTERNATE);
+		expect(app.screen().trim()).toBe('apikeys: APIKEYS_OPERATOR "ev\\e]0;T\\x07" is not a login name: 1–64 letters, digits, _ . @ -');
+		expect(readdirSync(dir)).toEqual([]);
+	});
+
+	it('with no store at a path full of escapes, shows the path escaped', async () => {
+		const dir = tempDir();
+		const app = startTui(['--store', join(dir, 'x\u001b]0;T\u0007', 'store.json')], {columns: 120, rows: 24});
+		expect(await app.waitFor('Account name')).toContain(`There is no store at ${dir}/x\\e]0;T\\x07/store.json yet.`);
+		expect(app.raw()).not.toContain('\u001b]0;T');
+		await app.type(KEY.escape);
+		expect((await app.exited()).code).toBe(0);
 	});
 
 	it('--demo opens about 40 realistic keys with alerts, pending renewals and inactive keys', async () => {

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {ApiKeysError} from '../../source/core/errors.js';
 import {resolveOperator} from '../../source/identity.js';
 import {ApiKeysService} from '../../source/service.js';
 import {HOUR, MINUTE} from '../../source/core/time.js';
@@ -88,5 +89,28 @@ describe('operator identity', () => {
 		expect(resolveOperator({SUDO_USER: 'ana', SUDO_UID: '1000'}, 998)).toBe('ana');
 		expect(resolveOperator({SUDO_USER: 'ana', SUDO_UID: '1000', APIKEYS_OPERATOR: 'boss'}, 998)).toBe('ana');
 		expect(resolveOperator({}, 1000)).toMatch(/\S+/);
+	});
+
+	it('refuses a login that is not a login name, from wherever it comes, showing it escaped', () => {
+		const refusal = (run: () => unknown) => {
+			try {
+				run();
+			} catch (error) {
+				expect(error).toBeInstanceOf(ApiKeysError);
+				return (error as Error).message;
+			}
+			return 'not refused';
+		};
+		expect(refusal(() => resolveOperator({APIKEYS_OPERATOR: 'ev\u001b]0;T\u0007'}, 1000))).toBe(
+			'APIKEYS_OPERATOR "ev\\e]0;T\\x07" is not a login name: 1–64 letters, digits, _ . @ -',
+		);
+		expect(refusal(() => resolveOperator({SUDO_USER: 'ana\u202e', SUDO_UID: '1000', APIKEYS_OPERATOR: 'boss'}, 998))).toBe(
+			'SUDO_USER "ana\\u{202e}" is not a login name: 1–64 letters, digits, _ . @ -',
+		);
+		expect(refusal(() => resolveOperator({SUDO_USER: 'ana\uffa0'}, 1000))).toBe('SUDO_USER "ana\\u{ffa0}" is not a login name: 1–64 letters, digits, _ . @ -');
+		expect(refusal(() => resolveOperator({}, 1000, () => 'John Smith'))).toBe(
+			'your login name "John Smith" cannot be an operator login (1–64 letters, digits, _ . @ -): set APIKEYS_OPERATOR to one',
+		);
+		expect(resolveOperator({APIKEYS_OPERATOR: 'rita'}, 1000, () => 'John Smith')).toBe('rita');
 	});
 });

@@ -377,6 +377,39 @@ describe('live refresh and hostile data', () => {
 		for (const line of frame.split('\n').filter(l => /^[┌│├└▶]/.test(l))) expect(stringWidth(line)).toBe(120);
 	});
 
+	it('renders names and roles with fillers, tags, private-use characters and mark stacks escaped, with the frame intact', async () => {
+		const data = fixtureData();
+		data.keys[0]!.name = `half\uffa0cho\u115fbraille\u2800tag\u{e0001}pua\u{f0000}zalgo e${'\u0301'.repeat(40)}`;
+		data.keys[0]!.roles = ['Ops\uffa0\u3164'];
+		const {service} = await fixtureService('alice', data);
+		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40}, {colour: true});
+		await ui.waitFor('4 of 4 keys');
+		expect(ui.lastFrame() ?? '').not.toMatch(/[\uffa0\u115f\u2800\u3164\u{e0001}\u{f0000}]|\u0301{5}/u);
+		const frame = ui.frame();
+		expect(frame).toContain(`half\\u{ffa0}cho\\u{115f}braille\\u{2800}tag\\u{e0001}pua\\u{f0000}zalgo e${'\u0301'.repeat(4)}\\u{301}`);
+		for (const line of frame.split('\n').filter(l => /^[┌│├└▶]/.test(l))) expect(stringWidth(line)).toBe(120);
+	});
+
+	it("an older store's hostile appKey is escaped in the details line, the dialogs and the flash message", async () => {
+		const data = fixtureData();
+		data.keys.find(k => k.name === 'ERP integration')!.appKey = 'appkey-acme-ERP\u001b]0;T\u0007\uffa0';
+		const shown = 'appkey-acme-ERP\\e]0;T\\x07\\u{ffa0}';
+		const {service} = await fixtureService('alice', data);
+		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40});
+		const hostile = /\u001b\]|\u0007|\uffa0/;
+		expect(await ui.waitFor(f => selectedRow(f).includes(shown))).toContain(`${shown} ERP integration · token`);
+		await ui.press(KEYS.enter);
+		expect(await ui.waitFor('Delete Key')).toContain(`⋮ ${shown}`);
+		await ui.press('j', KEYS.enter);
+		expect(flat(await ui.waitFor('Deactivate key'))).toContain(`Deactivate ${shown} (ERP integration)?`);
+		await ui.press(KEYS.tab, KEYS.enter);
+		expect(flat(await ui.waitFor('confirm again'))).toContain(`Are you sure? ${shown} will fail`);
+		expect(ui.frames.join('')).not.toMatch(hostile);
+		await ui.press(KEYS.tab, KEYS.enter);
+		await ui.waitFor(`✓ Deactivated ${shown}.`);
+		expect(ui.lastFrame() ?? '').not.toMatch(hostile);
+	});
+
 	it('without colour the selection is still visible and no colour codes are sent', async () => {
 		const {ui} = await open();
 		const raw = ui.lastFrame() ?? '';

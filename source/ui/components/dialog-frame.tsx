@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
+import {sanitize} from '../sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 
 /** The box every dialog sits in: a title, its body, and the error of a failed action. */
@@ -9,7 +10,7 @@ export function DialogFrame({title, width, error, children}: {title: string; wid
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.color('accent')} paddingX={1} width={width}>
 			<Text bold color={theme.color('accent')}>
-				{title}
+				{sanitize(title)}
 			</Text>
 			<Box flexDirection="column" marginTop={gap}>
 				{children}
@@ -17,7 +18,7 @@ export function DialogFrame({title, width, error, children}: {title: string; wid
 			{error ? (
 				<Box marginTop={gap}>
 					<Text color={theme.color('error')} bold>
-						✗ {error}
+						✗ {sanitize(error)}
 					</Text>
 				</Box>
 			) : null}

@@ -129,7 +129,7 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
  */
 function details(row: KeyRow): Segment[] {
 	return [
-		{text: row.appKey, bold: true},
+		{text: sanitize(row.appKey), bold: true},
 		{text: ` ${sanitize(row.name)}`},
 		...(row.oldToken ? [{text: ` · pending deletion – old token (${row.oldToken.age})`, color: 'orange' as const}] : []),
 		{
