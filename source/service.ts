@@ -26,11 +26,12 @@ import {addCustomRole, removeCustomRole, resolveRoles, roleCatalog, type Role} f
 import {emptyStore} from './core/schema.js';
 import {updateSettings, type SettingsPatch} from './core/settings.js';
 import {MINUTE} from './core/time.js';
+import {MANAGE_OPERATORS} from './core/types.js';
 import type {
 	ActivityEntry,
 	CustomRole,
 	ExternalKey,
-	KeyResource,
+	OperatorResource,
 	Millis,
 	Operator,
 	RuleContext,
@@ -118,7 +119,7 @@ export class ApiKeysService {
 	}
 
 	private change<T>(
-		resource: KeyResource | null,
+		resource: OperatorResource | null,
 		what: string,
 		action: string,
 		apply: (data: StoreData, ctx: RuleContext) => Outcome<T>,
@@ -202,7 +203,7 @@ export class ApiKeysService {
 	}
 
 	/** The resource the operator lacks for an action, or null; the interface dims what is missing. */
-	async missing(resource: KeyResource): Promise<KeyResource | null> {
+	async missing<R extends OperatorResource>(resource: R): Promise<R | null> {
 		return missingResource(await this.store.read(), this.operator, resource);
 	}
 
@@ -359,21 +360,21 @@ export class ApiKeysService {
 	}
 
 	addRole(input: {name: string; resources: readonly string[]}): Promise<CustomRole> {
-		return this.change('Edit API Keys', 'add roles', 'role add', (data, ctx) => {
+		return this.change(MANAGE_OPERATORS, 'add roles', 'role add', (data, ctx) => {
 			const role = addCustomRole(data, input, ctx);
 			return {result: role, summary: `${role.name}: ${role.resources.join(', ')}`};
 		});
 	}
 
 	removeRole(name: string): Promise<CustomRole> {
-		return this.change('Edit API Keys', 'remove roles', 'role remove', data => {
+		return this.change(MANAGE_OPERATORS, 'remove roles', 'role remove', data => {
 			const role = removeCustomRole(data, name);
 			return {result: role, summary: role.name};
 		});
 	}
 
 	addOperator(input: {login: string; roles: readonly string[]}): Promise<Operator> {
-		return this.change('Edit API Keys', 'add operators', 'operator add', (data, ctx) => {
+		return this.change(MANAGE_OPERATORS, 'add operators', 'operator add', (data, ctx) => {
 			const operator = addOperator(data, input, ctx);
 			return {result: operator, summary: `${operator.login}: ${operator.roles.join(', ')}`};
 		});
@@ -381,8 +382,8 @@ export class ApiKeysService {
 
 	removeOperator(login: string): Promise<Operator> {
 		if (login.length === 0) throw usage('name the operator to remove');
-		return this.change('Edit API Keys', 'remove operators', 'operator remove', data => {
-			const operator = removeOperator(data, login);
+		return this.change(MANAGE_OPERATORS, 'remove operators', 'operator remove', (data, ctx) => {
+			const operator = removeOperator(data, login, ctx);
 			return {result: operator, summary: operator.login};
 		});
 	}

@@ -1,6 +1,6 @@
-import {refused} from './errors.js';
+import {forbidden, refused} from './errors.js';
 import {forbiddenCharacterProblem} from './characters.js';
-import {KEY_RESOURCES, type CustomRole, type Millis, type StoreData} from './types.js';
+import {KEY_RESOURCES, MANAGE_OPERATORS, type CustomRole, type Millis, type StoreData} from './types.js';
 
 export interface Role {
 	name: string;
@@ -33,13 +33,13 @@ const INTEGRATION_RESOURCES = [
 	'Edit customers',
 ] as const;
 
-export const ALL_RESOURCES: readonly string[] = [...KEY_RESOURCES, ...INTEGRATION_RESOURCES];
+export const ALL_RESOURCES: readonly string[] = [...KEY_RESOURCES, MANAGE_OPERATORS, ...INTEGRATION_RESOURCES];
 
 const role = (name: string, resources: readonly string[]): Role => ({name, resources, predefined: true});
 
 export const PREDEFINED_ROLES: readonly Role[] = [
 	role(OWNER_ROLE, ALL_RESOURCES),
-	role(USER_ADMIN_ROLE, KEY_RESOURCES),
+	role(USER_ADMIN_ROLE, [...KEY_RESOURCES, MANAGE_OPERATORS]),
 	role('API Keys - Read only', ['View API Keys']),
 	role('API Keys - Token renewal', ['View API Keys', 'Renew API token']),
 	role('OMS - Full access', ['View orders', 'Change orders', 'Cancel orders']),
@@ -85,6 +85,39 @@ export function resourcesOfRoles(data: Pick<StoreData, 'roles'>, roles: readonly
 	return resources;
 }
 
+/** The resources an operator holds through its roles; none when it is not in the store. */
+export function heldResources(data: Pick<StoreData, 'roles' | 'operators'>, login: string): Set<string> {
+	const operator = data.operators.find(o => o.login === login);
+	return operator ? resourcesOfRoles(data, operator.roles) : new Set();
+}
+
+export const isOwner = (data: Pick<StoreData, 'operators'>, login: string): boolean =>
+	data.operators.some(o => o.login === login && o.roles.includes(OWNER_ROLE));
+
+/** The rules' own words: every refusal of a grant ends with the rule it applies. */
+export const OWNER_ONLY_RULE = `only an ${OWNER_ROLE} can grant or remove it`;
+const HOLD_TO_GRANT_RULE = 'nobody can grant a resource they do not hold';
+
+/** Refuses giving `roles` (canonical names) unless `granter` holds all their resources; only an Owner gives Owner. */
+export function requireGrantableRoles(data: Pick<StoreData, 'roles' | 'operators'>, granter: string, roles: readonly string[]): void {
+	if (roles.includes(OWNER_ROLE) && !isOwner(data, granter)) {
+		throw forbidden(`operator "${granter}" cannot grant "${OWNER_ROLE}": ${OWNER_ONLY_RULE}`);
+	}
+	const held = heldResources(data, granter);
+	for (const name of roles) {
+		const lacking = [...resourcesOfRoles(data, [name])].find(r => !held.has(r));
+		if (lacking) throw forbidden(`operator "${granter}" cannot grant "${name}": it includes "${lacking}", and ${HOLD_TO_GRANT_RULE}`);
+	}
+}
+
+/** Refuses putting into a role a resource (canonical name) that `granter` does not hold. */
+export function requireGrantableResources(data: Pick<StoreData, 'roles' | 'operators'>, granter: string, resources: readonly string[]): void {
+	const held = heldResources(data, granter);
+	const lacking = resources.find(r => !held.has(r));
+	if (lacking) throw forbidden(`operator "${granter}" cannot grant "${lacking}": ${HOLD_TO_GRANT_RULE}`);
+}
+
+/** A custom role made by `ctx.operator`, of resources that operator holds. */
 export function addCustomRole(
 	data: StoreData,
 	input: {name: string; resources: readonly string[]},
@@ -104,6 +137,7 @@ export function addCustomRole(
 		if (!found) throw refused(`unknown resource "${wanted.slice(0, 100)}": see apikeys roles list`);
 		if (!resources.includes(found)) resources.push(found);
 	}
+	requireGrantableResources(data, ctx.operator, resources);
 	const created: CustomRole = {name, resources, created: ctx.now, createdBy: ctx.operator};
 	data.roles.push(created);
 	return created;

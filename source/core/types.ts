@@ -2,6 +2,12 @@
 export const KEY_RESOURCES = ['View API Keys', 'Edit API Keys', 'Renew API token', 'Edit API Keys settings'] as const;
 export type KeyResource = (typeof KEY_RESOURCES)[number];
 
+/** This product's own resource: adding and removing operators and custom roles (SPEC). */
+export const MANAGE_OPERATORS = 'Manage operators and roles';
+/** Every resource an operator's action can need. */
+export const OPERATOR_RESOURCES = [...KEY_RESOURCES, MANAGE_OPERATORS] as const;
+export type OperatorResource = (typeof OPERATOR_RESOURCES)[number];
+
 /** Epoch milliseconds; core never reads the clock, callers pass `now`. */
 export type Millis = number;
 

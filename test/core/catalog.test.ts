@@ -6,20 +6,22 @@ import {generateKey, replaceKey} from '../../source/core/keys.js';
 import {addOperator, removeOperator, requireResource} from '../../source/core/permissions.js';
 import {buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, queryKeys, type StatusFilter} from '../../source/core/query.js';
 import {OWNER_ROLE, PREDEFINED_ROLES, USER_ADMIN_ROLE, addCustomRole, resolveRoles, resourcesOfRoles} from '../../source/core/roles.js';
-import {KEY_RESOURCES} from '../../source/core/types.js';
+import {KEY_RESOURCES, MANAGE_OPERATORS} from '../../source/core/types.js';
 import {DAY, HOUR} from '../../source/core/time.js';
 import {T0, context, freshStore} from '../helpers.js';
 
 describe('roles catalog', () => {
-	it('has the predefined roles; Owner and User Administrator hold all four key resources', () => {
+	it('has the predefined roles; Owner and User Administrator hold all four key resources and Manage operators and roles', () => {
 		const names = PREDEFINED_ROLES.map(r => r.name);
 		for (const name of [OWNER_ROLE, USER_ADMIN_ROLE, 'OMS - Full access', 'OMS - Read only', 'Logistics - Full access', 'Call center operator', 'Finance - Full access', 'Checkout Admin', 'Payments Notifier', 'IntegrationProfile - Fulfillment Oms', 'Webservice - Full access']) {
 			expect(names).toContain(name);
 		}
 		const data = freshStore();
 		for (const role of [OWNER_ROLE, USER_ADMIN_ROLE]) {
-			expect([...resourcesOfRoles(data, [role])]).toEqual(expect.arrayContaining([...KEY_RESOURCES]));
+			expect([...resourcesOfRoles(data, [role])]).toEqual(expect.arrayContaining([...KEY_RESOURCES, MANAGE_OPERATORS]));
 		}
+		const others = PREDEFINED_ROLES.filter(r => r.name !== OWNER_ROLE && r.name !== USER_ADMIN_ROLE);
+		expect(others.filter(r => r.resources.includes(MANAGE_OPERATORS))).toEqual([]);
 	});
 
 	it('adds custom roles from known resources; names are unique case-insensitively', () => {
@@ -65,10 +67,12 @@ describe('operators and permissions', () => {
 	it('the last Owner cannot be removed; another operator can', () => {
 		const data = freshStore();
 		addOperator(data, {login: 'bob', roles: ['API Keys - Read only']}, context());
-		expect(() => removeOperator(data, 'alice')).toThrow('is the last Owner (Admin Super) of this store and cannot be removed');
-		expect(removeOperator(data, 'bob').login).toBe('bob');
+		expect(() => removeOperator(data, 'alice', {operator: 'alice'})).toThrow('cannot remove themselves');
+		expect(() => removeOperator(data, 'alice', {operator: 'bob'})).toThrow('only an Owner (Admin Super) can grant or remove it');
+		expect(data.operators.map(o => o.login)).toEqual(['alice', 'bob']);
+		expect(removeOperator(data, 'bob', {operator: 'alice'}).login).toBe('bob');
 		expect(() => addOperator(data, {login: 'bad login', roles: [OWNER_ROLE]}, context())).toThrow('is not a login name');
-		expect(() => addOperator(data, {login: 'alice', roles: [OWNER_ROLE]}, context())).toThrow('already in this store');
+		expect(() => addOperator(data, {login: 'alice', roles: [OWNER_ROLE]}, context(undefined, 'carol'))).toThrow('already in this store');
 	});
 });
 

@@ -1,12 +1,12 @@
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ApiKeysService} from '../../source/service.js';
-import {KEY_RESOURCES, type KeyResource} from '../../source/core/types.js';
+import {MANAGE_OPERATORS, OPERATOR_RESOURCES, type OperatorResource} from '../../source/core/types.js';
 import {runCli, suiteDir, tempDir} from '../helpers.js';
 
 interface Action {
 	what: string;
-	resource: KeyResource;
+	resource: OperatorResource;
 	/** Through the service: resolves when allowed. */
 	service(s: ApiKeysService, target: Target): Promise<unknown>;
 	/** The same through the command line. */
@@ -33,10 +33,10 @@ const ACTIONS: Action[] = [
 	{what: 'add an external key', resource: 'Edit API Keys', service: s => s.addExternal({appKey: 'vtexappkey-other-AAAAAA', roles: []}), cli: () => ['external', 'add', 'vtexappkey-other-AAAAAA']},
 	{what: 'edit an external key', resource: 'Edit API Keys', service: (s, t) => s.editExternal(t.external, ['Checkout Admin']), cli: t => ['external', 'edit', t.external, '--role', 'Checkout Admin']},
 	{what: 'remove an external key', resource: 'Edit API Keys', service: (s, t) => s.removeExternal(t.external), cli: t => ['external', 'remove', t.external, '--yes']},
-	{what: 'add a role', resource: 'Edit API Keys', service: s => s.addRole({name: 'New role', resources: ['View orders']}), cli: () => ['roles', 'add', 'New role', '--resource', 'View orders']},
-	{what: 'remove a role', resource: 'Edit API Keys', service: (s, t) => s.removeRole(t.role), cli: t => ['roles', 'remove', t.role, '--yes']},
-	{what: 'add an operator', resource: 'Edit API Keys', service: s => s.addOperator({login: 'newbie', roles: ['API Keys - Read only']}), cli: () => ['operators', 'add', 'newbie', '--role', 'API Keys - Read only']},
-	{what: 'remove an operator', resource: 'Edit API Keys', service: (s, t) => s.removeOperator(t.login), cli: t => ['operators', 'remove', t.login, '--yes']},
+	{what: 'add a role', resource: MANAGE_OPERATORS, service: s => s.addRole({name: 'New role', resources: ['View API Keys']}), cli: () => ['roles', 'add', 'New role', '--resource', 'View API Keys']},
+	{what: 'remove a role', resource: MANAGE_OPERATORS, service: (s, t) => s.removeRole(t.role), cli: t => ['roles', 'remove', t.role, '--yes']},
+	{what: 'add an operator', resource: MANAGE_OPERATORS, service: s => s.addOperator({login: 'newbie', roles: ['API Keys - Read only']}), cli: () => ['operators', 'add', 'newbie', '--role', 'API Keys - Read only']},
+	{what: 'remove an operator', resource: MANAGE_OPERATORS, service: (s, t) => s.removeOperator(t.login), cli: t => ['operators', 'remove', t.login, '--yes']},
 	{what: 'renew', resource: 'Renew API token', service: (s, t) => s.renew(t.appKey, 'now'), cli: t => ['renew', t.appKey, '--delete-old', 'now']},
 	{what: 'delete an old token', resource: 'Renew API token', service: (s, t) => s.deleteOldToken(t.pending), cli: t => ['delete-old-token', t.pending, '--yes']},
 	{what: 'undo a renewal', resource: 'Renew API token', service: (s, t) => s.undoRenewal(t.pending), cli: t => ['undo-renewal', t.pending, '--yes']},
@@ -56,8 +56,8 @@ async function world(dir = tempDir()) {
 	await owner.addExternal({appKey: 'vtexappkey-partner-QWERTY', roles: []});
 	await owner.addRole({name: 'Unused role', resources: ['View orders']});
 	await owner.addOperator({login: 'leaving', roles: ['API Keys - Read only']});
-	for (const resource of KEY_RESOURCES) {
-		const others = KEY_RESOURCES.filter(r => r !== resource);
+	for (const resource of OPERATOR_RESOURCES) {
+		const others = OPERATOR_RESOURCES.filter(r => r !== resource);
 		await owner.addRole({name: `all but ${resource}`, resources: others});
 		await owner.addOperator({login: `no-${resource.toLowerCase().replace(/ /g, '-')}`, roles: [`all but ${resource}`]});
 	}
@@ -65,15 +65,15 @@ async function world(dir = tempDir()) {
 	return {path, owner, target};
 }
 
-const lacking = (resource: KeyResource) => `no-${resource.toLowerCase().replace(/ /g, '-')}`;
+const lacking = (resource: OperatorResource) => `no-${resource.toLowerCase().replace(/ /g, '-')}`;
 
 describe('every action needs its resource, through the service', () => {
 	it.each(ACTIONS.map(a => [a.what, a] as const))('%s', async (_, action) => {
 		const {path, target} = await world();
 		const without = await ApiKeysService.open(path, {operator: lacking(action.resource)});
 		await expect(action.service(without, target)).rejects.toThrow(`it needs the resource "${action.resource}"`);
-		// Holding every other resource is not enough; holding this one is.
-		const holder = KEY_RESOURCES.find(r => r !== action.resource)!;
+		// Holding every other resource is not enough; holding this one is (what is granted, View API Keys, is held too).
+		const holder = action.resource === 'Edit API Keys settings' ? 'Renew API token' : 'Edit API Keys settings';
 		const withIt = await ApiKeysService.open(path, {operator: lacking(holder)});
 		await expect(action.service(withIt, target)).resolves.toBeDefined();
 	});
@@ -90,5 +90,57 @@ describe('every action needs its resource, through the command line', () => {
 		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(new RegExp(`^apikeys: operator "${lacking(action.resource)}" cannot .+: it needs the resource "${action.resource}"\\n$`));
 		expect(result.stdout).toBe('');
+	});
+});
+
+describe('what each operator may grant, through the service', () => {
+	const OWNER_ONLY = 'only an Owner (Admin Super) can grant or remove it';
+	const NOT_HELD = (role: string, resource: string) => `cannot grant "${role}": it includes "${resource}", and nobody can grant a resource they do not hold`;
+	// granter, role granted, the refusal's end (null: allowed)
+	const GRANTS: Array<[string, string, string | null]> = [
+		['alice', 'Owner (Admin Super)', null],
+		['alice', 'User Administrator - RESTRICTED', null],
+		['alice', 'OMS - Read only', null],
+		['ursula', 'Owner (Admin Super)', `cannot grant "Owner (Admin Super)": ${OWNER_ONLY}`],
+		['ursula', 'User Administrator - RESTRICTED', null],
+		['ursula', 'API Keys - Read only', null],
+		['ursula', 'OMS - Read only', NOT_HELD('OMS - Read only', 'View orders')],
+		[lacking('Edit API Keys'), 'Owner (Admin Super)', `cannot grant "Owner (Admin Super)": ${OWNER_ONLY}`],
+		[lacking('Edit API Keys'), 'User Administrator - RESTRICTED', NOT_HELD('User Administrator - RESTRICTED', 'Edit API Keys')],
+		[lacking('Edit API Keys'), 'API Keys - Token renewal', null],
+	];
+
+	async function team() {
+		const path = join(tempDir(), 'store.json');
+		const owner = await ApiKeysService.init(path, 'acme', {operator: 'alice'});
+		await owner.addOperator({login: 'ursula', roles: ['User Administrator - RESTRICTED']});
+		await owner.addRole({name: 'all but Edit API Keys', resources: OPERATOR_RESOURCES.filter(r => r !== 'Edit API Keys')});
+		await owner.addOperator({login: lacking('Edit API Keys'), roles: ['all but Edit API Keys']});
+		await owner.addOperator({login: 'otto', roles: ['Owner (Admin Super)']});
+		return path;
+	}
+
+	it.each(GRANTS)('%s granting "%s"', async (granter, role, refusal) => {
+		const service = await ApiKeysService.open(await team(), {operator: granter});
+		const granting = service.addOperator({login: 'newbie', roles: [role]});
+		if (refusal === null) await expect(granting).resolves.toMatchObject({login: 'newbie', roles: [role], addedBy: granter});
+		else await expect(granting).rejects.toThrow(`operator "${granter}" ${refusal}`);
+		expect((await service.operators()).some(o => o.login === 'newbie')).toBe(refusal === null);
+	});
+
+	it.each([
+		['alice', null],
+		['ursula', `operator "ursula" cannot remove "otto", who holds "Owner (Admin Super)": ${OWNER_ONLY}`],
+		[lacking('Edit API Keys'), `operator "${lacking('Edit API Keys')}" cannot remove "otto", who holds "Owner (Admin Super)": ${OWNER_ONLY}`],
+	])('%s removing an Owner', async (remover, refusal) => {
+		const service = await ApiKeysService.open(await team(), {operator: remover});
+		if (refusal === null) await expect(service.removeOperator('otto')).resolves.toMatchObject({login: 'otto'});
+		else await expect(service.removeOperator('otto')).rejects.toThrow(refusal);
+		expect((await service.operators()).some(o => o.login === 'otto')).toBe(refusal !== null);
+	});
+
+	it.each(['alice', 'ursula'])('%s cannot remove themselves', async login => {
+		const service = await ApiKeysService.open(await team(), {operator: login});
+		await expect(service.removeOperator(login)).rejects.toThrow(`operator "${login}" cannot remove themselves: nobody changes their own roles`);
 	});
 });

@@ -88,6 +88,14 @@ describe('the Settings tab', () => {
 		expect((await service.activity())[0]).toMatchObject({action: 'settings', operator: 'alice', summary: 'renewalAlertMonths: 3 → 6'});
 	});
 
+	it('names the resource that changes operators and roles', async () => {
+		const {ui} = await open();
+		await ui.press(KEYS.shiftTab);
+		const tab = await ui.waitFor('Enter changes the settings.');
+		expect(flat(tab)).toContain('Operators and custom roles change with apikeys operators add|remove and apikeys roles add|remove (needs Manage operators and roles).');
+		expect(flat(tab)).toContain('Operators alice (Owner (Admin Super)); viewer (API Keys - Read only)');
+	});
+
 	it('an operator without Edit API Keys settings cannot open the form', async () => {
 		const {ui} = await open('viewer');
 		await ui.press(KEYS.shiftTab);

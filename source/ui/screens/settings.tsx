@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {formatDate, formatTime} from '../../core/time.js';
-import type {StoreData} from '../../core/types.js';
+import {MANAGE_OPERATORS, type StoreData} from '../../core/types.js';
 import {sanitize} from '../sanitize.js';
 import {fit, truncate} from '../text.js';
 import {useTheme} from '../theme.js';
@@ -26,8 +26,9 @@ export function SettingsView({data}: {data: StoreData}) {
 					{sanitize(value)}
 				</Text>
 			))}
-			<Box marginTop={1}>
+			<Box marginTop={1} flexDirection="column">
 				<Text color={theme.color('muted')}>Enter changes them (needs Edit API Keys settings); so does apikeys settings --renewal-alert 3|6 --reveal link|direct --share-base-url URL.</Text>
+				<Text color={theme.color('muted')}>Operators and custom roles change with apikeys operators add|remove and apikeys roles add|remove (needs {MANAGE_OPERATORS}).</Text>
 			</Box>
 		</Box>
 	);
