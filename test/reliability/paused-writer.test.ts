@@ -40,7 +40,14 @@ function startCli(args: string[], store: string, env: Record<string, string> = {
 async function stopped(run: Running): Promise<void> {
 	for (;;) {
 		if (run.done) throw new Error(`the writer ended before it paused: ${(await run.exited).stderr}`);
-		const state = readFileSync(`/proc/${run.pid}/stat`, 'latin1').replace(/^.*\) /, '')[0];
+		const stat = (() => {
+			try {
+				return readFileSync(`/proc/${run.pid}/stat`, 'latin1');
+			} catch {
+				return ''; // Gone: the next turn reports how it ended.
+			}
+		})();
+		const state = stat.replace(/^.*\) /, '')[0];
 		if (state === 'T') return;
 		await new Promise(resolve => setImmediate(resolve));
 	}

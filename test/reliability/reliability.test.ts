@@ -195,7 +195,7 @@ describe.skipIf(!canMount)('a full disk and a read-only disk', () => {
 		// Everything runs inside one private mount namespace with a 256 KiB tmpfs over `dir`.
 		const script = `
 set -u
-mount -t tmpfs -o size=256k tmpfs "${dir}"
+mount -t tmpfs -o size=256k,mode=0700 tmpfs "${dir}"
 export APIKEYS_STORE="${dir}/store.json" APIKEYS_OPERATOR=alice
 run() { "${node}" "${CLI}" "$@" 2>&1; echo "exit=$?"; }
 run init --account acme >/dev/null
@@ -235,7 +235,7 @@ describe.skipIf(!canMount)('a full disk under the full-screen app', () => {
 	it('shows the refusal in the dialog, keeps the table as it was, and works again once there is room', async () => {
 		const {startTui, KEY} = await import('../e2e/pty.js');
 		const dir = mkdtempSync(join(tmpdir(), 'apikeys-full-tui-'));
-		const script = `mount -t tmpfs -o size=256k tmpfs "${dir}" && export APIKEYS_STORE="${dir}/store.json" APIKEYS_OPERATOR=alice && "${process.execPath}" "${CLI}" init --account acme >/dev/null && "${process.execPath}" "${CLI}" generate --name existing >/dev/null && (dd if=/dev/zero of="${dir}/filler" bs=4k 2>/dev/null; true) && exec "${process.execPath}" "${CLI}"`;
+		const script = `mount -t tmpfs -o size=256k,mode=0700 tmpfs "${dir}" && export APIKEYS_STORE="${dir}/store.json" APIKEYS_OPERATOR=alice && "${process.execPath}" "${CLI}" init --account acme >/dev/null && "${process.execPath}" "${CLI}" generate --name existing >/dev/null && (dd if=/dev/zero of="${dir}/filler" bs=4k 2>/dev/null; true) && exec "${process.execPath}" "${CLI}"`;
 		const app = startTui([], {columns: 100, rows: 30, env: {}, command: ['unshare', '-m', 'sh', '-c', script]});
 		await app.waitFor('1 of 1 keys');
 		await app.type('n');
