@@ -178,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
 		}
 	}
 	const system = readSystemConfig();
-	enforcePins(system, flags, process.env, process.getuid?.());
+	enforcePins(system, flags, process.env, process.getuid?.(), name);
 	if (system && name === 'serve' && !given.has('host') && !given.has('port') && !given.has('socket')) {
 		const {host, port, socket, socketGroup} = system.serve;
 		if (socket !== undefined) Object.assign(flags, {socket, socketGroup});

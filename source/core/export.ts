@@ -65,10 +65,15 @@ export function neutralizeFormula(value: string): string {
 
 /**
  * RFC 4180 with CRLF line ends, and every field quoted (quotes doubled): a spreadsheet whose list
- * separator is ";" then keeps `x;=1+1` one cell instead of splitting off a formula.
+ * separator is ";" then keeps `x;=1+1` one cell instead of splitting off a formula. `printable`
+ * escapes what a terminal would act on (a name from an older store may hold it).
  */
-export function toCsv<Field extends string>(fields: readonly Field[], rows: ReadonlyArray<Record<Field, string>>): string {
-	const cell = (value: string) => `"${neutralizeFormula(value).replace(/"/g, '""')}"`;
+export function toCsv<Field extends string>(
+	fields: readonly Field[],
+	rows: ReadonlyArray<Record<Field, string>>,
+	printable: (text: string) => string = text => text,
+): string {
+	const cell = (value: string) => `"${neutralizeFormula(printable(value)).replace(/"/g, '""')}"`;
 	const line = (values: readonly string[]) => values.map(cell).join(',');
 	return [line(fields), ...rows.map(row => line(fields.map(field => row[field])))].join('\r\n') + '\r\n';
 }

@@ -4,7 +4,7 @@ import {link, open, unlink} from 'node:fs/promises';
 import {basename, dirname, extname, join} from 'node:path';
 import {refused, storeFailure, usage} from '../core/errors.js';
 import {EXTERNAL_FIELDS, GENERATED_FIELDS, toCsv, type ExportTables} from '../core/export.js';
-import {jsonText} from '../ui/sanitize.js';
+import {jsonText, sanitize} from '../ui/sanitize.js';
 
 export type ExportFormat = 'xlsx' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['xlsx', 'csv', 'json'];
@@ -100,14 +100,14 @@ export async function writeExport(
 		return [file];
 	}
 	if (options.sheet === 'external') {
-		await writeNewFile(file, toCsv(EXTERNAL_FIELDS, tables.external));
+		await writeNewFile(file, toCsv(EXTERNAL_FIELDS, tables.external, sanitize));
 		return [file];
 	}
-	await writeNewFile(file, toCsv(GENERATED_FIELDS, tables.generated));
+	await writeNewFile(file, toCsv(GENERATED_FIELDS, tables.generated, sanitize));
 	if (options.sheet === 'generated') return [file];
 	const second = externalCsvPath(file);
 	try {
-		await writeNewFile(second, toCsv(EXTERNAL_FIELDS, tables.external));
+		await writeNewFile(second, toCsv(EXTERNAL_FIELDS, tables.external, sanitize));
 	} catch (error) {
 		// Half an export would pass for a whole one: the first file goes when the second is refused.
 		await unlink(file).catch(() => undefined);
@@ -119,7 +119,7 @@ export async function writeExport(
 /** Export text for standard output (CSV of one sheet, or JSON). */
 export function exportText(tables: ExportTables, format: ExportFormat, sheet?: 'generated' | 'external'): string {
 	if (format === 'json') return `${jsonText(tables)}\n`;
-	if (format === 'csv' && sheet === 'external') return toCsv(EXTERNAL_FIELDS, tables.external);
-	if (format === 'csv' && sheet === 'generated') return toCsv(GENERATED_FIELDS, tables.generated);
+	if (format === 'csv' && sheet === 'external') return toCsv(EXTERNAL_FIELDS, tables.external, sanitize);
+	if (format === 'csv' && sheet === 'generated') return toCsv(GENERATED_FIELDS, tables.generated, sanitize);
 	throw usage(format === 'xlsx' ? 'XLSX cannot go to standard output: give --output FILE' : 'CSV on standard output needs --sheet generated or --sheet external');
 }

@@ -59,6 +59,8 @@ export class Store {
 			throw storeFailure(`could not create the directory ${directory}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
 		}
 		const store = new Store(path, lock);
+		// A path that is not a store file (a FIFO, a link …) is refused before the lock file is made beside it.
+		if ((await store.adapter.diskRevision()) !== null) throw refused(`a store already exists at ${path}`);
 		const lease = await acquireLock(path, lock);
 		try {
 			if ((await store.adapter.diskRevision()) !== null) throw refused(`a store already exists at ${path}`);

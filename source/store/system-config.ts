@@ -71,8 +71,13 @@ export function enforcePins(
 	chosen: {store?: string; host?: string; port?: string; socket?: string; socketGroup?: string; output?: string},
 	env: NodeJS.ProcessEnv,
 	uid: number | undefined,
+	command?: string,
 ): void {
 	if (!config || uid === 0) return;
+	// Without --output, export writes files in the working directory: as the service account, there.
+	if (command === 'export' && chosen.output === undefined) {
+		throw usage(`export writes to standard output here (${config.path} applies): add --output - and redirect it`);
+	}
 	const refuse = (what: string) => usage(`${what} is not accepted here: ${config.path} fixes the store and where it is served, and only root may choose otherwise`);
 	if (env.APIKEYS_STORE !== undefined && env.APIKEYS_STORE !== config.store) throw refuse('APIKEYS_STORE');
 	for (const [field, flag] of Object.entries(PINNED) as Array<[keyof typeof PINNED, string]>) {

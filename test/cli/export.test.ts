@@ -138,6 +138,19 @@ describe('apikeys export', () => {
 		expect(piped).toContain('"x;=1+1"');
 	});
 
+	it('escapes in CSV what a terminal would act on, from a store written before names were checked', async () => {
+		const data = freshStore();
+		const random = seededRandom('csv-escape');
+		data.keys.push({appKey: 'appkey-acme-ESCAPE', name: 'ev\u001b]0;T\u0007il \u202e', roles: [], created: data.created, createdBy: 'alice', active: true, token: tokenRecord(mintToken(random(32)), data.created)});
+		data.revision = 2;
+		const store = join(tempDir(), 'store.json');
+		writeFileSync(store, serializeStore(data), {mode: 0o600});
+		const piped = await runCli(['export', '--format', 'csv', '--sheet', 'generated', '--output', '-'], {store});
+		expect(piped.code).toBe(0);
+		expect(piped.stdout).not.toMatch(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e]/);
+		expect(piped.stdout).toContain('ev\\e]0;T\\x07il \\u{202e}');
+	});
+
 	it('when the External CSV is refused, the Generated one it wrote first is removed', async () => {
 		const {dir, cli} = await populated();
 		const before = readdirSync(dir);

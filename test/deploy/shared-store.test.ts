@@ -157,6 +157,11 @@ describe.skipIf(Boolean(reason))('the shared store behind sudo -u', () => {
 			expect(overwrite.status).toBe(2);
 			expect(overwrite.stderr).toBe(`apikeys: --output FILE is not accepted here (${SYSTEM_CONFIG} applies): export to standard output with --output - and redirect it\n`);
 			expect(JSON.parse(readFileSync(store, 'utf8')).account).toBe('acme');
+			// Without --output an export would land in the caller's working directory, written as the service account.
+			const inPlace = as(admin, ['sh', '-c', `cd '${home}' && sudo -n -u ${service} '${wrapper}' export --format csv`]);
+			expect(inPlace.status).toBe(2);
+			expect(inPlace.stderr).toBe(`apikeys: export writes to standard output here (${SYSTEM_CONFIG} applies): add --output - and redirect it\n`);
+			expect(readdirSync(home).filter(name => name.endsWith('.csv'))).toEqual([]);
 			const exported = apikeys(admin, ['export', '--format', 'json', '--output', '-']);
 			expect(exported.status).toBe(0);
 			expect(JSON.parse(exported.stdout)).toHaveProperty('generated');

@@ -19,6 +19,8 @@ describe('a store path that is not a private, regular, bounded file', () => {
 		const store = join(tempDir(), 'store.json');
 		execFileSync('mkfifo', ['-m', '600', store]);
 		await refusedWith(store, `store ${store} is a FIFO, not a regular file; it was left untouched`);
+		expect(await runCli(['init', '--account', 'acme'], {store})).toMatchObject({code: 1, stderr: `apikeys: store ${store} is a FIFO, not a regular file; it was left untouched\n`});
+		expect(existsSync(`${store}.lock`)).toBe(false);
 	});
 
 	it('a link to /dev/zero (or any link) is refused without following it', async () => {

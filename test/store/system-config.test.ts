@@ -57,6 +57,7 @@ describe('the system configuration', () => {
 		expect(() => enforcePins(CONFIG, {port: '80'}, {}, SVC)).toThrow(refusal('--port'));
 		expect(() => enforcePins(CONFIG, {socket: '/var/lib/apikeys/planted.sock'}, {}, SVC)).toThrow(refusal('--socket'));
 		expect(() => enforcePins(CONFIG, {output: '/var/lib/apikeys/data/store.json'}, {}, SVC)).toThrow('--output FILE is not accepted here');
+		expect(() => enforcePins(CONFIG, {}, {}, SVC, 'export')).toThrow('export writes to standard output here (/etc/apikeys/config.json applies): add --output - and redirect it');
 		// Naming the pinned store itself, or exporting to standard output, is fine.
 		expect(() => enforcePins(CONFIG, {store: CONFIG.store, output: '-'}, {APIKEYS_STORE: CONFIG.store}, SVC)).not.toThrow();
 		expect(resolveStorePath(undefined, {}, CONFIG, SVC)).toBe(CONFIG.store);
