@@ -3,7 +3,8 @@ import {createHash} from 'node:crypto';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
-import {afterEach} from 'vitest';
+import {afterEach, expect} from 'vitest';
+import {ApiKeysError} from '../source/core/errors.js';
 import {emptyStore} from '../source/core/schema.js';
 import type {RuleContext, StoreData} from '../source/core/types.js';
 
@@ -81,3 +82,14 @@ export function runCli(
 }
 
 export const TOKEN_IN_TEXT = /apikt_[0-9A-Za-z]{49}/;
+
+/** The message of the refusal `run` throws (an ApiKeysError); fails the test when it throws nothing. */
+export function refusal(run: () => unknown): string {
+	try {
+		run();
+	} catch (error) {
+		expect(error).toBeInstanceOf(ApiKeysError);
+		return (error as ApiKeysError).message;
+	}
+	throw new Error('expected a refusal');
+}

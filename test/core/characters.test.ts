@@ -1,25 +1,15 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {ApiKeysError} from '../../source/core/errors.js';
 import {addExternalKey} from '../../source/core/external.js';
 import {generateKey} from '../../source/core/keys.js';
 import {validateKeyName} from '../../source/core/names.js';
 import {addOperator, validateLogin} from '../../source/core/permissions.js';
 import {addCustomRole} from '../../source/core/roles.js';
-import {context, freshStore} from '../helpers.js';
+import {context, freshStore, refusal} from '../helpers.js';
 import {FORBIDDEN_CLASSES, ORDINARY, hex, stringOf} from './unicode-samples.js';
 
 const ctx = context();
 
-const refusal = (run: () => unknown): string => {
-	try {
-		run();
-	} catch (error) {
-		expect(error).toBeInstanceOf(ApiKeysError);
-		return (error as ApiKeysError).message;
-	}
-	throw new Error('expected a refusal');
-};
 
 /** A name with one code point of a forbidden class somewhere inside ordinary text. */
 const nameWith = (codePoints: number[]) =>

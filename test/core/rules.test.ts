@@ -1,5 +1,4 @@
 import {describe, expect, it} from 'vitest';
-import {ApiKeysError} from '../../source/core/errors.js';
 import {
 	activateKey,
 	deactivateKey,
@@ -15,7 +14,7 @@ import {
 import {LINK_TTL, redeemLink} from '../../source/core/links.js';
 import {HOUR} from '../../source/core/time.js';
 import type {StoreData} from '../../source/core/types.js';
-import {T0, context, freshStore} from '../helpers.js';
+import {T0, context, freshStore, refusal} from '../helpers.js';
 
 const ctx = context();
 
@@ -31,15 +30,6 @@ function withKey(roles: string[] = ['OMS - Full access']) {
 	return {data, key, token};
 }
 
-const refusal = (run: () => unknown) => {
-	try {
-		run();
-	} catch (error) {
-		expect(error).toBeInstanceOf(ApiKeysError);
-		return (error as ApiKeysError).message;
-	}
-	throw new Error('expected a refusal');
-};
 
 describe('Generate', () => {
 	it('makes an active key with appkey-{account}-{6 letters}, the chosen roles, and a link', () => {
