@@ -1,11 +1,14 @@
+import {execFile} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {promisify} from 'node:util';
 import {build} from 'esbuild';
 import {afterAll, describe, expect, it, vi} from 'vitest';
 import {esbuildInkStandIns, inkReplacements, inkStandIns, type InkReplacement} from '../../source/ui/ink/replacements.mjs';
 
-const standInDir = join(import.meta.dirname, '..', '..', 'source', 'ui', 'ink');
+const projectRoot = join(import.meta.dirname, '..', '..');
+const standInDir = join(projectRoot, 'source', 'ui', 'ink');
 const scratch = mkdtempSync(join(tmpdir(), 'apikeys-ink-replacements-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
 
@@ -14,7 +17,7 @@ async function bundleErrors(source: string, table: ReadonlyArray<InkReplacement>
 	const entry = join(scratch, `entry-${Math.random().toString(36).slice(2)}.tsx`);
 	writeFileSync(entry, source);
 	try {
-		await build({entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external: ['react-devtools-core'], nodePaths: [join(import.meta.dirname, '..', '..', 'node_modules')], plugins: [esbuildInkStandIns(inkStandIns(table))], logLevel: 'silent'});
+		await build({entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external: ['react-devtools-core'], nodePaths: [join(projectRoot, 'node_modules')], plugins: [esbuildInkStandIns(inkStandIns(table))], logLevel: 'silent'});
 		return [];
 	} catch (error) {
 		return (error as {errors: Array<{text: string}>}).errors.map(each => each.text);
@@ -84,5 +87,13 @@ describe('the test runner', () => {
 		expect(app.lastFrame()).toContain('a name far');
 		app.unmount();
 		expect(inkReplacements.filter(each => !uses.get(each.name)).map(each => each.name)).toEqual([]);
+	});
+
+	it('loads Ink and ink-testing-library without a warning about their source maps', async () => {
+		// A run of its own, as `npm test` starts one; this worker's variables would make it a worker too.
+		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && !['NODE_OPTIONS', 'FORCE_COLOR'].includes(name)));
+		const {stdout, stderr} = await promisify(execFile)(process.execPath, [join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/ui/ink-replacements.test.tsx', '-t', 'draws Ink through every stand-in'], {cwd: projectRoot, env: {...env, NO_COLOR: '1'}});
+		expect(stdout).toMatch(/Tests\s+1 passed/);
+		expect(`${stdout}${stderr}`).not.toMatch(/sourcemap/i);
 	});
 });
