@@ -11,20 +11,27 @@ import {esbuildInkStandIns} from './ui/ink/replacements.mjs';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 rmSync(join(root, 'dist'), {recursive: true, force: true});
-await build({
-	entryPoints: [join(root, 'source', 'cli.ts')],
-	bundle: true,
-	splitting: true,
-	format: 'esm',
-	platform: 'node',
-	target: 'node20',
-	outdir: join(root, 'dist'),
-	chunkNames: 'chunks/[name]-[hash]',
-	banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
-	external: ['react-devtools-core'],
-	// ICU's segmentation data loads on the first grapheme split, not when a module loads (source/lazy-segmenter.ts).
-	define: {'process.env.NODE_ENV': '"production"', 'Intl.Segmenter': 'LazySegmenter'},
-	inject: [join(root, 'source', 'lazy-segmenter.ts')],
-	plugins: [esbuildInkStandIns()],
-	logLevel: 'warning',
-});
+try {
+	await build({
+		entryPoints: [join(root, 'source', 'cli.ts')],
+		bundle: true,
+		splitting: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		outdir: join(root, 'dist'),
+		chunkNames: 'chunks/[name]-[hash]',
+		banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
+		external: ['react-devtools-core'],
+		// ICU's segmentation data loads on the first grapheme split, not when a module loads (source/lazy-segmenter.ts).
+		define: {'process.env.NODE_ENV': '"production"', 'Intl.Segmenter': 'LazySegmenter'},
+		inject: [join(root, 'source', 'lazy-segmenter.ts')],
+		plugins: [esbuildInkStandIns()],
+		logLevel: 'warning',
+	});
+} catch (error) {
+	// esbuild prints the errors it found; the table's (checked before and after bundling) are printed here.
+	const own = error.errors ? error.errors.filter(each => each.pluginName === 'apikeys-ink-stand-ins').map(each => each.text) : [error.message];
+	for (const text of own) console.error(`build: ${text}`);
+	process.exitCode = 1;
+}
