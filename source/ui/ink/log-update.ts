@@ -2,7 +2,7 @@
  * Ink's log-update (which writes each frame to the terminal), with incremental rendering that
  * works: only the lines that changed since the last frame are written. Moving the selection one
  * row then sends two lines, not the whole 8 KiB screen, which counts over SSH. Put in place of
- * Ink's module by source/build.mjs and vitest.config.ts; the standard renderer is Ink's own.
+ * Ink's module through the table in replacements.mjs; the standard renderer is Ink's own.
  *
  * Ink 6.8 has an incremental renderer, but after a frame that ends in a newline (every frame
  * shorter than the terminal) it moves the cursor up one line too few, so each later frame lands

@@ -3,7 +3,7 @@
  * memory. Ink's own keeps the size of every text it ever measured in a Map that is never emptied:
  * each search keystroke draws a new table, so a session of typing grew the app by megabytes, and
  * every kept text lengthened the garbage collector's pauses. Put in place of Ink's module by
- * source/build.mjs and vitest.config.ts.
+ * the table in replacements.mjs.
  */
 import widestLine, {Memo} from './width.js';
 

@@ -1,6 +1,6 @@
 /**
  * A drop-in for Ink's `Output` (ink/build/output.js), put in its place when the app is bundled
- * (see source/build.mjs) and in the interface tests (vitest.config.ts).
+ * and in the interface tests, through the table in replacements.mjs.
  *
  * Ink builds every frame from nothing: it tokenizes each line of text, puts one object per cell
  * in a grid and turns the grid back into a string, so a full 120×40 frame of a table cost 10 to

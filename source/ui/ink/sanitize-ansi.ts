@@ -3,7 +3,7 @@
  * that has only colour codes and remembered for the rest.
  * Ink runs it on the text of every text node when laying out and again when drawing, on every
  * frame; for 40 table rows of coloured text that was a JavaScript tokenizer over ~16 000
- * characters a frame. Put in place of Ink's module by source/build.mjs and vitest.config.ts.
+ * characters a frame. Put in place of Ink's module through the table in replacements.mjs.
  */
 // @ts-expect-error Resolved by the bundler plugin to Ink's own build/sanitize-ansi.js.
 import sanitizeAnsi from 'ink-build:sanitize-ansi.js';

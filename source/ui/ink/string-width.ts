@@ -2,7 +2,7 @@
  * string-width for cli-truncate, which Ink calls to cut `wrap="truncate"` text while laying out:
  * the same answers (displayWidth falls back to string-width itself), without string-width's cost
  * for one-cell text, and without its first call (which builds an emoji regular expression, ~10 ms)
- * on the way to the first frame. Put in place by source/build.mjs.
+ * on the way to the first frame. Put in place through the table in replacements.mjs.
  */
 import stringWidth from 'string-width';
 import {displayWidth} from './width.js';
