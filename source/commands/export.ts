@@ -1,7 +1,7 @@
 import {usage} from '../core/errors.js';
 import {EXPORT_FORMATS, defaultExportName, exportText, formatOf, writeExport, type ExportFormat} from '../export/write-export.js';
 import {noArguments, type Command} from './context.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 
 export const exportCommand: Command = {
 	usage: 'export [--format xlsx|csv|json] [--output FILE|-] [--sheet generated|external]',

@@ -3,7 +3,7 @@ import {resolve} from 'node:path';
 import {usage} from '../core/errors.js';
 import {listenOnPort, listenOnSocket} from '../server/listen.js';
 import {createShareServer} from '../server/share-server.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 import {noArguments, type Command, type CommandContext} from './context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

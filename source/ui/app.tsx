@@ -18,7 +18,7 @@ import {useStore} from './hooks/use-store.js';
 import {REHEARSAL_MIN_KEYS, rehearse} from './rehearsal.js';
 import {useWindowSize} from './hooks/use-window-size.js';
 import {commandFor, footerHints, isCommand, type Command, type Mode} from './keymap.js';
-import {sanitize} from './sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 import {GeneratedKeys} from './screens/generated-keys.js';
 import {HelpOverlay} from './screens/help.js';
 import {SettingsView} from './screens/settings.js';

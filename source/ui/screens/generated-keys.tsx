@@ -6,7 +6,7 @@ import type {GeneratedKey, StoreData} from '../../core/types.js';
 import {fittedText, highlight, type Segment} from '../components/segments.js';
 import {WindowedTable} from '../components/windowed-table.js';
 import type {ColumnSpec} from '../layout.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {Recent} from '../recent.js';
 import {SearchLine} from './search-line.js';
 import {useTheme} from '../theme.js';

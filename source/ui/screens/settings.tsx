@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatDate, formatTime} from '../../core/time.js';
 import {MANAGE_OPERATORS, type StoreData} from '../../core/types.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {fit, truncate} from '../text.js';
 import {useTheme} from '../theme.js';
 
