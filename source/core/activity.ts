@@ -11,6 +11,11 @@ export function recordActivity(
 	return recorded;
 }
 
+/** The first entry of every store's log: who created it, for which account. */
+export function recordStoreCreated(data: StoreData, operator: string): ActivityEntry {
+	return recordActivity(data, {at: data.created, operator, action: 'create store', summary: `account: ${data.account}`});
+}
+
 /** Newest first, optionally since a time. */
 export function activitySince(data: StoreData, since?: Millis): ActivityEntry[] {
 	const entries = since === undefined ? data.activity : data.activity.filter(e => e.at >= since);

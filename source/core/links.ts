@@ -98,8 +98,13 @@ export function inspectLink(data: StoreData, input: string, now: Millis): LinkSt
 	return {record, state};
 }
 
-/** Consumes a link: the token comes back once, the sealed copy is destroyed. */
-export function redeemLink(data: StoreData, input: string, ctx: RuleContext): {appKey: string; token: string; purpose: LinkPurpose} {
+/** Consumes a link: the token comes back once, the sealed copy is destroyed. `via` says where it was opened. */
+export function redeemLink(
+	data: StoreData,
+	input: string,
+	ctx: RuleContext,
+	via = 'command line',
+): {appKey: string; token: string; purpose: LinkPurpose; summary: string} {
 	const secret = linkSecretFrom(input);
 	const {record, state} = inspectLink(data, secret, ctx.now);
 	if (state === 'used') throw refused(`this link was already used at ${formatTime(record.used!)}`);
@@ -109,7 +114,8 @@ export function redeemLink(data: StoreData, input: string, ctx: RuleContext): {a
 	record.used = ctx.now;
 	record.usedBy = ctx.operator;
 	delete record.sealed;
-	return {appKey: record.appKey, token, purpose: record.purpose};
+	const summary = `${record.purpose === 'renew' ? 'renewed' : 'new'} token revealed via ${via}`;
+	return {appKey: record.appKey, token, purpose: record.purpose, summary};
 }
 
 /** Unused links past their 24 h go; used ones stay until then so a second try can say when. */

@@ -51,7 +51,7 @@ export function addOperator(
 	data: StoreData,
 	input: {login: string; roles: readonly string[]},
 	ctx: {now: Millis; operator: string},
-): Operator {
+): {operator: Operator; summary: string} {
 	const login = validateLogin(input.login);
 	refuseSelf(ctx.operator, login, 'add');
 	if (findOperator(data, login)) throw refused(`operator "${login}" is already in this store`);
@@ -60,11 +60,11 @@ export function addOperator(
 	requireGrantableRoles(data, ctx.operator, roles);
 	const operator: Operator = {login, roles, added: ctx.now, addedBy: ctx.operator};
 	data.operators.push(operator);
-	return operator;
+	return {operator, summary: `${operator.login}: ${operator.roles.join(', ')}`};
 }
 
 /** Removes an operator other than `ctx.operator`; an Owner only by an Owner, and never the last Owner. */
-export function removeOperator(data: StoreData, login: string, ctx: {operator: string}): Operator {
+export function removeOperator(data: StoreData, login: string, ctx: {operator: string}): {operator: Operator; summary: string} {
 	const index = data.operators.findIndex(o => o.login === login);
 	if (index < 0) throw refused(`operator "${login.slice(0, 64)}" is not in this store`);
 	refuseSelf(ctx.operator, login, 'remove');
@@ -78,5 +78,5 @@ export function removeOperator(data: StoreData, login: string, ctx: {operator: s
 		throw refused(`"${login}" is the last ${OWNER_ROLE} of this store and cannot be removed`);
 	}
 	data.operators.splice(index, 1);
-	return operator;
+	return {operator, summary: operator.login};
 }

@@ -76,6 +76,32 @@ export function resolveRoles(data: Pick<StoreData, 'roles'>, requested: readonly
 	return resolved;
 }
 
+/** How an edit changes a holder's roles: `roles` replaces them, then `addRoles` join and `removeRoles` leave. */
+export interface RoleChange {
+	roles?: readonly string[];
+	addRoles?: readonly string[];
+	removeRoles?: readonly string[];
+}
+
+/** A holder's roles after `change` (canonical names); removing a role `holder` does not hold is refused. */
+export function mergeRoles(data: Pick<StoreData, 'roles'>, current: readonly string[], change: RoleChange, holder: string): string[] {
+	let roles = change.roles === undefined ? [...current] : resolveRoles(data, change.roles);
+	for (const role of resolveRoles(data, change.addRoles ?? [])) if (!roles.includes(role)) roles.push(role);
+	for (const role of resolveRoles(data, change.removeRoles ?? [])) {
+		if (!roles.includes(role)) throw refused(`${holder} does not hold the role "${role}"`);
+		roles = roles.filter(r => r !== role);
+	}
+	return roles;
+}
+
+/** "roles: A → A, B" when the set of roles changed, else null; order alone is no change. */
+export function rolesChange(before: readonly string[], after: readonly string[]): string | null {
+	const same = before.length === after.length && before.every(r => after.includes(r));
+	return same ? null : `roles: ${rolesText(before)} → ${rolesText(after)}`;
+}
+
+export const rolesText = (roles: readonly string[]) => (roles.length > 0 ? roles.join(', ') : '(none)');
+
 export function resourcesOfRoles(data: Pick<StoreData, 'roles'>, roles: readonly string[]): Set<string> {
 	const catalog = roleCatalog(data);
 	const resources = new Set<string>();
@@ -122,7 +148,7 @@ export function addCustomRole(
 	data: StoreData,
 	input: {name: string; resources: readonly string[]},
 	ctx: {now: Millis; operator: string},
-): CustomRole {
+): {role: CustomRole; summary: string} {
 	const name = input.name.trim();
 	if (name.length === 0 || [...name].length > 100) throw refused('a role name is 1–100 printable characters');
 	const problem = forbiddenCharacterProblem(name);
@@ -140,12 +166,12 @@ export function addCustomRole(
 	requireGrantableResources(data, ctx.operator, resources);
 	const created: CustomRole = {name, resources, created: ctx.now, createdBy: ctx.operator};
 	data.roles.push(created);
-	return created;
+	return {role: created, summary: `${created.name}: ${created.resources.join(', ')}`};
 }
 
 
 /** Removes a custom role; refused for predefined roles and for roles still held, naming who holds them. */
-export function removeCustomRole(data: StoreData, name: string): CustomRole {
+export function removeCustomRole(data: StoreData, name: string): {role: CustomRole; summary: string} {
 	const index = data.roles.findIndex(r => r.name.toLowerCase() === name.trim().toLowerCase());
 	if (index < 0) {
 		if (PREDEFINED_ROLES.some(r => r.name.toLowerCase() === name.trim().toLowerCase())) {
@@ -164,5 +190,5 @@ export function removeCustomRole(data: StoreData, name: string): CustomRole {
 		throw refused(`role "${role.name}" is still held by ${holders.length} ${holders.length === 1 ? 'holder' : 'holders'} (${shown}): take it away from them first`);
 	}
 	data.roles.splice(index, 1);
-	return role;
+	return {role, summary: role.name};
 }

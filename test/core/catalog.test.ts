@@ -26,7 +26,8 @@ describe('roles catalog', () => {
 
 	it('adds custom roles from known resources; names are unique case-insensitively', () => {
 		const data = freshStore();
-		const role = addCustomRole(data, {name: 'Key auditor', resources: ['view api keys']}, context());
+		const {role, summary} = addCustomRole(data, {name: 'Key auditor', resources: ['view api keys']}, context());
+		expect(summary).toBe('Key auditor: View API Keys');
 		expect(role.resources).toEqual(['View API Keys']);
 		expect(resolveRoles(data, ['KEY AUDITOR'])).toEqual(['Key auditor']);
 		expect(() => addCustomRole(data, {name: 'key auditor', resources: ['View API Keys']}, context())).toThrow('already exists');
@@ -70,7 +71,7 @@ describe('operators and permissions', () => {
 		expect(() => removeOperator(data, 'alice', {operator: 'alice'})).toThrow('cannot remove themselves');
 		expect(() => removeOperator(data, 'alice', {operator: 'bob'})).toThrow('only an Owner (Admin Super) can grant or remove it');
 		expect(data.operators.map(o => o.login)).toEqual(['alice', 'bob']);
-		expect(removeOperator(data, 'bob', {operator: 'alice'}).login).toBe('bob');
+		expect(removeOperator(data, 'bob', {operator: 'alice'}).operator.login).toBe('bob');
 		expect(() => addOperator(data, {login: 'bad login', roles: [OWNER_ROLE]}, context())).toThrow('is not a login name');
 		expect(() => addOperator(data, {login: 'alice', roles: [OWNER_ROLE]}, context(undefined, 'carol'))).toThrow('already in this store');
 	});
@@ -80,13 +81,19 @@ describe('external keys', () => {
 	it('parse the owner from the appKey and refuse this account\'s own keys', () => {
 		const data = freshStore();
 		expect(ownerOf('vtexappkey-partner-co-ABCDEF')).toBe('partner-co');
-		const key = addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only']}, context());
+		const {key, summary} = addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only']}, context());
+		expect(summary).toBe('roles: OMS - Read only');
 		expect(key).toMatchObject({appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only'], active: true});
 		expect(() => addExternalKey(data, {appKey: 'appkey-acme-ABCDEF', roles: []}, context())).toThrow('belongs to this account (acme)');
 		expect(() => addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: []}, context())).toThrow('already an external key');
 		expect(() => addExternalKey(data, {appKey: 'not a key', roles: []}, context())).toThrow('is not an appKey');
-		expect(editExternalRoles(data, key.appKey, ['Checkout Admin']).key.roles).toEqual(['Checkout Admin']);
-		removeExternalKey(data, key.appKey);
+		const edited = editExternalRoles(data, key.appKey, ['Checkout Admin', 'oms - read only']);
+		expect(edited).toMatchObject({key: {roles: ['Checkout Admin', 'OMS - Read only']}, summary: 'roles: OMS - Read only → Checkout Admin, OMS - Read only'});
+		// A new object in the key's place: the one read before is left as it was.
+		expect(key.roles).toEqual(['OMS - Read only']);
+		expect(data.external).toEqual([edited.key]);
+		expect(editExternalRoles(data, key.appKey, ['OMS - Read only', 'Checkout Admin'])).toEqual({key: edited.key, summary: null});
+		expect(removeExternalKey(data, key.appKey).summary).toBe('removed');
 		expect(data.external).toEqual([]);
 	});
 });

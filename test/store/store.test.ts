@@ -242,7 +242,7 @@ describe('serialization', () => {
 					else if (target && op.kind === 'toggle') await ((await service.getKey(target)).status === 'Active' ? service.deactivate(target) : service.activate(target));
 					else if (target) await service.edit(target, {roles: ['Checkout Admin']});
 					// What the service holds now, serialized from nothing, is what the file must say.
-					expect(readFileSync(path, 'latin1')).toBe(serializeStore(service.store.peek()!));
+					expect(readFileSync(path, 'latin1')).toBe(serializeStore(service.snapshotNow()!));
 				}
 			}),
 			{numRuns: 25},
