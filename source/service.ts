@@ -39,6 +39,7 @@ import type {
 	Settings,
 	StoreData,
 } from './core/types.js';
+import {MemoryStore} from './memory-store.js';
 import {Store} from './store/store.js';
 import {formatOf, writeExport, type ExportFormat, type Progress} from './export/write-export.js';
 
@@ -109,6 +110,27 @@ export class ApiKeysService {
 		const initial = emptyStore(account, options.operator, now);
 		recordStoreCreated(initial, options.operator);
 		return new ApiKeysService(await Store.create(path, initial), options);
+	}
+
+	/**
+	 * A new store that lives in memory until saveAs writes it, so a made-up history (the demo) goes
+	 * through the same rules and activity log without a write per step.
+	 */
+	static draft(account: string, options: ServiceOptions): ApiKeysService {
+		const now = (options.clock ?? Date.now)();
+		const initial = emptyStore(account, options.operator, now);
+		recordStoreCreated(initial, options.operator);
+		return new ApiKeysService(new MemoryStore(initial), options);
+	}
+
+	/** The same store, clock and randomness, acting as another operator (whose resources are then checked). */
+	as(operator: string): ApiKeysService {
+		return new ApiKeysService(this.store, {operator, clock: this.clock, random: this.random});
+	}
+
+	/** Writes the data to a new store file at `path`; refused when a store is there. */
+	async saveAs(path: string): Promise<void> {
+		await Store.create(path, await this.store.read());
 	}
 
 	get path(): string {
