@@ -38,6 +38,7 @@ import type {
 	RuleContext,
 	Settings,
 	StoreData,
+	StoreSnapshot,
 } from './core/types.js';
 import {MemoryStore} from './memory-store.js';
 import {Store} from './store/store.js';
@@ -150,9 +151,14 @@ export class ApiKeysService {
 		return {now, operator: this.operator, random: this.random};
 	}
 
-	/** Reads under a resource; the data must not be changed. */
-	private async view(): Promise<StoreData> {
-		const data = await this.store.read();
+	/** The data as read now: a snapshot nobody may change (only a transaction's draft can be). */
+	private read(): Promise<StoreSnapshot> {
+		return this.store.read();
+	}
+
+	/** Reads under a resource. */
+	private async view(): Promise<StoreSnapshot> {
+		const data = await this.read();
 		requireResource(data, this.operator, 'View API Keys', 'view API keys');
 		return data;
 	}
@@ -180,23 +186,23 @@ export class ApiKeysService {
 	// ---- reading ----
 
 	/** The raw data for screens that render it; throws when the operator may not view keys. */
-	snapshot(): Promise<StoreData> {
+	snapshot(): Promise<StoreSnapshot> {
 		return this.view();
 	}
 
 	/** A large store's newest keys and its key count, while it is opened from a preview and the operator may view it. */
-	previewNow(): {data: StoreData; keyCount: number} | null {
+	previewNow(): {data: StoreSnapshot; keyCount: number} | null {
 		const preview = this.store.peekPreview();
 		return preview && this.mayView(preview.data) ? preview : null;
 	}
 
 	/** The data last read, if the operator may view it, without touching the disk; null otherwise. */
-	snapshotNow(): StoreData | null {
+	snapshotNow(): StoreSnapshot | null {
 		const data = this.store.peek();
 		return data && this.mayView(data) ? data : null;
 	}
 
-	private mayView(data: StoreData): boolean {
+	private mayView(data: StoreSnapshot): boolean {
 		return missingResource(data, this.operator, 'View API Keys') === null;
 	}
 
@@ -255,11 +261,11 @@ export class ApiKeysService {
 
 	/** The resource the operator lacks for an action, or null; the interface dims what is missing. */
 	async missing<R extends OperatorResource>(resource: R): Promise<R | null> {
-		return missingResource(await this.store.read(), this.operator, resource);
+		return missingResource(await this.read(), this.operator, resource);
 	}
 
 	async whoami(): Promise<{login: string; known: boolean; resources: string[]}> {
-		const data = await this.store.read();
+		const data = await this.read();
 		return {
 			login: this.operator,
 			known: data.operators.some(o => o.login === this.operator),
@@ -342,12 +348,12 @@ export class ApiKeysService {
 
 	/** The address the share page's links point at: all the share page may read of the settings, and no secret. */
 	async shareBaseUrl(): Promise<string> {
-		return (await this.store.read()).settings.shareBaseUrl;
+		return (await this.read()).settings.shareBaseUrl;
 	}
 
 	/** What a link is for and whether it can still be used, without consuming it (the share page's GET). */
 	async inspectLink(link: string): Promise<LinkView> {
-		const data = await this.store.read();
+		const data = await this.read();
 		const {record, state} = inspectLink(data, link, this.clock());
 		const key = data.keys.find(k => k.appKey === record.appKey);
 		return {appKey: record.appKey, name: key?.name ?? '', purpose: record.purpose, state, expires: record.expires, used: record.used};
@@ -355,7 +361,7 @@ export class ApiKeysService {
 
 	/** Checks a token; records "last used" at most once a minute per key. Needs no operator. */
 	async verify(appKey: string, token: string): Promise<VerifyResult> {
-		const data = await this.store.read();
+		const data = await this.read();
 		const result = verifyToken(data, appKey, token);
 		if (!result.valid) return result;
 		const now = this.clock();
@@ -375,7 +381,7 @@ export class ApiKeysService {
 	 * gateway): it records no last use and does not see later changes. Needs no operator.
 	 */
 	async tokenChecker(): Promise<(appKey: string, token: string) => VerifyResult> {
-		const data = await this.store.read();
+		const data = await this.read();
 		return (appKey, token) => verifyToken(data, appKey, token);
 	}
 

@@ -1,12 +1,16 @@
-import type {ActivityEntry, Millis, StoreData} from './types.js';
+import type {ActivityEntry, Millis, StoreData, StoreSnapshot} from './types.js';
 
 export function recordActivity(
 	data: StoreData,
 	entry: {at: Millis; operator: string; action: string; appKey?: string; summary?: string | null},
 ): ActivityEntry {
-	const recorded: ActivityEntry = {at: entry.at, operator: entry.operator, action: entry.action};
-	if (entry.appKey) recorded.appKey = entry.appKey;
-	if (entry.summary) recorded.summary = entry.summary;
+	const recorded: ActivityEntry = {
+		at: entry.at,
+		operator: entry.operator,
+		action: entry.action,
+		...(entry.appKey ? {appKey: entry.appKey} : {}),
+		...(entry.summary ? {summary: entry.summary} : {}),
+	};
 	data.activity.push(recorded);
 	return recorded;
 }
@@ -17,7 +21,7 @@ export function recordStoreCreated(data: StoreData, operator: string): ActivityE
 }
 
 /** Newest first, optionally since a time. */
-export function activitySince(data: StoreData, since?: Millis): ActivityEntry[] {
+export function activitySince(data: StoreSnapshot, since?: Millis): ActivityEntry[] {
 	const entries = since === undefined ? data.activity : data.activity.filter(e => e.at >= since);
 	return [...entries].reverse();
 }

@@ -1,21 +1,21 @@
 import {parseAppKey} from './appkey.js';
 import {notFound, refused} from './errors.js';
 import {resolveRoles, rolesChange, rolesText} from './roles.js';
-import type {ExternalKey, RuleContext, StoreData} from './types.js';
+import type {ExternalKey, RuleContext, StoreData, StoreSnapshot} from './types.js';
 
 /** The account that owns an appKey, parsed from `{prefix}-{account}-{XXXXXX}`. */
 export function ownerOf(appKey: string): string | null {
 	return parseAppKey(appKey)?.account ?? null;
 }
 
-export function findExternal(data: StoreData, appKey: string): ExternalKey {
+export function findExternal(data: StoreSnapshot, appKey: string): ExternalKey {
 	const key = data.external.find(k => k.appKey === appKey);
 	if (!key) throw notFound(`no external key ${appKey.slice(0, 100)} in this store`);
 	return key;
 }
 
 /** Why `appKey` cannot be added as an external key, or null; for validation while typing. */
-export function externalKeyProblem(data: StoreData, input: string): string | null {
+export function externalKeyProblem(data: StoreSnapshot, input: string): string | null {
 	const appKey = input.trim();
 	if (!appKey) return 'an appKey is required';
 	const owner = ownerOf(appKey);

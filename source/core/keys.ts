@@ -5,7 +5,7 @@ import {validateKeyName} from './names.js';
 import {mergeRoles, resolveRoles, rolesChange, rolesText, type RoleChange} from './roles.js';
 import {formatTime} from './time.js';
 import {TOKEN_LENGTH, TOKEN_RANDOM_BYTES, checkTokenFormat, digestsEqual, mintToken, tokenDigest, tokenRecord} from './token.js';
-import type {GeneratedKey, LinkPurpose, RuleContext, StoreData} from './types.js';
+import type {GeneratedKey, LinkPurpose, RuleContext, StoreData, StoreSnapshot} from './types.js';
 
 /** How a new token reaches the person: a single-access link, or (reveal: direct) the token itself, once. */
 export type Reveal = ({kind: 'link'} & IssuedLink) | {kind: 'token'; token: string};
@@ -23,7 +23,7 @@ export function replaceKey(data: StoreData, key: GeneratedKey, next: GeneratedKe
 	return next;
 }
 
-export function findKey(data: StoreData, appKey: string): GeneratedKey {
+export function findKey(data: StoreSnapshot, appKey: string): GeneratedKey {
 	const key = data.keys.find(k => k.appKey === appKey);
 	if (!key) throw notFound(`no generated key ${appKey.slice(0, 100)} in this store`);
 	return key;
@@ -94,7 +94,7 @@ export const ACTIVATE_WARNING =
 	'Only reactivate a key you are sure was not compromised: anyone with its token can access the account while it is active.';
 
 /** Why a renewal is not possible now, or null. */
-export function renewalBlocker(data: StoreData, key: GeneratedKey, now: number): string | null {
+export function renewalBlocker(data: StoreSnapshot, key: GeneratedKey, now: number): string | null {
 	if (key.oldToken) {
 		return `${key.appKey} already has a renewed token pending: delete the old token or undo the renewal first`;
 	}
@@ -166,9 +166,9 @@ interface VerifyEntry {
 }
 
 /** appKey → key and its digests, built once per store revision for verification. */
-const verifyIndexes = new WeakMap<StoreData, VerifyIndex>();
+const verifyIndexes = new WeakMap<StoreSnapshot, VerifyIndex>();
 
-const buildVerifyIndex = (data: StoreData) => ({
+const buildVerifyIndex = (data: StoreSnapshot) => ({
 	revision: data.revision,
 	count: data.keys.length,
 	entries: new Map(
@@ -180,7 +180,7 @@ const buildVerifyIndex = (data: StoreData) => ({
 });
 
 type VerifyIndex = {revision: number; count: number; entries: Map<string, VerifyEntry>};
-function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefined {
+function verifyEntryFor(data: StoreSnapshot, appKey: string): VerifyEntry | undefined {
 	let cached = verifyIndexes.get(data);
 	if (!cached || cached.revision !== data.revision || cached.count !== data.keys.length) {
 		cached = buildVerifyIndex(data);
@@ -201,7 +201,7 @@ function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefine
  * A valid token costs one SHA-256 and one constant-time comparison; the checks that only explain a
  * refusal (the token's shape, its checksum) run when it is refused.
  */
-export function verifyToken(data: StoreData, appKey: string, token: string): VerifyResult {
+export function verifyToken(data: StoreSnapshot, appKey: string, token: string): VerifyResult {
 	const entry = token.length === TOKEN_LENGTH ? verifyEntryFor(data, appKey) : undefined;
 	const digest = entry ? tokenDigest(token) : null;
 	const matched = !entry || !digest ? null : digestsEqual(digest, entry.current) ? 'current' : entry.old && digestsEqual(digest, entry.old) ? 'old' : null;

@@ -3,7 +3,7 @@ import {base62Encode} from './base62.js';
 import {notFound, refused, usage} from './errors.js';
 import {HOUR, formatTime} from './time.js';
 import {digestsEqual, tokenDigest} from './token.js';
-import type {LinkPurpose, LinkRecord, Millis, RuleContext, StoreData} from './types.js';
+import type {LinkPurpose, LinkRecord, Millis, RuleContext, StoreData, StoreSnapshot} from './types.js';
 
 export const LINK_TTL = 24 * HOUR;
 const SECRET_BYTES = 32;
@@ -90,7 +90,7 @@ export interface LinkStatus {
 }
 
 /** What a link is for, without consuming it (the share page's GET). */
-export function inspectLink(data: StoreData, input: string, now: Millis): LinkStatus {
+export function inspectLink(data: StoreSnapshot, input: string, now: Millis): LinkStatus {
 	const id = linkId(linkSecretFrom(input));
 	const record = data.links.find(l => l.id === id);
 	if (!record) throw notFound('this link is unknown or has expired');
@@ -126,7 +126,7 @@ export function purgeExpiredLinks(data: StoreData, now: Millis): number {
 }
 
 /** The key's link that can still be redeemed, if any. */
-export const openLinkFor = (data: StoreData, appKey: string, now: Millis) =>
+export const openLinkFor = (data: StoreSnapshot, appKey: string, now: Millis) =>
 	data.links.find(l => l.appKey === appKey && l.used === undefined && now < l.expires);
 
 export function destroyLinks(data: StoreData, predicate: (link: LinkRecord) => boolean): void {

@@ -1,6 +1,6 @@
 import {forbidden, refused} from './errors.js';
 import {OWNER_ONLY_RULE, OWNER_ROLE, heldResources, isOwner, requireGrantableRoles, resolveRoles, resourcesOfRoles} from './roles.js';
-import {MANAGE_OPERATORS, type Millis, type Operator, type OperatorResource, type StoreData} from './types.js';
+import {MANAGE_OPERATORS, type Millis, type Operator, type OperatorResource, type StoreData, type StoreSnapshot} from './types.js';
 
 // ASCII only, so no control, invisible, bidi or look-alike character can be part of a login.
 const LOGIN_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
@@ -13,22 +13,22 @@ export function validateLogin(login: string): string {
 	return login;
 }
 
-export const findOperator = (data: StoreData, login: string) => data.operators.find(o => o.login === login);
+export const findOperator = (data: StoreSnapshot, login: string) => data.operators.find(o => o.login === login);
 
-export const operatorResources = (data: StoreData, login: string): Set<string> => heldResources(data, login);
+export const operatorResources = (data: StoreSnapshot, login: string): Set<string> => heldResources(data, login);
 
 /** Operators who may add others, named in refusals so a stranger knows whom to ask. */
-export function operatorsWith(data: StoreData, resource: OperatorResource): string[] {
+export function operatorsWith(data: StoreSnapshot, resource: OperatorResource): string[] {
 	return data.operators.filter(o => resourcesOfRoles(data, o.roles).has(resource)).map(o => o.login);
 }
 
 /** The missing resource for an action, or null when the operator holds it. */
-export function missingResource<R extends OperatorResource>(data: StoreData, login: string, resource: R): R | null {
+export function missingResource<R extends OperatorResource>(data: StoreSnapshot, login: string, resource: R): R | null {
 	return operatorResources(data, login).has(resource) ? null : resource;
 }
 
 /** Refuses an operator who is not in the store, or who lacks `resource` for `what`. */
-export function requireResource(data: StoreData, login: string, resource: OperatorResource, what: string): void {
+export function requireResource(data: StoreSnapshot, login: string, resource: OperatorResource, what: string): void {
 	if (!findOperator(data, login)) {
 		const admins = operatorsWith(data, MANAGE_OPERATORS);
 		const who = admins.length > 0 ? admins.slice(0, 5).join(', ') : 'the store owner';

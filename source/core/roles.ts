@@ -1,6 +1,6 @@
 import {forbidden, refused} from './errors.js';
 import {forbiddenCharacterProblem} from './characters.js';
-import {KEY_RESOURCES, MANAGE_OPERATORS, type CustomRole, type Millis, type StoreData} from './types.js';
+import {KEY_RESOURCES, MANAGE_OPERATORS, type CustomRole, type Millis, type StoreData, type StoreSnapshot} from './types.js';
 
 export interface Role {
 	name: string;
@@ -59,12 +59,12 @@ export const PREDEFINED_ROLES: readonly Role[] = [
 ];
 
 /** Every role the store knows: the predefined ones, then the store's custom roles. */
-export function roleCatalog(data: Pick<StoreData, 'roles'>): Role[] {
+export function roleCatalog(data: Pick<StoreSnapshot, 'roles'>): Role[] {
 	return [...PREDEFINED_ROLES, ...data.roles.map(r => ({name: r.name, resources: r.resources, predefined: false}))];
 }
 
 /** Canonical role names for what a person typed (case-insensitive); unknown names are refused. */
-export function resolveRoles(data: Pick<StoreData, 'roles'>, requested: readonly string[]): string[] {
+export function resolveRoles(data: Pick<StoreSnapshot, 'roles'>, requested: readonly string[]): string[] {
 	const catalog = roleCatalog(data);
 	const resolved: string[] = [];
 	for (const wanted of requested) {
@@ -84,7 +84,7 @@ export interface RoleChange {
 }
 
 /** A holder's roles after `change` (canonical names); removing a role `holder` does not hold is refused. */
-export function mergeRoles(data: Pick<StoreData, 'roles'>, current: readonly string[], change: RoleChange, holder: string): string[] {
+export function mergeRoles(data: Pick<StoreSnapshot, 'roles'>, current: readonly string[], change: RoleChange, holder: string): string[] {
 	let roles = change.roles === undefined ? [...current] : resolveRoles(data, change.roles);
 	for (const role of resolveRoles(data, change.addRoles ?? [])) if (!roles.includes(role)) roles.push(role);
 	for (const role of resolveRoles(data, change.removeRoles ?? [])) {
@@ -102,7 +102,7 @@ export function rolesChange(before: readonly string[], after: readonly string[])
 
 export const rolesText = (roles: readonly string[]) => (roles.length > 0 ? roles.join(', ') : '(none)');
 
-export function resourcesOfRoles(data: Pick<StoreData, 'roles'>, roles: readonly string[]): Set<string> {
+export function resourcesOfRoles(data: Pick<StoreSnapshot, 'roles'>, roles: readonly string[]): Set<string> {
 	const catalog = roleCatalog(data);
 	const resources = new Set<string>();
 	for (const name of roles) {
@@ -112,12 +112,12 @@ export function resourcesOfRoles(data: Pick<StoreData, 'roles'>, roles: readonly
 }
 
 /** The resources an operator holds through its roles; none when it is not in the store. */
-export function heldResources(data: Pick<StoreData, 'roles' | 'operators'>, login: string): Set<string> {
+export function heldResources(data: Pick<StoreSnapshot, 'roles' | 'operators'>, login: string): Set<string> {
 	const operator = data.operators.find(o => o.login === login);
 	return operator ? resourcesOfRoles(data, operator.roles) : new Set();
 }
 
-export const isOwner = (data: Pick<StoreData, 'operators'>, login: string): boolean =>
+export const isOwner = (data: Pick<StoreSnapshot, 'operators'>, login: string): boolean =>
 	data.operators.some(o => o.login === login && o.roles.includes(OWNER_ROLE));
 
 /** The rules' own words: every refusal of a grant ends with the rule it applies. */
@@ -125,7 +125,7 @@ export const OWNER_ONLY_RULE = `only an ${OWNER_ROLE} can grant or remove it`;
 const HOLD_TO_GRANT_RULE = 'nobody can grant a resource they do not hold';
 
 /** Refuses giving `roles` (canonical names) unless `granter` holds all their resources; only an Owner gives Owner. */
-export function requireGrantableRoles(data: Pick<StoreData, 'roles' | 'operators'>, granter: string, roles: readonly string[]): void {
+export function requireGrantableRoles(data: Pick<StoreSnapshot, 'roles' | 'operators'>, granter: string, roles: readonly string[]): void {
 	if (roles.includes(OWNER_ROLE) && !isOwner(data, granter)) {
 		throw forbidden(`operator "${granter}" cannot grant "${OWNER_ROLE}": ${OWNER_ONLY_RULE}`);
 	}
@@ -137,7 +137,7 @@ export function requireGrantableRoles(data: Pick<StoreData, 'roles' | 'operators
 }
 
 /** Refuses putting into a role a resource (canonical name) that `granter` does not hold. */
-export function requireGrantableResources(data: Pick<StoreData, 'roles' | 'operators'>, granter: string, resources: readonly string[]): void {
+export function requireGrantableResources(data: Pick<StoreSnapshot, 'roles' | 'operators'>, granter: string, resources: readonly string[]): void {
 	const held = heldResources(data, granter);
 	const lacking = resources.find(r => !held.has(r));
 	if (lacking) throw forbidden(`operator "${granter}" cannot grant "${lacking}": ${HOLD_TO_GRANT_RULE}`);

@@ -103,7 +103,7 @@ describe('search and sort', () => {
 	for (const [i, name] of ['ERP integration', 'Marketplace feed', 'erp backup', 'Payments'].entries()) {
 		generateKey(data, {name, roles: []}, context(T0 + i * HOUR));
 	}
-	data.keys[3]!.active = false;
+	data.keys[3] = {...data.keys[3]!, active: false};
 
 	it('finds by name or appKey, case-insensitively', () => {
 		expect(queryKeys(data, {search: 'ERP'}, T0 + DAY).map(k => k.name)).toEqual(['erp backup', 'ERP integration']);
@@ -122,7 +122,7 @@ describe('search and sort', () => {
 		const many = freshStore();
 		const words = ['erp', 'sap', 'Erp sync', 'esa', 'pas', 'ape', 'ÉRP', 'e'];
 		for (let i = 0; i < 60; i++) generateKey(many, {name: `${words[i % words.length]} ${i}`, roles: []}, context(T0 + i * HOUR));
-		for (const [i, key] of many.keys.entries()) key.active = i % 3 !== 0;
+		many.keys = many.keys.map((key, i) => ({...key, active: i % 3 !== 0}));
 		fc.assert(
 			fc.property(fc.array(fc.tuple(fc.string({unit: fc.constantFrom('e', 'r', 'p', 's', 'a', 'é', ' ', '1')}), fc.constantFrom<StatusFilter>('all', 'active', 'inactive')), {maxLength: 20}), fc.boolean(), (steps, withCharacters) => {
 				const index = buildKeyIndex(many);
