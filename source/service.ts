@@ -69,6 +69,13 @@ export interface LinkView {
 	used?: Millis;
 }
 
+/** A store's first data: its account, its creator as Owner, and the log's first entry. */
+function newStore(account: string, options: ServiceOptions): StoreData {
+	const data = emptyStore(account, options.operator, (options.clock ?? Date.now)());
+	recordStoreCreated(data, options.operator);
+	return data;
+}
+
 const externalRow = (key: ExternalKey): ExternalRow => ({...key, roles: [...key.roles], owner: ownerOf(key.appKey) ?? '?'});
 
 /** What the service needs of a store: the file (store/store.ts), or a draft in memory (memory-store.ts). */
@@ -107,10 +114,7 @@ export class ApiKeysService {
 
 	/** Creates a store for `account`; the operator who creates it becomes its Owner (Admin Super). */
 	static async init(path: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
-		const now = (options.clock ?? Date.now)();
-		const initial = emptyStore(account, options.operator, now);
-		recordStoreCreated(initial, options.operator);
-		return new ApiKeysService(await Store.create(path, initial), options);
+		return new ApiKeysService(await Store.create(path, newStore(account, options)), options);
 	}
 
 	/**
@@ -118,10 +122,7 @@ export class ApiKeysService {
 	 * through the same rules and activity log without a write per step.
 	 */
 	static draft(account: string, options: ServiceOptions): ApiKeysService {
-		const now = (options.clock ?? Date.now)();
-		const initial = emptyStore(account, options.operator, now);
-		recordStoreCreated(initial, options.operator);
-		return new ApiKeysService(new MemoryStore(initial), options);
+		return new ApiKeysService(new MemoryStore(newStore(account, options)), options);
 	}
 
 	/** The same store, clock and randomness, acting as another operator (whose resources are then checked). */
