@@ -8,7 +8,7 @@ import {TOKEN_SHAPE} from './core/token.js';
 import {resolveOperator} from './identity.js';
 import {resolveStorePath} from './store/paths.js';
 import {enforcePins, readSystemConfig} from './store/system-config.js';
-import {sanitize} from './ui/sanitize.js';
+import {sanitize} from './text/sanitize.js';
 import {colourWanted} from './ui/colour.js';
 
 const GLOBAL_FLAGS: readonly FlagName[] = ['store', 'help', 'version'];

@@ -1,16 +1,11 @@
 import {mkdtempSync, rmSync} from 'node:fs';
-import {randomBytes} from 'node:crypto';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {recordActivity} from './core/activity.js';
-import {addExternalKey} from './core/external.js';
-import {deactivateKey, generateKey, renewToken} from './core/keys.js';
-import {redeemLink} from './core/links.js';
-import {addOperator} from './core/permissions.js';
-import {emptyStore} from './core/schema.js';
-import {DAY, HOUR, addMonths} from './core/time.js';
-import type {RuleContext, StoreData} from './core/types.js';
-import {Store} from './store/store.js';
+import type {Reveal} from './core/keys.js';
+import {USER_ADMIN_ROLE} from './core/roles.js';
+import {DAY, HOUR, MINUTE, addMonths} from './core/time.js';
+import type {Millis} from './core/types.js';
+import {ApiKeysService} from './service.js';
 
 const DEMO_KEYS: ReadonlyArray<[name: string, roles: string[]]> = [
 	['ERP integration – SAP S/4HANA', ['OMS - Full access', 'Logistics - Full access']],
@@ -55,58 +50,97 @@ const DEMO_KEYS: ReadonlyArray<[name: string, roles: string[]]> = [
 	['Sandbox experiments', []],
 ];
 
-const EXTERNAL = ['vtexappkey-partnerco-QWERTY', 'vtexappkey-logisticshub-ASDFGH', 'vtexappkey-agencydigital-ZXCVBN', 'appkey-marketplacex-POIUYT', 'vtexappkey-payproc-LKJHGF'];
+const EXTERNAL: ReadonlyArray<[appKey: string, roles: string[]]> = [
+	['vtexappkey-partnerco-QWERTY', ['OMS - Read only']],
+	['vtexappkey-logisticshub-ASDFGH', ['Logistics - Read only']],
+	['vtexappkey-agencydigital-ZXCVBN', ['OMS - Read only']],
+	['appkey-marketplacex-POIUYT', ['Logistics - Read only']],
+	['vtexappkey-payproc-LKJHGF', ['OMS - Read only']],
+];
 
-/**
- * A throwaway store with realistic keys: ages spread over two years (orange and red alerts),
- * two pending renewals, inactive keys, external keys and activity. Built through the core rules.
- */
-export function demoData(operator: string, now: number): StoreData {
-	const at = (time: number, who = operator): RuleContext => ({now: time, operator: who, random: bytes => randomBytes(bytes)});
-	const data = emptyStore('acme', operator, addMonths(now, -26));
-	recordActivity(data, {at: data.created, operator, action: 'create store', summary: 'account: acme'});
-	addOperator(data, {login: 'maria', roles: ['User Administrator - RESTRICTED']}, at(data.created + DAY));
-	addOperator(data, {login: 'support-bot', roles: ['API Keys - Read only']}, at(data.created + 2 * DAY));
-	DEMO_KEYS.forEach(([name, roles], i) => {
-		// Creation times spread over two years, newest last.
-		const created = addMonths(now, -24 + Math.floor((i * 24) / DEMO_KEYS.length)) + (i % 7) * DAY + (i % 5) * HOUR;
-		const who = i % 3 === 0 ? 'maria' : operator;
-		const {key, reveal} = generateKey(data, {name, roles}, at(Math.min(created, now - HOUR), who));
-		if (reveal.kind === 'link') redeemLink(data, reveal.url, at(key.created + HOUR, who));
-		recordActivity(data, {at: key.created, operator: who, action: 'generate', appKey: key.appKey, summary: `name: ${name}`});
-		if (i % 4 === 1 && i < 30) {
-			// Renewed some time after creation, so the current token is younger than the key.
-			const renewedAt = Math.min(now - DAY, addMonths(key.created, 5));
-			const renewal = renewToken(data, key.appKey, 'now', at(renewedAt, who));
-			if (renewal.reveal.kind === 'link') redeemLink(data, renewal.reveal.url, at(renewedAt + HOUR, who));
-			recordActivity(data, {at: renewedAt, operator: who, action: 'renew token', appKey: key.appKey, summary: renewal.summary});
-		}
-		// Most integrations authenticated recently; a few never did.
-		if (i % 6 !== 5) key.lastUsed = now - ((i * 37) % 300) * 11 * 60_000;
-		if (i === 12 || i === 31 || i === 36) {
-			deactivateKey(data, key.appKey);
-			recordActivity(data, {at: now - (i % 9) * DAY - HOUR, operator, action: 'deactivate', appKey: key.appKey, summary: 'status: Active → Inactive'});
-		}
-		if (i === 5 || i === 20) {
-			const renewedAt = now - (i === 5 ? 2 : 9) * DAY;
-			const renewal = renewToken(data, key.appKey, 'later', at(renewedAt));
-			if (renewal.reveal.kind === 'link') redeemLink(data, renewal.reveal.url, at(renewedAt + HOUR));
-			recordActivity(data, {at: renewedAt, operator, action: 'renew token', appKey: key.appKey, summary: renewal.summary});
-		}
-	});
-	EXTERNAL.forEach((appKey, i) => {
-		const added = addMonths(now, -(i * 3 + 1));
-		addExternalKey(data, {appKey, roles: i % 2 ? ['Logistics - Read only'] : ['OMS - Read only']}, at(added));
-		recordActivity(data, {at: added, operator, action: 'external add', appKey, summary: 'roles: OMS - Read only'});
-	});
-	data.activity.sort((a, b) => a.at - b.at);
-	return data;
+interface Step {
+	at: Millis;
+	run(): Promise<unknown>;
 }
 
-/** Writes the demo store to a fresh temporary directory; `remove` deletes it. */
+/** What a demo key's later steps need from its earlier ones. */
+interface DemoKey {
+	appKey: string;
+	token: string;
+}
+
+/**
+ * The demo's history: about 40 keys created over two years (orange and red alerts), renewals,
+ * two pending, three keys deactivated, external keys, recent use. Every step is a service call
+ * made at its own time on a fake clock, so the activity log says what each one really did.
+ */
+function history(owner: ApiKeysService, maria: ApiKeysService, now: Millis): Step[] {
+	const start = addMonths(now, -26);
+	const steps: Step[] = [
+		{at: start + DAY, run: () => owner.addOperator({login: 'maria', roles: [USER_ADMIN_ROLE]})},
+		{at: start + 2 * DAY, run: () => owner.addOperator({login: 'support-bot', roles: ['API Keys - Read only']})},
+	];
+	// A new token reaches its integration through the share page an hour after it is issued.
+	const deliver = (service: ApiKeysService, key: DemoKey, reveal: Reveal, at: Millis) => {
+		if (reveal.kind === 'token') key.token = reveal.token;
+		else steps.push({at: at + HOUR, run: async () => (key.token = (await service.redeem(reveal.url, 'share page')).token)});
+	};
+	DEMO_KEYS.forEach(([name, roles], i) => {
+		const who = i % 3 === 0 ? maria : owner;
+		const key: DemoKey = {appKey: '', token: ''};
+		// Creation times spread over two years, newest last.
+		const created = Math.min(now - HOUR, addMonths(now, -24 + Math.floor((i * 24) / DEMO_KEYS.length)) + (i % 7) * DAY + (i % 5) * HOUR);
+		steps.push({
+			at: created,
+			run: async () => {
+				const {row, reveal} = await who.generate({name, roles});
+				key.appKey = row.appKey;
+				deliver(who, key, reveal, created);
+			},
+		});
+		if (i % 4 === 1 && i < 30) {
+			// Renewed some time after creation, so the current token is younger than the key.
+			const renewed = Math.min(now - DAY, addMonths(created, 5));
+			steps.push({at: renewed, run: async () => deliver(who, key, (await who.renew(key.appKey, 'now')).reveal, renewed)});
+		}
+		const deactivated = i === 12 || i === 31 || i === 36 ? now - (i % 9) * DAY - HOUR : null;
+		if (deactivated !== null) steps.push({at: deactivated, run: () => owner.deactivate(key.appKey)});
+		if (i === 5 || i === 20) {
+			const renewed = now - (i === 5 ? 2 : 9) * DAY;
+			steps.push({at: renewed, run: async () => deliver(owner, key, (await owner.renew(key.appKey, 'later')).reveal, renewed)});
+		}
+		// Most integrations authenticated recently (before any deactivation); a few never did.
+		if (i % 6 !== 5) {
+			const used = Math.min(now - ((i * 37) % 300) * 11 * MINUTE, (deactivated ?? now) - HOUR);
+			steps.push({at: used, run: () => owner.verify(key.appKey, key.token)});
+		}
+	});
+	EXTERNAL.forEach(([appKey, roles], i) => {
+		steps.push({at: addMonths(now, -(i * 3 + 1)), run: () => owner.addExternal({appKey, roles})});
+	});
+	return steps;
+}
+
+/** Builds the demo store through the service in memory, then writes it to a fresh temporary directory; `remove` deletes it. */
 export async function createDemoStore(operator: string, now = Date.now()): Promise<{path: string; remove(): void}> {
 	const directory = mkdtempSync(join(tmpdir(), 'apikeys-demo-'));
 	const path = join(directory, 'store.json');
-	await Store.create(path, demoData(operator, now));
-	return {path, remove: () => rmSync(directory, {recursive: true, force: true})};
+	const remove = () => rmSync(directory, {recursive: true, force: true});
+	try {
+		let time = addMonths(now, -26);
+		const owner = ApiKeysService.draft('acme', {operator, clock: () => time});
+		const steps = history(owner, owner.as('maria'), now);
+		// Steps add later steps (a link is used an hour after it is issued): take the earliest each time.
+		while (steps.length > 0) {
+			const next = steps.reduce((earliest, step, index) => (step.at < steps[earliest]!.at ? index : earliest), 0);
+			const [step] = steps.splice(next, 1);
+			time = step!.at;
+			await step!.run();
+		}
+		await owner.saveAs(path);
+		return {path, remove};
+	} catch (error) {
+		remove();
+		throw error;
+	}
 }

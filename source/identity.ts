@@ -1,7 +1,7 @@
 import {userInfo} from 'node:os';
 import {refused} from './core/errors.js';
 import {LOGIN_RULE, isLogin} from './core/permissions.js';
-import {sanitize} from './ui/sanitize.js';
+import {sanitize} from './text/sanitize.js';
 
 /**
  * Who is running the app. Under sudo as another user, SUDO_USER (set by sudo, not by the caller)

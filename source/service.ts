@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
-import {activitySince, recordActivity} from './core/activity.js';
-import {refused, usage} from './core/errors.js';
+import {existsSync} from 'node:fs';
+import {activitySince, recordActivity, recordStoreCreated} from './core/activity.js';
+import {usage} from './core/errors.js';
 import {exportTables, type ExportTables} from './core/export.js';
 import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from './core/external.js';
 import {
@@ -22,7 +23,7 @@ import {
 import {inspectLink, purgeExpiredLinks, redeemLink, type LinkStatus} from './core/links.js';
 import {addOperator, missingResource, operatorResources, removeOperator, requireResource} from './core/permissions.js';
 import {keyRow, matchesSearch, queryKeys, type KeyQuery, type KeyRow} from './core/query.js';
-import {addCustomRole, removeCustomRole, resolveRoles, roleCatalog, type Role} from './core/roles.js';
+import {addCustomRole, removeCustomRole, roleCatalog, type Role, type RoleChange} from './core/roles.js';
 import {emptyStore} from './core/schema.js';
 import {updateSettings, type SettingsPatch} from './core/settings.js';
 import {MINUTE} from './core/time.js';
@@ -37,8 +38,11 @@ import type {
 	RuleContext,
 	Settings,
 	StoreData,
+	StoreSnapshot,
 } from './core/types.js';
+import {MemoryStore} from './memory-store.js';
 import {Store} from './store/store.js';
+import {formatOf, writeExport, type ExportFormat, type Progress} from './export/write-export.js';
 
 export interface ServiceOptions {
 	operator: string;
@@ -65,6 +69,18 @@ export interface LinkView {
 	used?: Millis;
 }
 
+/** A store's first data: its account, its creator as Owner, and the log's first entry. */
+function newStore(account: string, options: ServiceOptions): StoreData {
+	const data = emptyStore(account, options.operator, (options.clock ?? Date.now)());
+	recordStoreCreated(data, options.operator);
+	return data;
+}
+
+const externalRow = (key: ExternalKey): ExternalRow => ({...key, roles: [...key.roles], owner: ownerOf(key.appKey) ?? '?'});
+
+/** What the service needs of a store: the file (store/store.ts), or a draft in memory (memory-store.ts). */
+export type StoreBackend = Pick<Store, 'path' | 'revision' | 'read' | 'peek' | 'peekPreview' | 'transact'>;
+
 /** `verify` records "last used" at most this often per key, so verification stays read-mostly. */
 export const LAST_USED_RESOLUTION = MINUTE;
 
@@ -78,7 +94,7 @@ export class ApiKeysService {
 	private readonly random: (bytes: number) => Uint8Array;
 
 	private constructor(
-		readonly store: Store,
+		private readonly store: StoreBackend,
 		options: ServiceOptions,
 	) {
 		this.operator = options.operator;
@@ -91,16 +107,41 @@ export class ApiKeysService {
 		return new ApiKeysService(await Store.open(path, undefined, {preview: options.preview}), options);
 	}
 
+	/** Opens the store at `path`, or null when there is no file there yet (the interface then offers to create one). */
+	static async openIfPresent(path: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService | null> {
+		return existsSync(path) ? ApiKeysService.open(path, options) : null;
+	}
+
 	/** Creates a store for `account`; the operator who creates it becomes its Owner (Admin Super). */
 	static async init(path: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
-		const now = (options.clock ?? Date.now)();
-		const initial = emptyStore(account, options.operator, now);
-		recordActivity(initial, {at: now, operator: options.operator, action: 'create store', summary: `account: ${account}`});
-		return new ApiKeysService(await Store.create(path, initial), options);
+		return new ApiKeysService(await Store.create(path, newStore(account, options)), options);
+	}
+
+	/**
+	 * A new store that lives in memory until saveAs writes it, so a made-up history (the demo) goes
+	 * through the same rules and activity log without a write per step.
+	 */
+	static draft(account: string, options: ServiceOptions): ApiKeysService {
+		return new ApiKeysService(new MemoryStore(newStore(account, options)), options);
+	}
+
+	/** The same store, clock and randomness, acting as another operator (whose resources are then checked). */
+	as(operator: string): ApiKeysService {
+		return new ApiKeysService(this.store, {operator, clock: this.clock, random: this.random});
+	}
+
+	/** Writes the data to a new store file at `path`; refused when a store is there. */
+	async saveAs(path: string): Promise<void> {
+		await Store.create(path, await this.store.read());
 	}
 
 	get path(): string {
 		return this.store.path;
+	}
+
+	/** The revision of the data last read or written (each write adds one). */
+	get revision(): number {
+		return this.store.revision;
 	}
 
 	now(): Millis {
@@ -111,9 +152,14 @@ export class ApiKeysService {
 		return {now, operator: this.operator, random: this.random};
 	}
 
-	/** Reads under a resource; the data must not be changed. */
-	private async view(): Promise<StoreData> {
-		const data = await this.store.read();
+	/** The data as read now: a snapshot nobody may change (only a transaction's draft can be). */
+	private read(): Promise<StoreSnapshot> {
+		return this.store.read();
+	}
+
+	/** Reads under a resource. */
+	private async view(): Promise<StoreSnapshot> {
+		const data = await this.read();
 		requireResource(data, this.operator, 'View API Keys', 'view API keys');
 		return data;
 	}
@@ -141,23 +187,23 @@ export class ApiKeysService {
 	// ---- reading ----
 
 	/** The raw data for screens that render it; throws when the operator may not view keys. */
-	snapshot(): Promise<StoreData> {
+	snapshot(): Promise<StoreSnapshot> {
 		return this.view();
 	}
 
 	/** A large store's newest keys and its key count, while it is opened from a preview and the operator may view it. */
-	previewNow(): {data: StoreData; keyCount: number} | null {
+	previewNow(): {data: StoreSnapshot; keyCount: number} | null {
 		const preview = this.store.peekPreview();
 		return preview && this.mayView(preview.data) ? preview : null;
 	}
 
 	/** The data last read, if the operator may view it, without touching the disk; null otherwise. */
-	snapshotNow(): StoreData | null {
+	snapshotNow(): StoreSnapshot | null {
 		const data = this.store.peek();
 		return data && this.mayView(data) ? data : null;
 	}
 
-	private mayView(data: StoreData): boolean {
+	private mayView(data: StoreSnapshot): boolean {
 		return missingResource(data, this.operator, 'View API Keys') === null;
 	}
 
@@ -174,15 +220,27 @@ export class ApiKeysService {
 
 	async listExternal(search = ''): Promise<ExternalRow[]> {
 		const data = await this.view();
-		return data.external
-			.filter(k => matchesSearch({name: ownerOf(k.appKey) ?? '', appKey: k.appKey}, search))
-			.map(k => ({...k, roles: [...k.roles], owner: ownerOf(k.appKey) ?? '?'}));
+		return data.external.filter(k => matchesSearch({name: ownerOf(k.appKey) ?? '', appKey: k.appKey}, search)).map(externalRow);
 	}
 
 	/** The export's rows (View API Keys): never a token, a digest or a link. */
 	async exportTables(): Promise<ExportTables & {account: string}> {
 		const data = await this.view();
 		return {...exportTables(data), account: data.account};
+	}
+
+	/**
+	 * Writes the export to new files (mode 0600, never over an existing file); the format follows
+	 * the file's ending unless given. Returns the files written and the row counts.
+	 */
+	async writeExport(
+		options: {file: string; format?: ExportFormat; sheet?: 'generated' | 'external'},
+		onProgress?: (progress: Progress) => void,
+	): Promise<{files: string[]; generated: number; external: number}> {
+		const {account: _account, ...tables} = await this.exportTables();
+		const format = options.format ?? formatOf(options.file) ?? 'xlsx';
+		const files = await writeExport(tables, {file: options.file, format, sheet: options.sheet}, onProgress);
+		return {files, generated: tables.generated.length, external: tables.external.length};
 	}
 
 	async activity(since?: Millis): Promise<ActivityEntry[]> {
@@ -204,11 +262,11 @@ export class ApiKeysService {
 
 	/** The resource the operator lacks for an action, or null; the interface dims what is missing. */
 	async missing<R extends OperatorResource>(resource: R): Promise<R | null> {
-		return missingResource(await this.store.read(), this.operator, resource);
+		return missingResource(await this.read(), this.operator, resource);
 	}
 
 	async whoami(): Promise<{login: string; known: boolean; resources: string[]}> {
-		const data = await this.store.read();
+		const data = await this.read();
 		return {
 			login: this.operator,
 			known: data.operators.some(o => o.login === this.operator),
@@ -225,34 +283,24 @@ export class ApiKeysService {
 		});
 	}
 
-	edit(
-		appKey: string,
-		input: {roles?: readonly string[]; addRoles?: readonly string[]; removeRoles?: readonly string[]; active?: boolean},
-	): Promise<{row: KeyRow; changed: boolean}> {
+	edit(appKey: string, input: RoleChange & {active?: boolean}): Promise<{row: KeyRow; changed: boolean}> {
 		return this.change('Edit API Keys', 'edit keys', 'edit', (data, ctx) => {
-			const key = findKey(data, appKey);
-			let roles = input.roles === undefined ? [...key.roles] : resolveRoles(data, input.roles);
-			for (const role of resolveRoles(data, input.addRoles ?? [])) if (!roles.includes(role)) roles.push(role);
-			for (const role of resolveRoles(data, input.removeRoles ?? [])) {
-				if (!roles.includes(role)) throw refused(`${appKey} does not hold the role "${role}"`);
-				roles = roles.filter(r => r !== role);
-			}
-			const edited = editKey(data, appKey, {roles, active: input.active});
-			return {result: {row: keyRow(data, edited.key, ctx.now), changed: edited.summary !== null}, appKey, summary: edited.summary};
+			const {key, summary} = editKey(data, appKey, input);
+			return {result: {row: keyRow(data, key, ctx.now), changed: summary !== null}, appKey, summary};
 		});
 	}
 
 	activate(appKey: string): Promise<KeyRow> {
 		return this.change('Edit API Keys', 'activate keys', 'activate', (data, ctx) => {
-			const key = activateKey(data, appKey);
-			return {result: keyRow(data, key, ctx.now), appKey, summary: 'status: Inactive → Active'};
+			const {key, summary} = activateKey(data, appKey);
+			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
 	deactivate(appKey: string): Promise<KeyRow> {
 		return this.change('Edit API Keys', 'deactivate keys', 'deactivate', (data, ctx) => {
-			const key = deactivateKey(data, appKey);
-			return {result: keyRow(data, key, ctx.now), appKey, summary: 'status: Active → Inactive'};
+			const {key, summary} = deactivateKey(data, appKey);
+			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
@@ -266,23 +314,22 @@ export class ApiKeysService {
 	/** Deletes the old token; `reason` tells the activity log whether it was the renewal's "Now". */
 	deleteOldToken(appKey: string, reason: 'manual' | 'renewal-now' = 'manual'): Promise<KeyRow> {
 		return this.change('Renew API token', 'delete old tokens', 'delete old token', (data, ctx) => {
-			const key = deleteOldToken(data, appKey);
-			const summary = reason === 'renewal-now' ? 'renewal completed: Now' : 'old token deleted';
+			const {key, summary} = deleteOldToken(data, appKey, reason);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
 	undoRenewal(appKey: string): Promise<KeyRow> {
 		return this.change('Renew API token', 'undo renewals', 'undo renewal', (data, ctx) => {
-			const key = undoRenewal(data, appKey);
-			return {result: keyRow(data, key, ctx.now), appKey, summary: 'new token and its link destroyed; old token current again'};
+			const {key, summary} = undoRenewal(data, appKey);
+			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
 	deleteKey(appKey: string): Promise<{appKey: string; name: string}> {
 		return this.change('Edit API Keys', 'delete keys', 'delete', data => {
-			const key = deleteKey(data, appKey);
-			return {result: {appKey: key.appKey, name: key.name}, appKey, summary: `name: ${key.name}`};
+			const {key, summary} = deleteKey(data, appKey);
+			return {result: {appKey: key.appKey, name: key.name}, appKey, summary};
 		});
 	}
 
@@ -295,14 +342,19 @@ export class ApiKeysService {
 	 */
 	redeem(link: string, via = 'command line'): Promise<{appKey: string; token: string}> {
 		return this.change(null, 'redeem links', 'redeem link', (data, ctx) => {
-			const {appKey, token, purpose} = redeemLink(data, link, ctx);
-			return {result: {appKey, token}, appKey, summary: `${purpose === 'renew' ? 'renewed' : 'new'} token revealed via ${via}`};
+			const {appKey, token, summary} = redeemLink(data, link, ctx, via);
+			return {result: {appKey, token}, appKey, summary};
 		});
+	}
+
+	/** The address the share page's links point at: all the share page may read of the settings, and no secret. */
+	async shareBaseUrl(): Promise<string> {
+		return (await this.read()).settings.shareBaseUrl;
 	}
 
 	/** What a link is for and whether it can still be used, without consuming it (the share page's GET). */
 	async inspectLink(link: string): Promise<LinkView> {
-		const data = await this.store.read();
+		const data = await this.read();
 		const {record, state} = inspectLink(data, link, this.clock());
 		const key = data.keys.find(k => k.appKey === record.appKey);
 		return {appKey: record.appKey, name: key?.name ?? '', purpose: record.purpose, state, expires: record.expires, used: record.used};
@@ -310,7 +362,7 @@ export class ApiKeysService {
 
 	/** Checks a token; records "last used" at most once a minute per key. Needs no operator. */
 	async verify(appKey: string, token: string): Promise<VerifyResult> {
-		const data = await this.store.read();
+		const data = await this.read();
 		const result = verifyToken(data, appKey, token);
 		if (!result.valid) return result;
 		const now = this.clock();
@@ -325,28 +377,35 @@ export class ApiKeysService {
 		return result;
 	}
 
+	/**
+	 * A checker over the data as read now, for checking many tokens in a row (a benchmark, a
+	 * gateway): it records no last use and does not see later changes. Needs no operator.
+	 */
+	async tokenChecker(): Promise<(appKey: string, token: string) => VerifyResult> {
+		const data = await this.read();
+		return (appKey, token) => verifyToken(data, appKey, token);
+	}
+
 	// ---- external keys ----
 
 	addExternal(input: {appKey: string; roles: readonly string[]}): Promise<ExternalRow> {
 		return this.change('Edit API Keys', 'add external keys', 'external add', (data, ctx) => {
-			const key = addExternalKey(data, input, ctx);
-			return {result: {...key, owner: ownerOf(key.appKey)!}, appKey: key.appKey, summary: `roles: ${key.roles.join(', ') || '(none)'}`};
+			const {key, summary} = addExternalKey(data, input, ctx);
+			return {result: externalRow(key), appKey: key.appKey, summary};
 		});
 	}
 
 	editExternal(appKey: string, roles: readonly string[]): Promise<ExternalRow> {
 		return this.change('Edit API Keys', 'edit external keys', 'external edit', data => {
-			const {key, before} = editExternalRoles(data, appKey, roles);
-			const same = before.length === key.roles.length && before.every(r => key.roles.includes(r));
-			const summary = same ? null : `roles: ${before.join(', ') || '(none)'} → ${key.roles.join(', ') || '(none)'}`;
-			return {result: {...key, owner: ownerOf(key.appKey)!}, appKey, summary};
+			const {key, summary} = editExternalRoles(data, appKey, roles);
+			return {result: externalRow(key), appKey, summary};
 		});
 	}
 
 	removeExternal(appKey: string): Promise<ExternalRow> {
 		return this.change('Edit API Keys', 'remove external keys', 'external remove', data => {
-			const key = removeExternalKey(data, appKey);
-			return {result: {...key, owner: ownerOf(key.appKey)!}, appKey, summary: 'removed'};
+			const {key, summary} = removeExternalKey(data, appKey);
+			return {result: externalRow(key), appKey, summary};
 		});
 	}
 
@@ -361,30 +420,30 @@ export class ApiKeysService {
 
 	addRole(input: {name: string; resources: readonly string[]}): Promise<CustomRole> {
 		return this.change(MANAGE_OPERATORS, 'add roles', 'role add', (data, ctx) => {
-			const role = addCustomRole(data, input, ctx);
-			return {result: role, summary: `${role.name}: ${role.resources.join(', ')}`};
+			const {role, summary} = addCustomRole(data, input, ctx);
+			return {result: role, summary};
 		});
 	}
 
 	removeRole(name: string): Promise<CustomRole> {
 		return this.change(MANAGE_OPERATORS, 'remove roles', 'role remove', data => {
-			const role = removeCustomRole(data, name);
-			return {result: role, summary: role.name};
+			const {role, summary} = removeCustomRole(data, name);
+			return {result: role, summary};
 		});
 	}
 
 	addOperator(input: {login: string; roles: readonly string[]}): Promise<Operator> {
 		return this.change(MANAGE_OPERATORS, 'add operators', 'operator add', (data, ctx) => {
-			const operator = addOperator(data, input, ctx);
-			return {result: operator, summary: `${operator.login}: ${operator.roles.join(', ')}`};
+			const {operator, summary} = addOperator(data, input, ctx);
+			return {result: operator, summary};
 		});
 	}
 
 	removeOperator(login: string): Promise<Operator> {
 		if (login.length === 0) throw usage('name the operator to remove');
 		return this.change(MANAGE_OPERATORS, 'remove operators', 'operator remove', (data, ctx) => {
-			const operator = removeOperator(data, login, ctx);
-			return {result: operator, summary: operator.login};
+			const {operator, summary} = removeOperator(data, login, ctx);
+			return {result: operator, summary};
 		});
 	}
 }

@@ -1,5 +1,5 @@
 import {onlyArgument, requireYes, type Command} from './context.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 
 export const deleteCommand: Command = {
 	usage: 'delete APPKEY --yes',

@@ -1,7 +1,7 @@
 import {usage} from '../core/errors.js';
-import {EXPORT_FORMATS, defaultExportName, exportText, formatOf, writeExport, type ExportFormat} from '../export/write-export.js';
+import {EXPORT_FORMATS, defaultExportName, exportText, formatOf, type ExportFormat} from '../export/write-export.js';
 import {noArguments, type Command} from './context.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 
 export const exportCommand: Command = {
 	usage: 'export [--format xlsx|csv|json] [--output FILE|-] [--sheet generated|external]',
@@ -17,18 +17,21 @@ export const exportCommand: Command = {
 		const format = (ctx.flags.format ?? (output && output !== '-' ? formatOf(output) : null) ?? 'xlsx') as ExportFormat;
 		if (sheet && format !== 'csv') throw usage('--sheet goes with --format csv (XLSX and JSON hold both tables)');
 		const service = await ctx.service();
-		const {account, ...tables} = await service.exportTables();
 		if (output === '-') {
+			const {account: _account, ...tables} = await service.exportTables();
 			process.stdout.write(exportText(tables, format, sheet as 'generated' | 'external' | undefined));
 			return;
 		}
-		const file = output ?? defaultExportName(account, format, service.now());
-		const showProgress = Boolean(process.stderr.isTTY) && tables.generated.length + tables.external.length > 5000;
-		const files = await writeExport(tables, {file, format, sheet: sheet as 'generated' | 'external' | undefined}, progress => {
-			if (showProgress) process.stderr.write(`\r${progress.phase === 'rows' ? `rows ${progress.done} of ${progress.total}` : progress.phase}…   `);
+		const file = output ?? defaultExportName((await service.settings()).account, format, service.now());
+		// Decided at the first report, which counts every row: small exports finish before a person could read it.
+		let shown: boolean | undefined;
+		const written = await service.writeExport({file, format, sheet: sheet as 'generated' | 'external' | undefined}, progress => {
+			shown ??= Boolean(process.stderr.isTTY) && progress.total > 5000;
+			if (shown) process.stderr.write(`\r${progress.phase === 'rows' ? `rows ${progress.done} of ${progress.total}` : progress.phase}…   `);
 		});
-		if (showProgress) process.stderr.write('\r\u001b[K');
-		if (ctx.flags.json) return ctx.out.json({files, generated: tables.generated.length, external: tables.external.length});
-		ctx.out.out(`Exported ${tables.generated.length} generated and ${tables.external.length} external keys to ${sanitize(files.join(' and '))}`);
+		if (shown) process.stderr.write('\r\u001b[K');
+		const {files, generated, external} = written;
+		if (ctx.flags.json) return ctx.out.json({files, generated, external});
+		ctx.out.out(`Exported ${generated} generated and ${external} external keys to ${sanitize(files.join(' and '))}`);
 	},
 };

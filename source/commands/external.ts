@@ -3,7 +3,7 @@ import {formatDate, isoTime} from '../core/time.js';
 import type {ExternalRow} from '../service.js';
 import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {rolesCell, rolesText} from './format.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 import {renderTable} from './output.js';
 
 const externalJson = (row: ExternalRow) => ({

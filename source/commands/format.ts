@@ -2,7 +2,7 @@ import type {Reveal} from '../core/keys.js';
 import type {KeyRow} from '../core/query.js';
 import {formatDate, formatTime, isoTime} from '../core/time.js';
 import type {Output} from './output.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 
 export const rolesCell = (roles: readonly string[]) => (roles.length > 0 ? roles.join(', ') : '—');
 

@@ -1,7 +1,7 @@
 import {usage} from '../core/errors.js';
 import {ApiKeysService} from '../service.js';
 import {noArguments, type Command} from './context.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 
 export const init: Command = {
 	usage: 'init --account NAME',

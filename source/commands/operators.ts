@@ -2,7 +2,7 @@ import {usage} from '../core/errors.js';
 import {formatDate, isoTime} from '../core/time.js';
 import {onlyArgument, requireYes, dispatch, type Actions, type Command, type CommandContext} from './context.js';
 import {renderTable} from './output.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 
 const actions: Actions = {
 	async list(ctx) {

@@ -1,5 +1,5 @@
 import stringWidth from 'string-width';
-import {jsonText, sanitize} from '../ui/sanitize.js';
+import {jsonText, sanitize} from '../text/sanitize.js';
 
 export interface Output {
 	out(line?: string): void;

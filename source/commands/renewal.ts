@@ -1,6 +1,6 @@
 import {usage} from '../core/errors.js';
 import {onlyArgument, requireYes, type Command} from './context.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 import {describeKey, keyJson, printReveal, revealJson} from './format.js';
 
 export const renew: Command = {

@@ -3,7 +3,7 @@ import {resolve} from 'node:path';
 import {usage} from '../core/errors.js';
 import {listenOnPort, listenOnSocket} from '../server/listen.js';
 import {createShareServer} from '../server/share-server.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 import {noArguments, type Command, type CommandContext} from './context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -45,19 +45,19 @@ export const serve: Command = {
 		noArguments(ctx);
 		const target = listenTarget(ctx);
 		const service = await ctx.service();
-		const settings = await service.store.read().then(data => data.settings);
+		const shareBaseUrl = await service.shareBaseUrl();
 
 		const server = createShareServer({service, log: line => process.stderr.write(`apikeys: ${line}\n`)});
-		const links = `Links point at ${sanitize(settings.shareBaseUrl)} (apikeys settings --share-base-url URL changes it).`;
+		const links = `Links point at ${sanitize(shareBaseUrl)} (apikeys settings --share-base-url URL changes it).`;
 		if ('socket' in target) {
 			await listenOnSocket(server, target.socket, target.group);
 			const shown = sanitize(target.socket);
 			ctx.out.out(`Serving single-access links on the socket ${shown}, mode ${target.group === undefined ? '0600' : '0660'} (Ctrl-C stops)`);
 			ctx.out.out(links);
-			ctx.out.out(`Reach it from your laptop with: ssh -N -L ${defaultPort(settings.shareBaseUrl)}:${shown} this-host`);
+			ctx.out.out(`Reach it from your laptop with: ssh -N -L ${defaultPort(shareBaseUrl)}:${shown} this-host`);
 		} else {
 			const {host} = target;
-			const bound = await listenOnPort(server, target.port ?? defaultPort(settings.shareBaseUrl), host);
+			const bound = await listenOnPort(server, target.port ?? defaultPort(shareBaseUrl), host);
 			const shown = host.includes(':') ? `[${host}]` : host;
 			ctx.out.out(`Serving single-access links at http://${shown}:${bound}/credentials/… (Ctrl-C stops)`);
 			ctx.out.out(links);

@@ -1,7 +1,7 @@
 import {usage} from '../core/errors.js';
 import {REDEEM_ADVICE} from '../core/links.js';
 import {promptHidden, readStdin, type Command} from './context.js';
-import {sanitize} from '../ui/sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 
 export const redeem: Command = {
 	usage: 'redeem [--json]    (the link pasted at the prompt or piped on standard input, never on the command line)',

@@ -1,18 +1,27 @@
-import type {ActivityEntry, Millis, StoreData} from './types.js';
+import type {ActivityEntry, Millis, StoreData, StoreSnapshot} from './types.js';
 
 export function recordActivity(
 	data: StoreData,
 	entry: {at: Millis; operator: string; action: string; appKey?: string; summary?: string | null},
 ): ActivityEntry {
-	const recorded: ActivityEntry = {at: entry.at, operator: entry.operator, action: entry.action};
-	if (entry.appKey) recorded.appKey = entry.appKey;
-	if (entry.summary) recorded.summary = entry.summary;
+	const recorded: ActivityEntry = {
+		at: entry.at,
+		operator: entry.operator,
+		action: entry.action,
+		...(entry.appKey ? {appKey: entry.appKey} : {}),
+		...(entry.summary ? {summary: entry.summary} : {}),
+	};
 	data.activity.push(recorded);
 	return recorded;
 }
 
+/** The first entry of every store's log: who created it, for which account. */
+export function recordStoreCreated(data: StoreData, operator: string): ActivityEntry {
+	return recordActivity(data, {at: data.created, operator, action: 'create store', summary: `account: ${data.account}`});
+}
+
 /** Newest first, optionally since a time. */
-export function activitySince(data: StoreData, since?: Millis): ActivityEntry[] {
+export function activitySince(data: StoreSnapshot, since?: Millis): ActivityEntry[] {
 	const entries = since === undefined ? data.activity : data.activity.filter(e => e.at >= since);
 	return [...entries].reverse();
 }

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import {ownerOf} from './external.js';
 import {isoTime} from './time.js';
-import type {StoreData} from './types.js';
+import type {StoreSnapshot} from './types.js';
 
 /** The VTEX spreadsheet's columns: never a token, a digest or a link. */
 export const GENERATED_FIELDS = ['id', 'keyName', 'roles', 'label', 'creationDate', 'creationDateToken', 'creationDateNewToken', 'status'] as const;
@@ -32,7 +32,7 @@ const status = (active: boolean) => (active ? 'Active' : 'Inactive');
 const byCreation = (a: {created: number; appKey: string}, b: {created: number; appKey: string}) =>
 	a.created - b.created || (a.appKey < b.appKey ? -1 : a.appKey > b.appKey ? 1 : 0);
 
-export function exportTables(data: StoreData): ExportTables {
+export function exportTables(data: StoreSnapshot): ExportTables {
 	return {
 		generated: [...data.keys].sort(byCreation).map(key => ({
 			id: keyId(key.appKey),

@@ -1,21 +1,21 @@
 import {parseAppKey} from './appkey.js';
 import {notFound, refused} from './errors.js';
-import {resolveRoles} from './roles.js';
-import type {ExternalKey, RuleContext, StoreData} from './types.js';
+import {resolveRoles, rolesChange, rolesText} from './roles.js';
+import type {ExternalKey, RuleContext, StoreData, StoreSnapshot} from './types.js';
 
 /** The account that owns an appKey, parsed from `{prefix}-{account}-{XXXXXX}`. */
 export function ownerOf(appKey: string): string | null {
 	return parseAppKey(appKey)?.account ?? null;
 }
 
-export function findExternal(data: StoreData, appKey: string): ExternalKey {
+export function findExternal(data: StoreSnapshot, appKey: string): ExternalKey {
 	const key = data.external.find(k => k.appKey === appKey);
 	if (!key) throw notFound(`no external key ${appKey.slice(0, 100)} in this store`);
 	return key;
 }
 
 /** Why `appKey` cannot be added as an external key, or null; for validation while typing. */
-export function externalKeyProblem(data: StoreData, input: string): string | null {
+export function externalKeyProblem(data: StoreSnapshot, input: string): string | null {
 	const appKey = input.trim();
 	if (!appKey) return 'an appKey is required';
 	const owner = ownerOf(appKey);
@@ -29,7 +29,7 @@ export function addExternalKey(
 	data: StoreData,
 	input: {appKey: string; roles: readonly string[]},
 	ctx: RuleContext,
-): ExternalKey {
+): {key: ExternalKey; summary: string} {
 	const appKey = input.appKey.trim();
 	const owner = ownerOf(appKey);
 	if (!owner) {
@@ -47,22 +47,22 @@ export function addExternalKey(
 		active: true,
 	};
 	data.external.push(key);
-	return key;
+	return {key, summary: `roles: ${rolesText(key.roles)}`};
 }
 
-export function editExternalRoles(
-	data: StoreData,
-	appKey: string,
-	roles: readonly string[],
-): {key: ExternalKey; before: string[]} {
+/** New roles for an external key, as a new object; `summary` is null when the set of roles is the same. */
+export function editExternalRoles(data: StoreData, appKey: string, roles: readonly string[]): {key: ExternalKey; summary: string | null} {
 	const key = findExternal(data, appKey);
-	const before = key.roles;
-	key.roles = resolveRoles(data, roles);
-	return {key, before};
+	const next = resolveRoles(data, roles);
+	const summary = rolesChange(key.roles, next);
+	if (summary === null) return {key, summary};
+	const edited = {...key, roles: next};
+	data.external[data.external.indexOf(key)] = edited;
+	return {key: edited, summary};
 }
 
-export function removeExternalKey(data: StoreData, appKey: string): ExternalKey {
+export function removeExternalKey(data: StoreData, appKey: string): {key: ExternalKey; summary: string} {
 	const key = findExternal(data, appKey);
 	data.external.splice(data.external.indexOf(key), 1);
-	return key;
+	return {key, summary: 'removed'};
 }

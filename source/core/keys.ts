@@ -2,10 +2,10 @@ import {newAppKey} from './appkey.js';
 import {notFound, refused} from './errors.js';
 import {destroyLinks, issueLink, openLinkFor, type IssuedLink} from './links.js';
 import {validateKeyName} from './names.js';
-import {resolveRoles} from './roles.js';
+import {mergeRoles, resolveRoles, rolesChange, rolesText, type RoleChange} from './roles.js';
 import {formatTime} from './time.js';
 import {TOKEN_LENGTH, TOKEN_RANDOM_BYTES, checkTokenFormat, digestsEqual, mintToken, tokenDigest, tokenRecord} from './token.js';
-import type {GeneratedKey, LinkPurpose, RuleContext, StoreData} from './types.js';
+import type {GeneratedKey, LinkPurpose, RuleContext, StoreData, StoreSnapshot} from './types.js';
 
 /** How a new token reaches the person: a single-access link, or (reveal: direct) the token itself, once. */
 export type Reveal = ({kind: 'link'} & IssuedLink) | {kind: 'token'; token: string};
@@ -23,7 +23,7 @@ export function replaceKey(data: StoreData, key: GeneratedKey, next: GeneratedKe
 	return next;
 }
 
-export function findKey(data: StoreData, appKey: string): GeneratedKey {
+export function findKey(data: StoreSnapshot, appKey: string): GeneratedKey {
 	const key = data.keys.find(k => k.appKey === appKey);
 	if (!key) throw notFound(`no generated key ${appKey.slice(0, 100)} in this store`);
 	return key;
@@ -33,8 +33,6 @@ function revealNewToken(data: StoreData, appKey: string, purpose: LinkPurpose, t
 	if (data.settings.reveal === 'direct') return {kind: 'token', token};
 	return {kind: 'link', ...issueLink(data, {appKey, purpose, token}, ctx)};
 }
-
-const rolesText = (roles: readonly string[]) => (roles.length > 0 ? roles.join(', ') : '(none)');
 
 export function generateKey(
 	data: StoreData,
@@ -60,35 +58,35 @@ export function generateKey(
 	return {key, reveal, summary: `name: ${name}; roles: ${rolesText(roles)}`};
 }
 
-/** Edit: new roles and/or the Active flag. `summary` is null when nothing changes. */
-export function editKey(
-	data: StoreData,
-	appKey: string,
-	input: {roles?: readonly string[]; active?: boolean},
-): {key: GeneratedKey; summary: string | null} {
+/** Edit: new roles (replaced, added, removed) and/or the Active flag. `summary` is null when nothing changes. */
+export function editKey(data: StoreData, appKey: string, input: RoleChange & {active?: boolean}): Change {
 	const key = findKey(data, appKey);
-	const roles = input.roles === undefined ? key.roles : resolveRoles(data, input.roles);
+	const roles = mergeRoles(data, key.roles, input, appKey);
 	const active = input.active ?? key.active;
-	const changes: string[] = [];
-	const sameRoles = roles.length === key.roles.length && roles.every(r => key.roles.includes(r));
-	if (!sameRoles) changes.push(`roles: ${rolesText(key.roles)} → ${rolesText(roles)}`);
-	if (active !== key.active) changes.push(`status: ${statusText(key.active)} → ${statusText(active)}`);
+	const changes = [rolesChange(key.roles, roles), active === key.active ? null : statusChange(key.active, active)].filter(c => c !== null);
 	if (changes.length === 0) return {key, summary: null};
 	return {key: replaceKey(data, key, {...key, roles, active}), summary: changes.join('; ')};
 }
 
-export const statusText = (active: boolean) => (active ? 'Active' : 'Inactive');
-
-export function deactivateKey(data: StoreData, appKey: string): GeneratedKey {
-	const key = findKey(data, appKey);
-	if (!key.active) throw refused(`${appKey} is already inactive`);
-	return replaceKey(data, key, {...key, active: false});
+/** A key after a rule, and what the activity log says about it (null: nothing changed). */
+export interface Change<Summary extends string | null = string | null> {
+	key: GeneratedKey;
+	summary: Summary;
 }
 
-export function activateKey(data: StoreData, appKey: string): GeneratedKey {
+export const statusText = (active: boolean) => (active ? 'Active' : 'Inactive');
+const statusChange = (before: boolean, after: boolean) => `status: ${statusText(before)} → ${statusText(after)}`;
+
+export function deactivateKey(data: StoreData, appKey: string): Change<string> {
+	const key = findKey(data, appKey);
+	if (!key.active) throw refused(`${appKey} is already inactive`);
+	return {key: replaceKey(data, key, {...key, active: false}), summary: statusChange(true, false)};
+}
+
+export function activateKey(data: StoreData, appKey: string): Change<string> {
 	const key = findKey(data, appKey);
 	if (key.active) throw refused(`${appKey} is already active`);
-	return replaceKey(data, key, {...key, active: true});
+	return {key: replaceKey(data, key, {...key, active: true}), summary: statusChange(false, true)};
 }
 
 /** The seed's warning, shown whenever a key is activated. */
@@ -96,7 +94,7 @@ export const ACTIVATE_WARNING =
 	'Only reactivate a key you are sure was not compromised: anyone with its token can access the account while it is active.';
 
 /** Why a renewal is not possible now, or null. */
-export function renewalBlocker(data: StoreData, key: GeneratedKey, now: number): string | null {
+export function renewalBlocker(data: StoreSnapshot, key: GeneratedKey, now: number): string | null {
 	if (key.oldToken) {
 		return `${key.appKey} already has a renewed token pending: delete the old token or undo the renewal first`;
 	}
@@ -125,14 +123,15 @@ export function renewToken(
 	return {key: renewed, reveal, summary};
 }
 
-export function deleteOldToken(data: StoreData, appKey: string): GeneratedKey {
+/** Deletes the old token; `reason` tells the activity log whether it was the renewal's "Now". */
+export function deleteOldToken(data: StoreData, appKey: string, reason: 'manual' | 'renewal-now' = 'manual'): Change<string> {
 	const key = findKey(data, appKey);
 	if (!key.oldToken) throw refused(`${appKey} has no old token to delete: no renewal is pending`);
 	const {oldToken: _deleted, ...rest} = key;
-	return replaceKey(data, key, rest);
+	return {key: replaceKey(data, key, rest), summary: reason === 'renewal-now' ? 'renewal completed: Now' : 'old token deleted'};
 }
 
-export function undoRenewal(data: StoreData, appKey: string): GeneratedKey {
+export function undoRenewal(data: StoreData, appKey: string): Change<string> {
 	const key = findKey(data, appKey);
 	if (!key.oldToken) {
 		throw refused(`${appKey} has no renewal to undo: the old token was already deleted (renew again or delete the key)`);
@@ -140,14 +139,14 @@ export function undoRenewal(data: StoreData, appKey: string): GeneratedKey {
 	const newDigest = key.token.digest;
 	destroyLinks(data, l => l.appKey === appKey && l.tokenDigest === newDigest);
 	const {oldToken, ...rest} = key;
-	return replaceKey(data, key, {...rest, token: oldToken});
+	return {key: replaceKey(data, key, {...rest, token: oldToken}), summary: 'new token and its link destroyed; old token current again'};
 }
 
-export function deleteKey(data: StoreData, appKey: string): GeneratedKey {
+export function deleteKey(data: StoreData, appKey: string): Change<string> {
 	const key = findKey(data, appKey);
 	data.keys.splice(data.keys.indexOf(key), 1);
 	destroyLinks(data, l => l.appKey === appKey);
-	return key;
+	return {key, summary: `name: ${key.name}`};
 }
 
 export type VerifyResult =
@@ -167,9 +166,9 @@ interface VerifyEntry {
 }
 
 /** appKey → key and its digests, built once per store revision for verification. */
-const verifyIndexes = new WeakMap<StoreData, VerifyIndex>();
+const verifyIndexes = new WeakMap<StoreSnapshot, VerifyIndex>();
 
-const buildVerifyIndex = (data: StoreData) => ({
+const buildVerifyIndex = (data: StoreSnapshot) => ({
 	revision: data.revision,
 	count: data.keys.length,
 	entries: new Map(
@@ -181,7 +180,7 @@ const buildVerifyIndex = (data: StoreData) => ({
 });
 
 type VerifyIndex = {revision: number; count: number; entries: Map<string, VerifyEntry>};
-function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefined {
+function verifyEntryFor(data: StoreSnapshot, appKey: string): VerifyEntry | undefined {
 	let cached = verifyIndexes.get(data);
 	if (!cached || cached.revision !== data.revision || cached.count !== data.keys.length) {
 		cached = buildVerifyIndex(data);
@@ -202,7 +201,7 @@ function verifyEntryFor(data: StoreData, appKey: string): VerifyEntry | undefine
  * A valid token costs one SHA-256 and one constant-time comparison; the checks that only explain a
  * refusal (the token's shape, its checksum) run when it is refused.
  */
-export function verifyToken(data: StoreData, appKey: string, token: string): VerifyResult {
+export function verifyToken(data: StoreSnapshot, appKey: string, token: string): VerifyResult {
 	const entry = token.length === TOKEN_LENGTH ? verifyEntryFor(data, appKey) : undefined;
 	const digest = entry ? tokenDigest(token) : null;
 	const matched = !entry || !digest ? null : digestsEqual(digest, entry.current) ? 'current' : entry.old && digestsEqual(digest, entry.old) ? 'old' : null;

@@ -3,7 +3,7 @@ import {base62Encode} from './base62.js';
 import {notFound, refused, usage} from './errors.js';
 import {HOUR, formatTime} from './time.js';
 import {digestsEqual, tokenDigest} from './token.js';
-import type {LinkPurpose, LinkRecord, Millis, RuleContext, StoreData} from './types.js';
+import type {LinkPurpose, LinkRecord, Millis, RuleContext, StoreData, StoreSnapshot} from './types.js';
 
 export const LINK_TTL = 24 * HOUR;
 const SECRET_BYTES = 32;
@@ -90,7 +90,7 @@ export interface LinkStatus {
 }
 
 /** What a link is for, without consuming it (the share page's GET). */
-export function inspectLink(data: StoreData, input: string, now: Millis): LinkStatus {
+export function inspectLink(data: StoreSnapshot, input: string, now: Millis): LinkStatus {
 	const id = linkId(linkSecretFrom(input));
 	const record = data.links.find(l => l.id === id);
 	if (!record) throw notFound('this link is unknown or has expired');
@@ -98,8 +98,13 @@ export function inspectLink(data: StoreData, input: string, now: Millis): LinkSt
 	return {record, state};
 }
 
-/** Consumes a link: the token comes back once, the sealed copy is destroyed. */
-export function redeemLink(data: StoreData, input: string, ctx: RuleContext): {appKey: string; token: string; purpose: LinkPurpose} {
+/** Consumes a link: the token comes back once, the sealed copy is destroyed. `via` says where it was opened. */
+export function redeemLink(
+	data: StoreData,
+	input: string,
+	ctx: RuleContext,
+	via = 'command line',
+): {appKey: string; token: string; purpose: LinkPurpose; summary: string} {
 	const secret = linkSecretFrom(input);
 	const {record, state} = inspectLink(data, secret, ctx.now);
 	if (state === 'used') throw refused(`this link was already used at ${formatTime(record.used!)}`);
@@ -109,7 +114,8 @@ export function redeemLink(data: StoreData, input: string, ctx: RuleContext): {a
 	record.used = ctx.now;
 	record.usedBy = ctx.operator;
 	delete record.sealed;
-	return {appKey: record.appKey, token, purpose: record.purpose};
+	const summary = `${record.purpose === 'renew' ? 'renewed' : 'new'} token revealed via ${via}`;
+	return {appKey: record.appKey, token, purpose: record.purpose, summary};
 }
 
 /** Unused links past their 24 h go; used ones stay until then so a second try can say when. */
@@ -120,7 +126,7 @@ export function purgeExpiredLinks(data: StoreData, now: Millis): number {
 }
 
 /** The key's link that can still be redeemed, if any. */
-export const openLinkFor = (data: StoreData, appKey: string, now: Millis) =>
+export const openLinkFor = (data: StoreSnapshot, appKey: string, now: Millis) =>
 	data.links.find(l => l.appKey === appKey && l.used === undefined && now < l.expires);
 
 export function destroyLinks(data: StoreData, predicate: (link: LinkRecord) => boolean): void {

@@ -1,6 +1,6 @@
 import {forbidden, refused} from './errors.js';
 import {OWNER_ONLY_RULE, OWNER_ROLE, heldResources, isOwner, requireGrantableRoles, resolveRoles, resourcesOfRoles} from './roles.js';
-import {MANAGE_OPERATORS, type Millis, type Operator, type OperatorResource, type StoreData} from './types.js';
+import {MANAGE_OPERATORS, type Millis, type Operator, type OperatorResource, type StoreData, type StoreSnapshot} from './types.js';
 
 // ASCII only, so no control, invisible, bidi or look-alike character can be part of a login.
 const LOGIN_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
@@ -13,22 +13,22 @@ export function validateLogin(login: string): string {
 	return login;
 }
 
-export const findOperator = (data: StoreData, login: string) => data.operators.find(o => o.login === login);
+export const findOperator = (data: StoreSnapshot, login: string) => data.operators.find(o => o.login === login);
 
-export const operatorResources = (data: StoreData, login: string): Set<string> => heldResources(data, login);
+export const operatorResources = (data: StoreSnapshot, login: string): Set<string> => heldResources(data, login);
 
 /** Operators who may add others, named in refusals so a stranger knows whom to ask. */
-export function operatorsWith(data: StoreData, resource: OperatorResource): string[] {
+export function operatorsWith(data: StoreSnapshot, resource: OperatorResource): string[] {
 	return data.operators.filter(o => resourcesOfRoles(data, o.roles).has(resource)).map(o => o.login);
 }
 
 /** The missing resource for an action, or null when the operator holds it. */
-export function missingResource<R extends OperatorResource>(data: StoreData, login: string, resource: R): R | null {
+export function missingResource<R extends OperatorResource>(data: StoreSnapshot, login: string, resource: R): R | null {
 	return operatorResources(data, login).has(resource) ? null : resource;
 }
 
 /** Refuses an operator who is not in the store, or who lacks `resource` for `what`. */
-export function requireResource(data: StoreData, login: string, resource: OperatorResource, what: string): void {
+export function requireResource(data: StoreSnapshot, login: string, resource: OperatorResource, what: string): void {
 	if (!findOperator(data, login)) {
 		const admins = operatorsWith(data, MANAGE_OPERATORS);
 		const who = admins.length > 0 ? admins.slice(0, 5).join(', ') : 'the store owner';
@@ -51,7 +51,7 @@ export function addOperator(
 	data: StoreData,
 	input: {login: string; roles: readonly string[]},
 	ctx: {now: Millis; operator: string},
-): Operator {
+): {operator: Operator; summary: string} {
 	const login = validateLogin(input.login);
 	refuseSelf(ctx.operator, login, 'add');
 	if (findOperator(data, login)) throw refused(`operator "${login}" is already in this store`);
@@ -60,11 +60,11 @@ export function addOperator(
 	requireGrantableRoles(data, ctx.operator, roles);
 	const operator: Operator = {login, roles, added: ctx.now, addedBy: ctx.operator};
 	data.operators.push(operator);
-	return operator;
+	return {operator, summary: `${operator.login}: ${operator.roles.join(', ')}`};
 }
 
 /** Removes an operator other than `ctx.operator`; an Owner only by an Owner, and never the last Owner. */
-export function removeOperator(data: StoreData, login: string, ctx: {operator: string}): Operator {
+export function removeOperator(data: StoreData, login: string, ctx: {operator: string}): {operator: Operator; summary: string} {
 	const index = data.operators.findIndex(o => o.login === login);
 	if (index < 0) throw refused(`operator "${login.slice(0, 64)}" is not in this store`);
 	refuseSelf(ctx.operator, login, 'remove');
@@ -78,5 +78,5 @@ export function removeOperator(data: StoreData, login: string, ctx: {operator: s
 		throw refused(`"${login}" is the last ${OWNER_ROLE} of this store and cannot be removed`);
 	}
 	data.operators.splice(index, 1);
-	return operator;
+	return {operator, summary: operator.login};
 }

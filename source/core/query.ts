@@ -1,7 +1,7 @@
 import {statusText} from './keys.js';
 import {openLinkFor} from './links.js';
 import {renewalAlert, tokenAgeLabel, type AlertLevel} from './time.js';
-import type {GeneratedKey, Millis, StoreData} from './types.js';
+import type {GeneratedKey, Millis, StoreSnapshot} from './types.js';
 
 export type StatusFilter = 'all' | 'active' | 'inactive';
 export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'active', 'inactive'];
@@ -45,7 +45,7 @@ const tokenView = (token: {hint: string; created: Millis}, now: Millis): TokenVi
 	age: tokenAgeLabel(token.created, now),
 });
 
-export function keyRow(data: StoreData, key: GeneratedKey, now: Millis): KeyRow {
+export function keyRow(data: StoreSnapshot, key: GeneratedKey, now: Millis): KeyRow {
 	const row: KeyRow = {
 		appKey: key.appKey,
 		name: key.name,
@@ -255,7 +255,7 @@ function isSorted<T>(items: readonly T[], order: (a: T, b: T) => number): boolea
 	return true;
 }
 
-export function buildKeyIndex(data: StoreData, sort: SortColumn = 'created', descending: boolean = sort === 'created'): KeyIndex {
+export function buildKeyIndex(data: StoreSnapshot, sort: SortColumn = 'created', descending: boolean = sort === 'created'): KeyIndex {
 	const compare = compareBy[sort];
 	const order = (a: GeneratedKey, b: GeneratedKey) => (descending ? -compare(a, b) : compare(a, b)) || compareBy.appKey(a, b);
 	// The store keeps keys oldest first, which is the default order backwards: one pass instead of a sort.
@@ -303,7 +303,7 @@ function scan(index: KeyIndex, among: ArrayLike<number> | null, needle: string, 
 }
 
 /** Filtered and sorted keys (the command line's list); the same index as the app's table. */
-export function queryKeys(data: StoreData, query: KeyQuery, now: Millis): GeneratedKey[] {
+export function queryKeys(data: StoreSnapshot, query: KeyQuery, now: Millis): GeneratedKey[] {
 	const keys = [...filterKeyIndex(buildKeyIndex(data, query.sort ?? 'created', query.descending), query)];
 	if (!query.alertOnly) return keys;
 	const period = data.settings.renewalAlertMonths;

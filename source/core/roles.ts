@@ -1,6 +1,6 @@
 import {forbidden, refused} from './errors.js';
 import {forbiddenCharacterProblem} from './characters.js';
-import {KEY_RESOURCES, MANAGE_OPERATORS, type CustomRole, type Millis, type StoreData} from './types.js';
+import {KEY_RESOURCES, MANAGE_OPERATORS, type CustomRole, type Millis, type StoreData, type StoreSnapshot} from './types.js';
 
 export interface Role {
 	name: string;
@@ -59,12 +59,12 @@ export const PREDEFINED_ROLES: readonly Role[] = [
 ];
 
 /** Every role the store knows: the predefined ones, then the store's custom roles. */
-export function roleCatalog(data: Pick<StoreData, 'roles'>): Role[] {
+export function roleCatalog(data: Pick<StoreSnapshot, 'roles'>): Role[] {
 	return [...PREDEFINED_ROLES, ...data.roles.map(r => ({name: r.name, resources: r.resources, predefined: false}))];
 }
 
 /** Canonical role names for what a person typed (case-insensitive); unknown names are refused. */
-export function resolveRoles(data: Pick<StoreData, 'roles'>, requested: readonly string[]): string[] {
+export function resolveRoles(data: Pick<StoreSnapshot, 'roles'>, requested: readonly string[]): string[] {
 	const catalog = roleCatalog(data);
 	const resolved: string[] = [];
 	for (const wanted of requested) {
@@ -76,7 +76,33 @@ export function resolveRoles(data: Pick<StoreData, 'roles'>, requested: readonly
 	return resolved;
 }
 
-export function resourcesOfRoles(data: Pick<StoreData, 'roles'>, roles: readonly string[]): Set<string> {
+/** How an edit changes a holder's roles: `roles` replaces them, then `addRoles` join and `removeRoles` leave. */
+export interface RoleChange {
+	roles?: readonly string[];
+	addRoles?: readonly string[];
+	removeRoles?: readonly string[];
+}
+
+/** A holder's roles after `change` (canonical names); removing a role `holder` does not hold is refused. */
+export function mergeRoles(data: Pick<StoreSnapshot, 'roles'>, current: readonly string[], change: RoleChange, holder: string): string[] {
+	let roles = change.roles === undefined ? [...current] : resolveRoles(data, change.roles);
+	for (const role of resolveRoles(data, change.addRoles ?? [])) if (!roles.includes(role)) roles.push(role);
+	for (const role of resolveRoles(data, change.removeRoles ?? [])) {
+		if (!roles.includes(role)) throw refused(`${holder} does not hold the role "${role}"`);
+		roles = roles.filter(r => r !== role);
+	}
+	return roles;
+}
+
+/** "roles: A → A, B" when the set of roles changed, else null; order alone is no change. */
+export function rolesChange(before: readonly string[], after: readonly string[]): string | null {
+	const same = before.length === after.length && before.every(r => after.includes(r));
+	return same ? null : `roles: ${rolesText(before)} → ${rolesText(after)}`;
+}
+
+export const rolesText = (roles: readonly string[]) => (roles.length > 0 ? roles.join(', ') : '(none)');
+
+export function resourcesOfRoles(data: Pick<StoreSnapshot, 'roles'>, roles: readonly string[]): Set<string> {
 	const catalog = roleCatalog(data);
 	const resources = new Set<string>();
 	for (const name of roles) {
@@ -86,12 +112,12 @@ export function resourcesOfRoles(data: Pick<StoreData, 'roles'>, roles: readonly
 }
 
 /** The resources an operator holds through its roles; none when it is not in the store. */
-export function heldResources(data: Pick<StoreData, 'roles' | 'operators'>, login: string): Set<string> {
+export function heldResources(data: Pick<StoreSnapshot, 'roles' | 'operators'>, login: string): Set<string> {
 	const operator = data.operators.find(o => o.login === login);
 	return operator ? resourcesOfRoles(data, operator.roles) : new Set();
 }
 
-export const isOwner = (data: Pick<StoreData, 'operators'>, login: string): boolean =>
+export const isOwner = (data: Pick<StoreSnapshot, 'operators'>, login: string): boolean =>
 	data.operators.some(o => o.login === login && o.roles.includes(OWNER_ROLE));
 
 /** The rules' own words: every refusal of a grant ends with the rule it applies. */
@@ -99,7 +125,7 @@ export const OWNER_ONLY_RULE = `only an ${OWNER_ROLE} can grant or remove it`;
 const HOLD_TO_GRANT_RULE = 'nobody can grant a resource they do not hold';
 
 /** Refuses giving `roles` (canonical names) unless `granter` holds all their resources; only an Owner gives Owner. */
-export function requireGrantableRoles(data: Pick<StoreData, 'roles' | 'operators'>, granter: string, roles: readonly string[]): void {
+export function requireGrantableRoles(data: Pick<StoreSnapshot, 'roles' | 'operators'>, granter: string, roles: readonly string[]): void {
 	if (roles.includes(OWNER_ROLE) && !isOwner(data, granter)) {
 		throw forbidden(`operator "${granter}" cannot grant "${OWNER_ROLE}": ${OWNER_ONLY_RULE}`);
 	}
@@ -111,7 +137,7 @@ export function requireGrantableRoles(data: Pick<StoreData, 'roles' | 'operators
 }
 
 /** Refuses putting into a role a resource (canonical name) that `granter` does not hold. */
-export function requireGrantableResources(data: Pick<StoreData, 'roles' | 'operators'>, granter: string, resources: readonly string[]): void {
+export function requireGrantableResources(data: Pick<StoreSnapshot, 'roles' | 'operators'>, granter: string, resources: readonly string[]): void {
 	const held = heldResources(data, granter);
 	const lacking = resources.find(r => !held.has(r));
 	if (lacking) throw forbidden(`operator "${granter}" cannot grant "${lacking}": ${HOLD_TO_GRANT_RULE}`);
@@ -122,7 +148,7 @@ export function addCustomRole(
 	data: StoreData,
 	input: {name: string; resources: readonly string[]},
 	ctx: {now: Millis; operator: string},
-): CustomRole {
+): {role: CustomRole; summary: string} {
 	const name = input.name.trim();
 	if (name.length === 0 || [...name].length > 100) throw refused('a role name is 1–100 printable characters');
 	const problem = forbiddenCharacterProblem(name);
@@ -140,12 +166,12 @@ export function addCustomRole(
 	requireGrantableResources(data, ctx.operator, resources);
 	const created: CustomRole = {name, resources, created: ctx.now, createdBy: ctx.operator};
 	data.roles.push(created);
-	return created;
+	return {role: created, summary: `${created.name}: ${created.resources.join(', ')}`};
 }
 
 
 /** Removes a custom role; refused for predefined roles and for roles still held, naming who holds them. */
-export function removeCustomRole(data: StoreData, name: string): CustomRole {
+export function removeCustomRole(data: StoreData, name: string): {role: CustomRole; summary: string} {
 	const index = data.roles.findIndex(r => r.name.toLowerCase() === name.trim().toLowerCase());
 	if (index < 0) {
 		if (PREDEFINED_ROLES.some(r => r.name.toLowerCase() === name.trim().toLowerCase())) {
@@ -164,5 +190,5 @@ export function removeCustomRole(data: StoreData, name: string): CustomRole {
 		throw refused(`role "${role.name}" is still held by ${holders.length} ${holders.length === 1 ? 'holder' : 'holders'} (${shown}): take it away from them first`);
 	}
 	data.roles.splice(index, 1);
-	return role;
+	return {role, summary: role.name};
 }

@@ -14,31 +14,31 @@ export type Millis = number;
 /** What the store keeps of a token: never the token itself. */
 export interface TokenRecord {
 	/** SHA-256 of the token, base64url. */
-	digest: string;
+	readonly digest: string;
 	/** Non-secret: the prefix and the first four body characters. */
-	hint: string;
-	created: Millis;
+	readonly hint: string;
+	readonly created: Millis;
 }
 
 export interface GeneratedKey {
-	appKey: string;
-	name: string;
-	roles: string[];
-	created: Millis;
-	createdBy: string;
-	active: boolean;
-	token: TokenRecord;
+	readonly appKey: string;
+	readonly name: string;
+	readonly roles: readonly string[];
+	readonly created: Millis;
+	readonly createdBy: string;
+	readonly active: boolean;
+	readonly token: TokenRecord;
 	/** Present while a renewal is pending: the previous token, still valid. */
-	oldToken?: TokenRecord;
-	lastUsed?: Millis;
+	readonly oldToken?: TokenRecord;
+	readonly lastUsed?: Millis;
 }
 
 export interface ExternalKey {
-	appKey: string;
-	roles: string[];
-	added: Millis;
-	addedBy: string;
-	active: boolean;
+	readonly appKey: string;
+	readonly roles: readonly string[];
+	readonly added: Millis;
+	readonly addedBy: string;
+	readonly active: boolean;
 }
 
 export type LinkPurpose = 'generate' | 'renew';
@@ -60,17 +60,17 @@ export interface LinkRecord {
 }
 
 export interface Operator {
-	login: string;
-	roles: string[];
-	added: Millis;
-	addedBy: string;
+	readonly login: string;
+	readonly roles: readonly string[];
+	readonly added: Millis;
+	readonly addedBy: string;
 }
 
 export interface CustomRole {
-	name: string;
-	resources: string[];
-	created: Millis;
-	createdBy: string;
+	readonly name: string;
+	readonly resources: readonly string[];
+	readonly created: Millis;
+	readonly createdBy: string;
 }
 
 export type RenewalPeriod = 3 | 6;
@@ -84,16 +84,22 @@ export interface Settings {
 }
 
 export interface ActivityEntry {
-	at: Millis;
-	operator: string;
-	action: string;
-	appKey?: string;
+	readonly at: Millis;
+	readonly operator: string;
+	readonly action: string;
+	readonly appKey?: string;
 	/** What changed, in words ("roles: A → A, B"); never a secret. */
-	summary?: string;
+	readonly summary?: string;
 }
 
 export const SCHEMA_VERSION = 1;
 
+/**
+ * A store as a transaction changes it (the draft): its lists can change, the entries in them
+ * cannot. A key, an external key, an operator, a role or an activity entry is never changed in
+ * place, only replaced by a new object, so the file store can reuse the bytes of every entry that
+ * is still the same object (source/store); the types make the compiler hold that rule.
+ */
 export interface StoreData {
 	schemaVersion: number;
 	/** Bumped by every write; checked on disk before the rename that commits a write. */
@@ -107,6 +113,21 @@ export interface StoreData {
 	external: ExternalKey[];
 	links: LinkRecord[];
 	activity: ActivityEntry[];
+}
+
+/** A store as readers and screens see it: nothing in it can be changed; only a transaction's draft can. */
+export interface StoreSnapshot {
+	readonly schemaVersion: number;
+	readonly revision: number;
+	readonly account: string;
+	readonly created: Millis;
+	readonly settings: Readonly<Settings>;
+	readonly roles: ReadonlyArray<Readonly<CustomRole>>;
+	readonly operators: ReadonlyArray<Readonly<Operator>>;
+	readonly keys: ReadonlyArray<Readonly<GeneratedKey>>;
+	readonly external: ReadonlyArray<Readonly<ExternalKey>>;
+	readonly links: ReadonlyArray<Readonly<LinkRecord>>;
+	readonly activity: ReadonlyArray<Readonly<ActivityEntry>>;
 }
 
 /** What a rule needs from the outside world, passed in so core stays pure. */

@@ -4,7 +4,7 @@ import {link, open, unlink} from 'node:fs/promises';
 import {basename, dirname, extname, join} from 'node:path';
 import {refused, storeFailure, usage} from '../core/errors.js';
 import {EXTERNAL_FIELDS, GENERATED_FIELDS, toCsv, type ExportTables} from '../core/export.js';
-import {jsonText, sanitize} from '../ui/sanitize.js';
+import {jsonText, sanitize} from '../text/sanitize.js';
 
 export type ExportFormat = 'xlsx' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['xlsx', 'csv', 'json'];

@@ -116,7 +116,7 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 		const method = request.method ?? 'GET';
 		const head = method === 'HEAD';
 		// Read per request: a changed share base URL applies without a restart (the read is cached until the file changes).
-		const {shareBaseUrl} = (await service.store.read()).settings;
+		const shareBaseUrl = await service.shareBaseUrl();
 		const ownOrigin = requestOrigin(request.headers.host, shareBaseUrl);
 		if (!ownOrigin) return send(response, 421, 'text/plain; charset=utf-8', 'This server does not answer for that host name.\n', head, {Connection: 'close'});
 		if ((request.url ?? '').length > MAX_URL) return send(response, 414, 'text/plain; charset=utf-8', 'URI too long\n', head);

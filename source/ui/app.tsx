@@ -18,7 +18,7 @@ import {useStore} from './hooks/use-store.js';
 import {REHEARSAL_MIN_KEYS, rehearse} from './rehearsal.js';
 import {useWindowSize} from './hooks/use-window-size.js';
 import {commandFor, footerHints, isCommand, type Command, type Mode} from './keymap.js';
-import {sanitize} from './sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 import {GeneratedKeys} from './screens/generated-keys.js';
 import {HelpOverlay} from './screens/help.js';
 import {SettingsView} from './screens/settings.js';
@@ -28,7 +28,7 @@ import {ExternalKeys} from './screens/external-keys.js';
 import {AddExternalDialog} from './dialogs/add-external.js';
 import {ExportDialog, type ExportProgress} from './dialogs/export.js';
 import {SettingsDialog} from './dialogs/settings.js';
-import {defaultExportName, formatOf, writeExport} from '../export/write-export.js';
+import {defaultExportName} from '../export/write-export.js';
 import {externalKeyProblem, ownerOf} from '../core/external.js';
 import {join} from 'node:path';
 import {TABS, TAB_TITLES, initialState, moveIndex, reducer, type Dialog, type NavCommand, type Tab} from './state.js';
@@ -556,8 +556,7 @@ export function App({service, onLoaded}: AppProps) {
 						onClose={() => close()}
 						onExport={file =>
 							perform(async () => {
-								const {account: _account, ...tables} = await service.exportTables();
-								const files = await writeExport(tables, {file, format: formatOf(file) ?? 'xlsx'}, progress => setExportProgress(progress));
+								const {files} = await service.writeExport({file}, progress => setExportProgress(progress));
 								setExportWritten(files);
 								dispatch({type: 'dialog.open', dialog: {kind: 'export'}});
 							})

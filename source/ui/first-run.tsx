@@ -4,7 +4,7 @@ import {useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {validateAccount} from '../core/appkey.js';
 import {ApiKeysService} from '../service.js';
-import {sanitize} from './sanitize.js';
+import {sanitize} from '../text/sanitize.js';
 import {useTheme} from './theme.js';
 
 /** No store at the path yet: ask for the account name and create it. */

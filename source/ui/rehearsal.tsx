@@ -1,7 +1,7 @@
 import {render} from 'ink';
 import {PassThrough, Writable} from 'node:stream';
 import {filterKeyIndex, type KeyIndex} from '../core/query.js';
-import type {StoreData} from '../core/types.js';
+import type {StoreSnapshot} from '../core/types.js';
 import {GeneratedKeys} from './screens/generated-keys.js';
 import {ThemeProvider} from './theme.js';
 
@@ -9,7 +9,7 @@ import {ThemeProvider} from './theme.js';
 export const REHEARSAL_MIN_KEYS = 5000;
 
 export interface RehearsalOptions {
-	data: StoreData;
+	data: StoreSnapshot;
 	index: KeyIndex;
 	now: number;
 	columns: number;

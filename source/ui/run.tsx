@@ -1,5 +1,4 @@
 import {render} from 'ink';
-import {existsSync} from 'node:fs';
 import {useState} from 'react';
 import {usage} from '../core/errors.js';
 import {createDemoStore} from '../demo.js';
@@ -40,7 +39,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const path = demo?.path ?? options.storePath;
 	// Open before taking over the screen, so a damaged store is reported as one plain line.
 	// A large store draws its first frame from its newest keys; the rest is read right after.
-	const service = existsSync(path) ? await ApiKeysService.open(path, {operator: options.operator, preview: PREVIEW_ROWS}) : null;
+	const service = await ApiKeysService.openIfPresent(path, {operator: options.operator, preview: PREVIEW_ROWS});
 	const keys = keyAtATime(process.stdin);
 	// Keys typed before the whole store is read wait for it, so nothing acts on part of the data.
 	if (service?.previewNow()) keys.hold();

@@ -20,8 +20,9 @@ const cli = (args: string[], options: {env?: Record<string, string>; input?: str
 function olderStore() {
 	const data = freshStore();
 	data.roles.push({name: HOSTILE_ROLE, resources: ['View orders'], created: T0, createdBy: 'alice'});
-	const {key} = generateKey(data, {name: 'ERP', roles: []}, context());
-	key.name = 'ERP\u0085\u202e\u2066\uffa0\u{e0001}\ue000';
+	const {key: generated} = generateKey(data, {name: 'ERP', roles: []}, context());
+	const key = {...generated, name: 'ERP\u0085\u202e\u2066\uffa0\u{e0001}\ue000'};
+	data.keys[data.keys.indexOf(generated)] = key;
 	addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: [HOSTILE_ROLE]}, context());
 	data.revision = 1;
 	writeFileSync(store, serializeStore(data), {mode: 0o600});

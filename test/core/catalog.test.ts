@@ -26,7 +26,8 @@ describe('roles catalog', () => {
 
 	it('adds custom roles from known resources; names are unique case-insensitively', () => {
 		const data = freshStore();
-		const role = addCustomRole(data, {name: 'Key auditor', resources: ['view api keys']}, context());
+		const {role, summary} = addCustomRole(data, {name: 'Key auditor', resources: ['view api keys']}, context());
+		expect(summary).toBe('Key auditor: View API Keys');
 		expect(role.resources).toEqual(['View API Keys']);
 		expect(resolveRoles(data, ['KEY AUDITOR'])).toEqual(['Key auditor']);
 		expect(() => addCustomRole(data, {name: 'key auditor', resources: ['View API Keys']}, context())).toThrow('already exists');
@@ -70,7 +71,7 @@ describe('operators and permissions', () => {
 		expect(() => removeOperator(data, 'alice', {operator: 'alice'})).toThrow('cannot remove themselves');
 		expect(() => removeOperator(data, 'alice', {operator: 'bob'})).toThrow('only an Owner (Admin Super) can grant or remove it');
 		expect(data.operators.map(o => o.login)).toEqual(['alice', 'bob']);
-		expect(removeOperator(data, 'bob', {operator: 'alice'}).login).toBe('bob');
+		expect(removeOperator(data, 'bob', {operator: 'alice'}).operator.login).toBe('bob');
 		expect(() => addOperator(data, {login: 'bad login', roles: [OWNER_ROLE]}, context())).toThrow('is not a login name');
 		expect(() => addOperator(data, {login: 'alice', roles: [OWNER_ROLE]}, context(undefined, 'carol'))).toThrow('already in this store');
 	});
@@ -80,13 +81,19 @@ describe('external keys', () => {
 	it('parse the owner from the appKey and refuse this account\'s own keys', () => {
 		const data = freshStore();
 		expect(ownerOf('vtexappkey-partner-co-ABCDEF')).toBe('partner-co');
-		const key = addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only']}, context());
+		const {key, summary} = addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only']}, context());
+		expect(summary).toBe('roles: OMS - Read only');
 		expect(key).toMatchObject({appKey: 'vtexappkey-partner-ABCDEF', roles: ['OMS - Read only'], active: true});
 		expect(() => addExternalKey(data, {appKey: 'appkey-acme-ABCDEF', roles: []}, context())).toThrow('belongs to this account (acme)');
 		expect(() => addExternalKey(data, {appKey: 'vtexappkey-partner-ABCDEF', roles: []}, context())).toThrow('already an external key');
 		expect(() => addExternalKey(data, {appKey: 'not a key', roles: []}, context())).toThrow('is not an appKey');
-		expect(editExternalRoles(data, key.appKey, ['Checkout Admin']).key.roles).toEqual(['Checkout Admin']);
-		removeExternalKey(data, key.appKey);
+		const edited = editExternalRoles(data, key.appKey, ['Checkout Admin', 'oms - read only']);
+		expect(edited).toMatchObject({key: {roles: ['Checkout Admin', 'OMS - Read only']}, summary: 'roles: OMS - Read only → Checkout Admin, OMS - Read only'});
+		// A new object in the key's place: the one read before is left as it was.
+		expect(key.roles).toEqual(['OMS - Read only']);
+		expect(data.external).toEqual([edited.key]);
+		expect(editExternalRoles(data, key.appKey, ['OMS - Read only', 'Checkout Admin'])).toEqual({key: edited.key, summary: null});
+		expect(removeExternalKey(data, key.appKey).summary).toBe('removed');
 		expect(data.external).toEqual([]);
 	});
 });
@@ -96,7 +103,7 @@ describe('search and sort', () => {
 	for (const [i, name] of ['ERP integration', 'Marketplace feed', 'erp backup', 'Payments'].entries()) {
 		generateKey(data, {name, roles: []}, context(T0 + i * HOUR));
 	}
-	data.keys[3]!.active = false;
+	data.keys[3] = {...data.keys[3]!, active: false};
 
 	it('finds by name or appKey, case-insensitively', () => {
 		expect(queryKeys(data, {search: 'ERP'}, T0 + DAY).map(k => k.name)).toEqual(['erp backup', 'ERP integration']);
@@ -115,7 +122,7 @@ describe('search and sort', () => {
 		const many = freshStore();
 		const words = ['erp', 'sap', 'Erp sync', 'esa', 'pas', 'ape', 'ÉRP', 'e'];
 		for (let i = 0; i < 60; i++) generateKey(many, {name: `${words[i % words.length]} ${i}`, roles: []}, context(T0 + i * HOUR));
-		for (const [i, key] of many.keys.entries()) key.active = i % 3 !== 0;
+		many.keys = many.keys.map((key, i) => ({...key, active: i % 3 !== 0}));
 		fc.assert(
 			fc.property(fc.array(fc.tuple(fc.string({unit: fc.constantFrom('e', 'r', 'p', 's', 'a', 'é', ' ', '1')}), fc.constantFrom<StatusFilter>('all', 'active', 'inactive')), {maxLength: 20}), fc.boolean(), (steps, withCharacters) => {
 				const index = buildKeyIndex(many);

@@ -89,7 +89,7 @@ describe('names, roles and logins refuse invisible and misleading characters', (
 		fc.assert(
 			fc.property(ordinaryName, name => {
 				expect(validateKeyName(name)).toBe(name);
-				expect(addCustomRole(freshStore(), {name, resources: ['View orders']}, ctx).name).toBe(name);
+				expect(addCustomRole(freshStore(), {name, resources: ['View orders']}, ctx).role.name).toBe(name);
 			}),
 		);
 	});

@@ -51,7 +51,7 @@ describe('who may add and remove operators', () => {
 		expect(refusal(data, () => addOperator(data, {login: 'bob', roles: [OWNER_ROLE]}, as('ursula')))).toBe(
 			'operator "ursula" cannot grant "Owner (Admin Super)": only an Owner (Admin Super) can grant or remove it',
 		);
-		expect(addOperator(data, {login: 'bob', roles: [OWNER_ROLE]}, as('alice')).roles).toEqual([OWNER_ROLE]);
+		expect(addOperator(data, {login: 'bob', roles: [OWNER_ROLE]}, as('alice')).operator.roles).toEqual([OWNER_ROLE]);
 	});
 
 	it('nobody grants a role holding a resource they do not hold', () => {
@@ -62,8 +62,8 @@ describe('who may add and remove operators', () => {
 		expect(refusal(data, () => addOperator(data, {login: 'bob', roles: [USER_ADMIN_ROLE]}, as('eddie')))).toBe(
 			'operator "eddie" cannot grant "User Administrator - RESTRICTED": it includes "Renew API token", and nobody can grant a resource they do not hold',
 		);
-		expect(addOperator(data, {login: 'bob', roles: [USER_ADMIN_ROLE, 'Key editor']}, as('ursula')).roles).toEqual([USER_ADMIN_ROLE, 'Key editor']);
-		expect(addOperator(data, {login: 'olga', roles: ['OMS - Full access']}, as('alice')).addedBy).toBe('alice');
+		expect(addOperator(data, {login: 'bob', roles: [USER_ADMIN_ROLE, 'Key editor']}, as('ursula')).operator.roles).toEqual([USER_ADMIN_ROLE, 'Key editor']);
+		expect(addOperator(data, {login: 'olga', roles: ['OMS - Full access']}, as('alice')).operator.addedBy).toBe('alice');
 	});
 
 	it('only an Owner removes an Owner; others may remove other operators', () => {
@@ -72,8 +72,8 @@ describe('who may add and remove operators', () => {
 		expect(refusal(data, () => removeOperator(data, 'alice', {operator: 'ursula'}))).toBe(
 			'operator "ursula" cannot remove "alice", who holds "Owner (Admin Super)": only an Owner (Admin Super) can grant or remove it',
 		);
-		expect(removeOperator(data, 'eddie', {operator: 'ursula'}).login).toBe('eddie');
-		expect(removeOperator(data, 'otto', {operator: 'alice'}).login).toBe('otto');
+		expect(removeOperator(data, 'eddie', {operator: 'ursula'}).operator.login).toBe('eddie');
+		expect(removeOperator(data, 'otto', {operator: 'alice'}).operator.login).toBe('otto');
 	});
 
 	it('nobody adds or removes themselves', () => {
@@ -99,8 +99,8 @@ describe('who may make custom roles', () => {
 		expect(refusal(data, () => addCustomRole(data, {name: 'Managers', resources: [MANAGE_OPERATORS]}, as('eddie')))).toBe(
 			'operator "eddie" cannot grant "Manage operators and roles": nobody can grant a resource they do not hold',
 		);
-		expect(addCustomRole(data, {name: 'Managers', resources: ['manage operators and roles']}, as('ursula')).resources).toEqual([MANAGE_OPERATORS]);
-		expect(addCustomRole(data, {name: 'Everything', resources: ALL_RESOURCES}, as('alice')).resources).toEqual(ALL_RESOURCES);
+		expect(addCustomRole(data, {name: 'Managers', resources: ['manage operators and roles']}, as('ursula')).role.resources).toEqual([MANAGE_OPERATORS]);
+		expect(addCustomRole(data, {name: 'Everything', resources: ALL_RESOURCES}, as('alice')).role.resources).toEqual(ALL_RESOURCES);
 	});
 });
 
@@ -135,7 +135,7 @@ describe('grants never exceed the granter (property)', () => {
 						if (s.kind === 'add') {
 							const catalog = roleCatalog(data).map(r => r.name);
 							const login = LOGINS[s.login % LOGINS.length]!;
-							const added = addOperator(data, {login, roles: s.roles.map(i => catalog[i % catalog.length]!)}, as(actor));
+							const {operator: added} = addOperator(data, {login, roles: s.roles.map(i => catalog[i % catalog.length]!)}, as(actor));
 							expect(login).not.toBe(actor);
 							for (const resource of heldResources(data, login)) expect(held).toContain(resource);
 							if (added.roles.includes(OWNER_ROLE)) expect(actorIsOwner).toBe(true);
@@ -145,7 +145,7 @@ describe('grants never exceed the granter (property)', () => {
 							expect(target.login).not.toBe(actor);
 							if (target.roles.includes(OWNER_ROLE)) expect(actorIsOwner).toBe(true);
 						} else {
-							const role = addCustomRole(data, {name: `role ${roleCount++}`, resources: s.resources.map(i => ALL_RESOURCES[i % ALL_RESOURCES.length]!)}, as(actor));
+							const {role} = addCustomRole(data, {name: `role ${roleCount++}`, resources: s.resources.map(i => ALL_RESOURCES[i % ALL_RESOURCES.length]!)}, as(actor));
 							for (const resource of role.resources) expect(held).toContain(resource);
 						}
 						accepted[s.kind]++;

@@ -100,6 +100,21 @@ describe('Edit, Deactivate, Activate', () => {
 		expect(data.keys).toEqual([edited.key]);
 	});
 
+	it('edit adds and removes roles by name, in any case, and refuses removing a role the key does not hold', () => {
+		const {data, key} = withKey();
+		const added = editKey(data, key.appKey, {addRoles: ['checkout admin', 'OMS - Full access']});
+		expect(added).toMatchObject({key: {roles: ['OMS - Full access', 'Checkout Admin']}, summary: 'roles: OMS - Full access → OMS - Full access, Checkout Admin'});
+		expect(editKey(data, key.appKey, {removeRoles: ['oms - full access']}).summary).toBe('roles: OMS - Full access, Checkout Admin → Checkout Admin');
+		expect(refusal(() => editKey(data, key.appKey, {removeRoles: ['Payments Notifier']}))).toBe(`${key.appKey} does not hold the role "Payments Notifier"`);
+		expect(editKey(data, key.appKey, {roles: [], addRoles: ['Payments Notifier']}).summary).toBe('roles: Checkout Admin → Payments Notifier');
+	});
+
+	it('deactivate and activate say what changed', () => {
+		const {data, key} = withKey();
+		expect(deactivateKey(data, key.appKey).summary).toBe('status: Active → Inactive');
+		expect(activateKey(data, key.appKey).summary).toBe('status: Inactive → Active');
+	});
+
 	it('edit with nothing different reports no change', () => {
 		const {data, key} = withKey();
 		expect(editKey(data, key.appKey, {roles: ['OMS - Full access'], active: true}).summary).toBeNull();

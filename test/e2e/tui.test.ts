@@ -114,7 +114,7 @@ describe.each([
 	/** The fixture store with the first keys renamed, open in the app; its screen and table lines once shown. */
 	async function withNames(...names: string[]) {
 		const data = fixtureData();
-		for (const [i, name] of names.entries()) data.keys[i]!.name = name;
+		for (const [i, name] of names.entries()) data.keys[i] = {...data.keys[i]!, name};
 		data.revision = 1;
 		const store = join(tempDir(), 'store.json');
 		writeFileSync(store, serializeStore(data), {mode: 0o600});

@@ -64,10 +64,9 @@ describe('hostile data in the full-screen app', () => {
 				runs++;
 				const data = fixtureData();
 				rows.forEach(([name, role], i) => {
-					const key = data.keys[i % data.keys.length]!;
+					const at = i % data.keys.length;
 					// A store holds names and roles of at most 100 characters (a longer one is refused as damage, in test/store).
-					key.name = [...name].slice(0, 100).join('');
-					key.roles = [[...role].slice(0, 100).join('')];
+					data.keys[at] = {...data.keys[at]!, name: [...name].slice(0, 100).join(''), roles: [[...role].slice(0, 100).join('')]};
 				});
 				const path = join(tempDir(), 'store.json');
 				await Store.create(path, data);

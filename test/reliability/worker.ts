@@ -11,6 +11,6 @@ if (mode === 'write') {
 	for (let i = 0; i < Number(a); i++) {
 		const started = performance.now();
 		const {row} = await service.generate({name: `${b}-${i}`, roles: []});
-		say(`ack ${row.appKey} ${service.store.revision} ${(performance.now() - started).toFixed(2)}`);
+		say(`ack ${row.appKey} ${service.revision} ${(performance.now() - started).toFixed(2)}`);
 	}
 }

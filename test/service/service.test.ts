@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ApiKeysError} from '../../source/core/errors.js';
@@ -112,5 +112,49 @@ describe('operator identity', () => {
 			'your login name "John Smith" cannot be an operator login (1–64 letters, digits, _ . @ -): set APIKEYS_OPERATOR to one',
 		);
 		expect(resolveOperator({APIKEYS_OPERATOR: 'rita'}, 1000, () => 'John Smith')).toBe('rita');
+	});
+});
+
+describe('what the service offers besides its changes', () => {
+	it('writes an export for an operator who may view keys, and refuses one who may not, writing nothing', async () => {
+		const {owner, path} = await service();
+		await owner.generate({name: 'ERP', roles: ['OMS - Read only']});
+		await owner.addOperator({login: 'otto', roles: ['OMS - Read only']});
+		const directory = tempDir();
+		const written = await owner.writeExport({file: join(directory, 'keys.json')});
+		expect(written).toEqual({files: [join(directory, 'keys.json')], generated: 1, external: 0});
+		expect(JSON.parse(readFileSync(join(directory, 'keys.json'), 'utf8')).generated[0].label).toBe('ERP');
+		const otto = await ApiKeysService.open(path, {operator: 'otto'});
+		await expect(otto.writeExport({file: join(directory, 'otto.json')})).rejects.toThrow('it needs the resource "View API Keys"');
+		expect(readdirSync(directory)).toEqual(['keys.json']);
+	});
+
+	it('gives the share page its base URL and the worker its revision, and checks tokens in a row without writing', async () => {
+		const {owner, revision} = await service();
+		await owner.updateSettings({shareBaseUrl: 'https://keys.example.com/'});
+		expect(await owner.shareBaseUrl()).toBe('https://keys.example.com');
+		const {row, reveal} = await owner.generate({name: 'ERP', roles: []});
+		if (reveal.kind !== 'link') throw new Error('expected a link');
+		const {token} = await owner.redeem(reveal.url);
+		expect(owner.revision).toBe(revision());
+		const check = await owner.tokenChecker();
+		expect(check(row.appKey, token)).toMatchObject({valid: true, matched: 'current'});
+		expect(check(row.appKey, token.replace(/.$/, c => (c === 'a' ? 'b' : 'a')))).toMatchObject({valid: false});
+		expect(revision()).toBe(owner.revision);
+		expect((await owner.getKey(row.appKey)).lastUsed).toBeUndefined();
+	});
+
+	it('builds a draft in memory through the same rules and log, and writes it once', async () => {
+		let now = T0;
+		const draft = ApiKeysService.draft('acme', {operator: 'alice', clock: () => now});
+		await draft.addOperator({login: 'maria', roles: ['API Keys - Read only']});
+		now += HOUR;
+		await expect(draft.as('maria').generate({name: 'ERP', roles: []})).rejects.toThrow('it needs the resource "Edit API Keys"');
+		await draft.generate({name: 'ERP', roles: []});
+		const path = join(tempDir(), 'store.json');
+		await draft.saveAs(path);
+		await expect(draft.saveAs(path)).rejects.toThrow('a store already exists');
+		const opened = await ApiKeysService.open(path, {operator: 'maria'});
+		expect((await opened.activity()).map(e => `${e.operator} ${e.action}`)).toEqual(['alice generate', 'alice operator add', 'alice create store']);
 	});
 });

@@ -79,7 +79,7 @@ describe('a store whose content is out of bounds', () => {
 	};
 
 	it('a key name over 100 characters (here 20 MB) is refused in one line', async () => {
-		const store = written(data => void (data.keys[0]!.name = 'N'.repeat(20_000_000)));
+		const store = written(data => void (data.keys[0] = {...data.keys[0]!, name: 'N'.repeat(20_000_000)}));
 		const before = readFileSync(store);
 		const result = await runCli(['list'], {store});
 		expect(result).toMatchObject({code: 1, stdout: '', stderr: `apikeys: store ${store} is damaged: keys[0].name is longer than 100 characters; it was left untouched\n`});

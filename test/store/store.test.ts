@@ -7,7 +7,7 @@ import {AtomicJsonFile, StaleWriteError, batches, serializeStore} from '../../so
 import {Store} from '../../source/store/store.js';
 import {acquireLock} from '../../source/store/lock.js';
 import {ApiKeysService} from '../../source/service.js';
-import {SCHEMA_VERSION} from '../../source/core/types.js';
+import {SCHEMA_VERSION, type StoreData} from '../../source/core/types.js';
 import {T0, freshStore, tempDir} from '../helpers.js';
 
 const newStorePath = () => join(tempDir(), 'nested', 'store.json');
@@ -242,7 +242,7 @@ describe('serialization', () => {
 					else if (target && op.kind === 'toggle') await ((await service.getKey(target)).status === 'Active' ? service.deactivate(target) : service.activate(target));
 					else if (target) await service.edit(target, {roles: ['Checkout Admin']});
 					// What the service holds now, serialized from nothing, is what the file must say.
-					expect(readFileSync(path, 'latin1')).toBe(serializeStore(service.store.peek()!));
+					expect(readFileSync(path, 'latin1')).toBe(serializeStore(service.snapshotNow()! as StoreData));
 				}
 			}),
 			{numRuns: 25},

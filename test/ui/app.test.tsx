@@ -365,8 +365,7 @@ describe('live refresh and hostile data', () => {
 
 	it('renders names full of escape, OSC and bidi bytes escaped, with the columns aligned', async () => {
 		const data = fixtureData();
-		data.keys[0]!.name = 'evil\u001b]52;c;aGk=\u0007\u001b[2J\u202eexe.txt\u200b';
-		data.keys[0]!.roles = ['\u001b[31mred'];
+		data.keys[0] = {...data.keys[0]!, name: 'evil\u001b]52;c;aGk=\u0007\u001b[2J\u202eexe.txt\u200b', roles: ['\u001b[31mred']};
 		const {service} = await fixtureService('alice', data);
 		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40}, {colour: true});
 		await ui.waitFor('4 of 4 keys');
@@ -379,8 +378,7 @@ describe('live refresh and hostile data', () => {
 
 	it('renders names and roles with fillers, tags, private-use characters and mark stacks escaped, with the frame intact', async () => {
 		const data = fixtureData();
-		data.keys[0]!.name = `half\uffa0cho\u115fbraille\u2800tag\u{e0001}pua\u{f0000}zalgo e${'\u0301'.repeat(40)}`;
-		data.keys[0]!.roles = ['Ops\uffa0\u3164'];
+		data.keys[0] = {...data.keys[0]!, name: `half\uffa0cho\u115fbraille\u2800tag\u{e0001}pua\u{f0000}zalgo e${'\u0301'.repeat(40)}`, roles: ['Ops\uffa0\u3164']};
 		const {service} = await fixtureService('alice', data);
 		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40}, {colour: true});
 		await ui.waitFor('4 of 4 keys');
@@ -392,7 +390,8 @@ describe('live refresh and hostile data', () => {
 
 	it("an older store's hostile appKey is escaped in the details line, the dialogs and the flash message", async () => {
 		const data = fixtureData();
-		data.keys.find(k => k.name === 'ERP integration')!.appKey = 'appkey-acme-ERP\u001b]0;T\u0007\uffa0';
+		const erp = data.keys.findIndex(k => k.name === 'ERP integration');
+		data.keys[erp] = {...data.keys[erp]!, appKey: 'appkey-acme-ERP\u001b]0;T\u0007\uffa0'};
 		const shown = 'appkey-acme-ERP\\e]0;T\\x07\\u{ffa0}';
 		const {service} = await fixtureService('alice', data);
 		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40});

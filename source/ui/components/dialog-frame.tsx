@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 
 /** The box every dialog sits in: a title, its body, and the error of a failed action. */

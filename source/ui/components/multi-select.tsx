@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {truncate} from '../text.js';
 import {useTheme} from '../theme.js';
 

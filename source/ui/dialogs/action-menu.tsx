@@ -3,7 +3,7 @@ import SelectInput from 'ink-select-input';
 import type {KeyResource} from '../../core/types.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {isCommand} from '../keymap.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 
 export type MenuAction = 'edit' | 'deactivate' | 'activate' | 'renew' | 'delete-old-token' | 'undo-renewal' | 'delete-key' | 'external-edit' | 'external-remove';

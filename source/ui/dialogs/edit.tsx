@@ -5,7 +5,7 @@ import {DialogFrame} from '../components/dialog-frame.js';
 import {MultiSelect, multiSelectReducer, type MultiSelectState} from '../components/multi-select.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 
 const FIELDS = ['roles', 'active', 'cancel', 'save'] as const;
 

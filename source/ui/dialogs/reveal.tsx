@@ -6,7 +6,7 @@ import {Buttons} from '../components/buttons.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 
 export type OldTokenChoice = 'later' | 'now';

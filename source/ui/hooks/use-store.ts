@@ -1,10 +1,10 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {isApiKeysError} from '../../core/errors.js';
-import type {StoreData} from '../../core/types.js';
+import type {StoreSnapshot} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 
 export interface StoreView {
-	data: StoreData | null;
+	data: StoreSnapshot | null;
 	/** While only a large store's newest keys are loaded (the first frame): how many keys it has. */
 	keyCount: number | null;
 	/** Bumps whenever the data changed, here or in another process. */
@@ -20,12 +20,12 @@ export interface StoreView {
 export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	// What the service already read on opening draws the first frame; no "loading" frame before it.
 	// A large store was opened from its newest keys: they draw the first frame, the full read follows.
-	const [view, setView] = useState<{data: StoreData | null; revision: number; error: string | null; keyCount: number | null}>(() => {
+	const [view, setView] = useState<{data: StoreSnapshot | null; revision: number; error: string | null; keyCount: number | null}>(() => {
 		const preview = service.previewNow();
 		const data = preview?.data ?? service.snapshotNow();
 		return {data, revision: data?.revision ?? -1, error: null, keyCount: preview?.keyCount ?? null};
 	});
-	const last = useRef<{data: StoreData | null; revision: number}>({data: view.data, revision: view.revision});
+	const last = useRef<{data: StoreSnapshot | null; revision: number}>({data: view.data, revision: view.revision});
 	const load = useCallback(async () => {
 		try {
 			const data = await service.snapshot();

@@ -4,7 +4,7 @@ import type {ActivityEntry} from '../../core/types.js';
 import {highlight, type Segment} from '../components/segments.js';
 import {WindowedTable} from '../components/windowed-table.js';
 import type {ColumnSpec} from '../layout.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {SearchLine} from './search-line.js';
 
 type ActivityColumn = 'time' | 'operator' | 'action' | 'key' | 'summary';

@@ -5,7 +5,7 @@ import type {ExternalKey} from '../../core/types.js';
 import {highlight, type Segment} from '../components/segments.js';
 import {WindowedTable} from '../components/windowed-table.js';
 import type {ColumnSpec} from '../layout.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {useTheme} from '../theme.js';
 import {SearchLine} from './search-line.js';
 

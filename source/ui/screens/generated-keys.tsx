@@ -2,11 +2,11 @@ import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import {keyRow, type KeyRow, type Rows} from '../../core/query.js';
 import {formatDate, formatTime, tokenAgeLabel} from '../../core/time.js';
-import type {GeneratedKey, StoreData} from '../../core/types.js';
+import type {GeneratedKey, StoreSnapshot} from '../../core/types.js';
 import {fittedText, highlight, type Segment} from '../components/segments.js';
 import {WindowedTable} from '../components/windowed-table.js';
 import type {ColumnSpec} from '../layout.js';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {Recent} from '../recent.js';
 import {SearchLine} from './search-line.js';
 import {useTheme} from '../theme.js';
@@ -74,7 +74,7 @@ function generatedCells(row: KeyRow, names: Names, now: number): Record<Generate
 }
 
 export interface GeneratedKeysProps {
-	data: StoreData;
+	data: StoreSnapshot;
 	keys: Rows<GeneratedKey>;
 	now: number;
 	search: string;

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {sanitize} from '../sanitize.js';
+import {sanitize} from '../../text/sanitize.js';
 import {useTheme} from '../theme.js';
 
 /** The line above a table: the search being typed, the kept filter, or a hint. */

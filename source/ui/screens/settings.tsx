@@ -1,12 +1,12 @@
 import {Box, Text} from 'ink';
 import {formatDate, formatTime} from '../../core/time.js';
-import {MANAGE_OPERATORS, type StoreData} from '../../core/types.js';
-import {sanitize} from '../sanitize.js';
+import {MANAGE_OPERATORS, type StoreSnapshot} from '../../core/types.js';
+import {sanitize} from '../../text/sanitize.js';
 import {fit, truncate} from '../text.js';
 import {useTheme} from '../theme.js';
 
 /** The store's settings, as the service has them. */
-export function SettingsView({data}: {data: StoreData}) {
+export function SettingsView({data}: {data: StoreSnapshot}) {
 	const theme = useTheme();
 	const rows: Array<[string, string]> = [
 		['Account', data.account],

@@ -2,7 +2,7 @@ import {PassThrough} from 'node:stream';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {streamOutput} from '../../source/commands/output.js';
-import {jsonText, sanitize} from '../../source/ui/sanitize.js';
+import {jsonText, sanitize} from '../../source/text/sanitize.js';
 import {FORBIDDEN_CLASSES, ORDINARY, stringOf} from '../core/unicode-samples.js';
 
 // The test's own statement of what must never reach a terminal raw (U+2800 is not default-ignorable).
