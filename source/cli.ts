@@ -142,7 +142,9 @@ async function main(argv: string[]): Promise<number> {
 		const system = readSystemConfig();
 		enforcePins(system, {store: values.get('store')}, process.env, process.getuid?.());
 		const {runTui} = await withoutFetch(() => import('./ui/run.js'));
+		const pinned = system !== null && process.getuid?.() !== 0;
 		return runTui({
+			fileExportsRefused: pinned ? `exports are not written to files here (${system.path} applies): run apikeys export --output - and redirect it` : undefined,
 			storePath: resolveStorePath(values.get('store'), process.env, system),
 			operator: resolveOperator(),
 			demo: given.has('demo') && !negated.has('demo'),

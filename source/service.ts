@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import {activitySince, recordActivity, recordStoreCreated} from './core/activity.js';
-import {usage} from './core/errors.js';
+import {refused, usage} from './core/errors.js';
 import {exportTables, type ExportTables} from './core/export.js';
 import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from './core/external.js';
 import {
@@ -48,6 +48,8 @@ export interface ServiceOptions {
 	operator: string;
 	clock?: () => Millis;
 	random?: (bytes: number) => Uint8Array;
+	/** Set in a shared deployment: exports are not written to files as the service account, and this says why. */
+	fileExportsRefused?: string;
 }
 
 export interface ExternalRow extends ExternalKey {
@@ -95,7 +97,7 @@ export class ApiKeysService {
 
 	private constructor(
 		private readonly store: StoreBackend,
-		options: ServiceOptions,
+		private readonly options: ServiceOptions,
 	) {
 		this.operator = options.operator;
 		this.clock = options.clock ?? Date.now;
@@ -237,6 +239,7 @@ export class ApiKeysService {
 		options: {file: string; format?: ExportFormat; sheet?: 'generated' | 'external'},
 		onProgress?: (progress: Progress) => void,
 	): Promise<{files: string[]; generated: number; external: number}> {
+		if (this.options.fileExportsRefused) throw refused(this.options.fileExportsRefused);
 		const {account: _account, ...tables} = await this.exportTables();
 		const format = options.format ?? formatOf(options.file) ?? 'xlsx';
 		const files = await writeExport(tables, {file: options.file, format, sheet: options.sheet}, onProgress);

@@ -3,12 +3,13 @@ import TextInput from 'ink-text-input';
 import {useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {validateAccount} from '../core/appkey.js';
-import {ApiKeysService} from '../service.js';
+import {ApiKeysService, type ServiceOptions} from '../service.js';
 import {sanitize} from '../text/sanitize.js';
 import {useTheme} from './theme.js';
 
 /** No store at the path yet: ask for the account name and create it. */
-export function FirstRun({path, operator, onCreated}: {path: string; operator: string; onCreated(service: ApiKeysService): void}) {
+export function FirstRun({path, options, onCreated}: {path: string; options: ServiceOptions; onCreated(service: ApiKeysService): void}) {
+	const {operator} = options;
 	const theme = useTheme();
 	const {exit} = useApp();
 	const [account, setAccount] = useState('');
@@ -25,7 +26,7 @@ export function FirstRun({path, operator, onCreated}: {path: string; operator: s
 		}
 		setBusy(true);
 		try {
-			onCreated(await ApiKeysService.init(path, account.trim(), {operator}));
+			onCreated(await ApiKeysService.init(path, account.trim(), options));
 		} catch (e) {
 			setBusy(false);
 			setError(isApiKeysError(e) ? e.message : `unexpected error: ${(e as Error).message}`);

@@ -2,7 +2,7 @@ import {render} from 'ink';
 import {useState} from 'react';
 import {usage} from '../core/errors.js';
 import {createDemoStore} from '../demo.js';
-import {ApiKeysService} from '../service.js';
+import {ApiKeysService, type ServiceOptions} from '../service.js';
 import {App} from './app.js';
 import {FirstRun} from './first-run.js';
 import {keyAtATime} from './key-stream.js';
@@ -17,11 +17,13 @@ export interface TuiOptions {
 	operator: string;
 	demo: boolean;
 	colour: boolean;
+	/** Why the app's export may not write files here (a shared deployment), if it may not. */
+	fileExportsRefused?: string;
 }
 
-function Root({initial, path, operator, onLoaded}: {initial: ApiKeysService | null; path: string; operator: string; onLoaded: () => void}) {
+function Root({initial, path, options, onLoaded}: {initial: ApiKeysService | null; path: string; options: ServiceOptions; onLoaded: () => void}) {
 	const [service, setService] = useState(initial);
-	return service ? <App service={service} onLoaded={onLoaded} /> : <FirstRun path={path} operator={operator} onCreated={setService} />;
+	return service ? <App service={service} onLoaded={onLoaded} /> : <FirstRun path={path} options={options} onCreated={setService} />;
 }
 
 /** Rows of keys read before the first frame of a large store: more than any terminal shows. */
@@ -39,7 +41,8 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const path = demo?.path ?? options.storePath;
 	// Open before taking over the screen, so a damaged store is reported as one plain line.
 	// A large store draws its first frame from its newest keys; the rest is read right after.
-	const service = await ApiKeysService.openIfPresent(path, {operator: options.operator, preview: PREVIEW_ROWS});
+	const serviceOptions: ServiceOptions = {operator: options.operator, fileExportsRefused: options.fileExportsRefused};
+	const service = await ApiKeysService.openIfPresent(path, {...serviceOptions, preview: PREVIEW_ROWS});
 	const keys = keyAtATime(process.stdin);
 	// Keys typed before the whole store is read wait for it, so nothing acts on part of the data.
 	if (service?.previewNow()) keys.hold();
@@ -59,7 +62,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	// Incremental: a frame writes only the lines that changed (source/ui/ink/log-update.ts).
 	const instance = render(
 		<ThemeProvider colour={options.colour}>
-			<Root initial={service} path={path} operator={options.operator} onLoaded={keys.release} />
+			<Root initial={service} path={path} options={serviceOptions} onLoaded={keys.release} />
 		</ThemeProvider>,
 		{stdin: keys, exitOnCtrlC: false, patchConsole: true, maxFps: 1000, incrementalRendering: true},
 	);

@@ -1,4 +1,5 @@
-import {readFileSync, rmSync} from 'node:fs';
+import {readFileSync, readdirSync, rmSync} from 'node:fs';
+import {ApiKeysService} from '../../source/service.js';
 import {join} from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
 import {describe, expect, it} from 'vitest';
@@ -145,6 +146,24 @@ describe('export from the app', () => {
 		await ui.press(KEYS.enter);
 		await ui.waitFor('4 of 4 keys');
 		rmSync(file);
+	});
+});
+
+describe('export from the app in a shared deployment', () => {
+	it('refuses to write a file as the service account, says why, and writes nothing', async () => {
+		const {path} = await fixtureService('alice');
+		const reason = 'exports are not written to files here (/etc/apikeys/config.json applies): run apikeys export --output - and redirect it';
+		const service = await ApiKeysService.open(path, {operator: 'alice', fileExportsRefused: reason});
+		const ui = renderSized(<App service={service} />, {columns: 120, rows: 40});
+		await ui.waitFor('4 of 4 keys');
+		const dir = tempDir();
+		const file = join(dir, 'planted.xlsx');
+		await ui.press('x');
+		await ui.waitFor('Export keys');
+		for (let i = 0; i < 200; i++) await ui.press(KEYS.backspace);
+		await ui.press(file, KEYS.enter);
+		expect(flat(await ui.waitFor('exports are not written to files here'))).toContain(flat(reason).slice(0, 60));
+		expect(readdirSync(dir)).toEqual([]);
 	});
 });
 
