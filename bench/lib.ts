@@ -3,7 +3,7 @@ import {hash, randomBytes} from 'node:crypto';
 import {constants} from 'node:fs';
 import {open, rename, unlink, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
-import {emptyStore} from '../source/core/schema.js';
+import {emptyStore} from '../source/core/empty-store.js';
 import {addMonths, DAY} from '../source/core/time.js';
 import {mintToken, tokenRecord} from '../source/core/token.js';
 import type {StoreData} from '../source/core/types.js';

@@ -7,7 +7,7 @@ import {addExternalKey} from './core/external.js';
 import {deactivateKey, generateKey, renewToken} from './core/keys.js';
 import {redeemLink} from './core/links.js';
 import {addOperator} from './core/permissions.js';
-import {emptyStore} from './core/schema.js';
+import {emptyStore} from './core/empty-store.js';
 import {DAY, HOUR, addMonths} from './core/time.js';
 import type {RuleContext, StoreData} from './core/types.js';
 import {Store} from './store/store.js';

@@ -4,7 +4,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {afterEach} from 'vitest';
-import {emptyStore} from '../source/core/schema.js';
+import {emptyStore} from '../source/core/empty-store.js';
 import type {RuleContext, StoreData} from '../source/core/types.js';
 
 export const CLI = resolve(import.meta.dirname, '..', 'dist', 'cli.js');

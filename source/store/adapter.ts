@@ -6,7 +6,7 @@ import {open, rename, stat, unlink} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import type {Adapter} from 'lowdb';
 import {storeFailure} from '../core/errors.js';
-import {SchemaError, declaredVersion, migrate, normalizeStore} from '../core/schema.js';
+import {SchemaError, declaredVersion, migrate, normalizeStore} from './schema.js';
 import {SCHEMA_VERSION, type GeneratedKey, type StoreData} from '../core/types.js';
 import {lineColumn, locateJsonError} from './json-error.js';
 import {openStoreFile} from './store-file.js';
