@@ -3,7 +3,8 @@ import {dirname, join} from 'node:path';
 import {Low} from 'lowdb';
 import {notFound, refused, storeFailure} from '../core/errors.js';
 import type {StoreData} from '../core/types.js';
-import {AtomicJsonFile, StaleWriteError, tempFilePattern} from './adapter.js';
+import {AtomicJsonFile} from './adapter.js';
+import {StaleWriteError, tempFilePattern} from './atomic-write.js';
 import {DEFAULT_LOCK, acquireLock, withLockIfFree, type LockOptions} from './lock.js';
 
 /** Stores smaller than this are read whole even when a preview is asked for: it costs less than 20 ms. */
