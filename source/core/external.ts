@@ -55,10 +55,11 @@ export function editExternalRoles(
 	appKey: string,
 	roles: readonly string[],
 ): {key: ExternalKey; before: string[]} {
-	const key = findExternal(data, appKey);
-	const before = key.roles;
-	key.roles = resolveRoles(data, roles);
-	return {key, before};
+	const found = findExternal(data, appKey);
+	// A new record in its place: a change works on a copy whose records are shared with the data read.
+	const key = {...found, roles: resolveRoles(data, roles)};
+	data.external[data.external.indexOf(found)] = key;
+	return {key, before: found.roles};
 }
 
 export function removeExternalKey(data: StoreData, appKey: string): ExternalKey {

@@ -35,13 +35,6 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 
 	constructor(readonly path: string) {}
 
-	/** Forget the cached data, e.g. after a change failed half way. */
-	invalidate(): void {
-		this.snapshot = null;
-		this.previewed = null;
-		this.lines = null;
-	}
-
 	/** The parsed store, or null when there is no file. Reuses the last parse when the file is unchanged. */
 	async read(): Promise<StoreData | null> {
 		const file = await this.load();
@@ -118,9 +111,8 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	 */
 	async write(data: StoreData): Promise<void> {
 		// Keys are kept in the file's order (oldest first): sorted in place once if they are not.
-		const last = this.lines?.data === data ? this.lines : null;
-		if (!orderKept(data.keys, last?.keys ?? null)) data.keys.sort(fileOrder);
-		const {parts, lines} = serializedBody(data, last);
+		if (!orderKept(data.keys, this.lines?.keys ?? null)) data.keys.sort(fileOrder);
+		const {parts, lines} = serializedBody(data, this.lines);
 		const fence = async () => {
 			const onDisk = await this.diskRevision();
 			const expected = data.revision - 1;

@@ -104,9 +104,8 @@ function pushLines(parts: Buffer[], values: readonly object[], last: ListLines |
 	return lines;
 }
 
-/** The keys' and the activity log's lines in the file last read or written, for the data read from it. */
+/** The keys' and the activity log's lines in the file last read or written. */
 export interface FileLines {
-	data: StoreData;
 	keys: ListLines;
 	activity: ListLines;
 }
@@ -115,20 +114,20 @@ export interface FileLines {
  * The file's bytes, in pieces for writev, but for the end (see integrityEnd). Everything small
  * comes first, so a writer reads the revision from the first bytes and a reader finds the small
  * fields in one short parse; then the activity log and the keys one per line, the keys oldest
- * first, so the newest end the file.
+ * first, so the newest end the file. With `last` (the lines of the file last read or written), an
+ * item that is the same object as there goes out as its bytes there (see pushLines).
  */
 export function serializedBody(data: StoreData, last: FileLines | null = null): {parts: Buffer[]; lines: FileLines} {
 	const {schemaVersion, revision, account, created, settings, roles, operators, external, links} = data;
 	// keyCount is the file's own: the count a preview shows before the keys are read.
 	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links, keyCount: data.keys.length}).slice(0, -1);
-	const from = last?.data === data ? last : null;
 	const parts = [Buffer.from(head + ACTIVITY_OPENING, 'latin1')];
-	const activity = pushLines(parts, data.activity, from?.activity ?? null);
+	const activity = pushLines(parts, data.activity, last?.activity ?? null);
 	parts.push(Buffer.from(KEYS_OPENING, 'latin1'));
-	// The adapter's write has put the keys in order; anything else serializes an ordered copy.
-	const inOrder = from ? true : inFileOrder(data.keys);
-	const keys = pushLines(parts, inOrder ? data.keys : [...data.keys].sort(fileOrder), from?.keys ?? null, true);
-	return {parts, lines: {data, keys, activity}};
+	// Lines are passed by the adapter's write, which has put the keys in order; anything else serializes an ordered copy.
+	const inOrder = last ? true : inFileOrder(data.keys);
+	const keys = pushLines(parts, inOrder ? data.keys : [...data.keys].sort(fileOrder), last?.keys ?? null, true);
+	return {parts, lines: {keys, activity}};
 }
 
 /** A whole store file as text, as this program writes it (tests and the bench build stores with it). */

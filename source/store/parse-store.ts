@@ -39,7 +39,7 @@ export function parseStore(path: string, bytes: Buffer, verified = false): {data
 	const data = validateStore(path, parsed ?? whole ?? parseWhole(path, source.text(0)));
 	// Keys and entries were checked in place, so each is the object parsed from its line.
 	const lines = parsed
-		? {data, keys: ListLines.of(data.keys, bytes, layout!.keyLines), activity: ListLines.of(data.activity, bytes, layout!.activityLines)}
+		? {keys: ListLines.of(data.keys, bytes, layout!.keyLines), activity: ListLines.of(data.activity, bytes, layout!.activityLines)}
 		: null;
 	return {data, lines};
 }

@@ -16,6 +16,22 @@ export interface Transaction {
 }
 
 /**
+ * A copy for a change to work on: the top level, the settings and every list are new; the keys,
+ * entries and records in the lists are shared, since a change replaces them and never changes one
+ * in place (which also lets the writer reuse the bytes of every one left as it was).
+ */
+const draftOf = (data: StoreData): StoreData => ({
+	...data,
+	settings: {...data.settings},
+	roles: [...data.roles],
+	operators: [...data.operators],
+	keys: [...data.keys],
+	external: [...data.external],
+	links: [...data.links],
+	activity: [...data.activity],
+});
+
+/**
  * The store file behind lowdb's `Low`: reads need no lock (renames are atomic); every change
  * runs as lock → re-read → change → fenced atomic write → unlock.
  */
@@ -93,23 +109,21 @@ export class Store {
 	}
 
 	/**
-	 * Runs `change` on freshly read data under the lock and persists the result. Rules check
-	 * before they change anything; if anything fails, the cached data is dropped and re-read.
+	 * Runs `change` on a copy of freshly read data under the lock, persists the copy and makes it
+	 * the current data. Rules check before they change anything; if the change or its write fails,
+	 * the current data stays as it was (the file too), so nothing needs reading again.
 	 */
 	async transact<T>(change: (data: StoreData, tx: Transaction) => T): Promise<T> {
 		for (let attempt = 0; ; attempt++) {
 			const lease = await acquireLock(this.path, this.lock);
 			try {
-				const data = await this.read();
+				const current = await this.read();
+				const draft = draftOf(current);
 				let skip = false;
-				const result = change(data, {skipWrite: () => (skip = true)});
-				if (!skip) {
-					data.revision += 1;
-					await this.db.write();
-				}
+				const result = change(draft, {skipWrite: () => (skip = true)});
+				if (!skip) await this.commit(current, draft);
 				return result;
 			} catch (error) {
-				this.adapter.invalidate();
 				// The file changed under the lock (a writer that ignores it): retry from a fresh read; nothing was acknowledged.
 				if (error instanceof StaleWriteError && attempt < 3) continue;
 				if (error instanceof StaleWriteError) throw storeFailure(`${error.message}; nothing was changed, try again`);
@@ -118,6 +132,20 @@ export class Store {
 				await lease.release();
 			}
 		}
+	}
+
+	/** Writes `draft` through lowdb as the next revision after `current`; it becomes the current data only once written. */
+	private async commit(current: StoreData, draft: StoreData): Promise<void> {
+		draft.revision = current.revision + 1;
+		this.db.data = draft;
+		try {
+			await this.db.write();
+		} catch (error) {
+			this.db.data = current;
+			throw error;
+		}
+		// A read that ran during the write may have put the data it found back.
+		this.db.data = draft;
 	}
 
 	/**
