@@ -1,7 +1,7 @@
 import {isAscii} from 'node:buffer';
 import {stat} from 'node:fs/promises';
 import type {Adapter} from 'lowdb';
-import {storeFailure} from '../core/errors.js';
+import {StoreGoneError, storeFailure} from '../core/errors.js';
 import type {StoreData} from '../core/types.js';
 import {StaleWriteError, writeAtomically} from './atomic-write.js';
 import {bytesSource} from './byte-source.js';
@@ -32,13 +32,21 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	private lines: FileLines | null = null;
 	/** The bytes a preview read, and whether their CRC held, for the full read that follows it. */
 	private previewed: (FileIdentity & {bytes: Buffer; verified: boolean}) | null = null;
+	/** Whether the file was there once: a read that then finds none says so, rather than none (lowdb's Low would keep its old data). */
+	private seen = false;
 
 	constructor(readonly path: string) {}
 
-	/** The parsed store, or null when there is no file. Reuses the last parse when the file is unchanged. */
+	/**
+	 * The parsed store, or null when there is no file (a StoreGoneError when there was one). Reuses
+	 * the last parse when the file is unchanged.
+	 */
 	async read(): Promise<StoreData | null> {
 		const file = await this.load();
-		if (!file) return null;
+		if (!file) {
+			if (this.seen) throw new StoreGoneError(this.path);
+			return null;
+		}
 		if (!('bytes' in file)) return file.data;
 		const {data, lines} = parseStore(this.path, file.bytes, file.verified);
 		this.snapshot = {...file.info, data};
@@ -67,6 +75,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 	private async load(): Promise<{data: StoreData} | {info: FileIdentity; bytes: Buffer; verified: boolean} | null> {
 		const file = await this.open();
 		if (!file) return null;
+		this.seen = true;
 		const {handle, info: stats} = file;
 		try {
 			const info: FileIdentity = {ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs};
@@ -122,6 +131,7 @@ export class AtomicJsonFile implements Adapter<StoreData> {
 		};
 		await writeAtomically(this.path, parts, integrityEnd, fence, error => this.ioFailure('write', error));
 		const info = await stat(this.path, {bigint: true});
+		this.seen = true;
 		this.snapshot = {ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, data};
 		this.previewed = null;
 		this.lines = lines;

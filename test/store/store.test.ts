@@ -1,4 +1,4 @@
-import {mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {crc32} from 'node:zlib';
 import fc from 'fast-check';
@@ -48,6 +48,15 @@ describe('the store file', () => {
 
 	it('says how to create one when there is none', async () => {
 		await expect(Store.open(newStorePath())).rejects.toThrow('no store at');
+	});
+
+	it('says that a store deleted since it was read is gone, rather than going on with the last read', async () => {
+		const {path, store} = await created();
+		await store.read();
+		rmSync(path);
+		await expect(store.read()).rejects.toThrow(`store ${path} was deleted or moved since it was read`);
+		await expect(store.transact(data => void (data.account = 'recreated'))).rejects.toThrow(`store ${path} was deleted or moved since it was read`);
+		expect(existsSync(path)).toBe(false);
 	});
 
 	it('sees a change made through another handle (another process) on the next read', async () => {
