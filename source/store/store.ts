@@ -134,7 +134,10 @@ export class Store {
 		}
 	}
 
-	/** Writes `draft` through lowdb as the next revision after `current`; it becomes the current data only once written. */
+	/**
+	 * Writes `draft` through lowdb (which writes its own data) as the next revision after `current`.
+	 * A failed write puts `current` back; only a written draft stays the current data.
+	 */
 	private async commit(current: StoreData, draft: StoreData): Promise<void> {
 		draft.revision = current.revision + 1;
 		this.db.data = draft;
