@@ -3,12 +3,13 @@ import {hash, randomBytes} from 'node:crypto';
 import {constants} from 'node:fs';
 import {open, rename, unlink, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
-import {emptyStore} from '../source/core/schema.js';
+import {emptyStore} from '../source/core/empty-store.js';
 import {addMonths, DAY} from '../source/core/time.js';
 import {mintToken, tokenRecord} from '../source/core/token.js';
 import type {StoreData} from '../source/core/types.js';
 import {ApiKeysService} from '../source/service.js';
-import {serializeStore, syncDirectory} from '../source/store/adapter.js';
+import {syncDirectory} from '../source/store/atomic-write.js';
+import {serializeStore} from '../source/store/line-writer.js';
 import {Store} from '../source/store/store.js';
 
 const SYSTEMS = ['ERP', 'Marketplace', 'Payments', 'Fulfillment', 'BI export', 'Call center', 'Checkout', 'Pricing', 'Catalog import', 'Carrier rates', 'Loyalty', 'Returns', 'Tax', 'Search indexer', 'Warehouse'];

@@ -1,7 +1,7 @@
 // npm run bench: stores of 1 000, 10 000 and 100 000 keys, each figure beside a baseline measured
 // in the same run. Not part of npm test. Writes bench/results.json.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {cpus, tmpdir, totalmem} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -22,10 +22,15 @@ const SEARCH_ROUNDS = 3;
 /** BENCH_ONLY=start,interact,persist,verify runs only those parts (all by default). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,interact,persist,verify').split(','));
 
-const banner = {js: 'import{createRequire}from"node:module";const require=createRequire(import.meta.url);'};
+// Aliased: bundled modules (store/lock.ts) import createRequire themselves.
+const banner = {js: 'import{createRequire as __benchRequire}from"node:module";const require=__benchRequire(import.meta.url);'};
 const bundle = (entry, outfile, extra = {}) =>
 	build({entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, banner, logLevel: 'error', ...extra});
-await bundle(join(root, 'bench', 'lib.ts'), join(work, 'lib.mjs'));
+// Inside the project, so the bundle finds the packages it loads at run time (the native lock) in node_modules.
+mkdirSync(join(root, 'node_modules', '.cache'), {recursive: true});
+const libDir = mkdtempSync(join(root, 'node_modules', '.cache', 'apikeys-bench-'));
+process.on('exit', () => rmSync(libDir, {recursive: true, force: true}));
+await bundle(join(root, 'bench', 'lib.ts'), join(libDir, 'lib.mjs'));
 writeFileSync(join(work, 'hello.jsx'), "import {render, Text} from 'ink';\nrender(<Text>Hello, world</Text>);\n");
 // The baseline is bundled exactly like the app: production React, Ink's devtools left in a lazy chunk.
 await build({
@@ -44,7 +49,7 @@ await build({
 	jsx: 'automatic',
 });
 const HELLO = join(work, 'hello', 'hello.js');
-const lib = await import(join(work, 'lib.mjs'));
+const lib = await import(join(libDir, 'lib.mjs'));
 
 const sorted = values => [...values].sort((a, b) => a - b);
 const median = values => sorted(values)[Math.floor((values.length - 1) / 2)];

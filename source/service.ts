@@ -24,7 +24,7 @@ import {inspectLink, purgeExpiredLinks, redeemLink, type LinkStatus} from './cor
 import {addOperator, missingResource, operatorResources, removeOperator, requireResource} from './core/permissions.js';
 import {keyRow, matchesSearch, queryKeys, type KeyQuery, type KeyRow} from './core/query.js';
 import {addCustomRole, removeCustomRole, roleCatalog, type Role, type RoleChange} from './core/roles.js';
-import {emptyStore} from './core/schema.js';
+import {emptyStore} from './core/empty-store.js';
 import {updateSettings, type SettingsPatch} from './core/settings.js';
 import {MINUTE} from './core/time.js';
 import {MANAGE_OPERATORS} from './core/types.js';

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {afterEach, expect} from 'vitest';
 import {ApiKeysError} from '../source/core/errors.js';
-import {emptyStore} from '../source/core/schema.js';
+import {emptyStore} from '../source/core/empty-store.js';
 import type {RuleContext, StoreData} from '../source/core/types.js';
 
 export const CLI = resolve(import.meta.dirname, '..', 'dist', 'cli.js');

@@ -18,4 +18,11 @@ export const notFound = (message: string) => new ApiKeysError('not-found', messa
 export const usage = (message: string) => new ApiKeysError('usage', message);
 export const storeFailure = (message: string) => new ApiKeysError('store', message);
 
+/** The store file read before is gone (deleted, or moved away): its last read is all there is to show. */
+export class StoreGoneError extends ApiKeysError {
+	constructor(path: string) {
+		super('store', `store ${path} was deleted or moved since it was read`);
+	}
+}
+
 export const isApiKeysError = (error: unknown): error is ApiKeysError => error instanceof ApiKeysError;

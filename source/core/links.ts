@@ -111,9 +111,9 @@ export function redeemLink(
 	if (state === 'expired') throw refused(`this link expired at ${formatTime(record.expires)} without being used`);
 	const token = openSealed(record, secret);
 	if (!digestsEqual(tokenDigest(token), record.tokenDigest)) throw refused('this link cannot be opened: its record is damaged');
-	record.used = ctx.now;
-	record.usedBy = ctx.operator;
-	delete record.sealed;
+	// A new record in its place, without the sealed copy: a change works on a copy whose records are shared with the data read.
+	const {sealed: _destroyed, ...kept} = record;
+	data.links[data.links.indexOf(record)] = {...kept, used: ctx.now, usedBy: ctx.operator};
 	const summary = `${record.purpose === 'renew' ? 'renewed' : 'new'} token revealed via ${via}`;
 	return {appKey: record.appKey, token, purpose: record.purpose, summary};
 }

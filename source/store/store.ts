@@ -3,7 +3,8 @@ import {dirname, join} from 'node:path';
 import {Low} from 'lowdb';
 import {notFound, refused, storeFailure} from '../core/errors.js';
 import type {StoreData} from '../core/types.js';
-import {AtomicJsonFile, StaleWriteError, tempFilePattern} from './adapter.js';
+import {AtomicJsonFile} from './adapter.js';
+import {StaleWriteError, tempFilePattern} from './atomic-write.js';
 import {DEFAULT_LOCK, acquireLock, withLockIfFree, type LockOptions} from './lock.js';
 
 /** Stores smaller than this are read whole even when a preview is asked for: it costs less than 20 ms. */
@@ -13,6 +14,22 @@ export interface Transaction {
 	/** Leave the file as it is: the change turned out to change nothing. */
 	skipWrite(): void;
 }
+
+/**
+ * A copy for a change to work on: the top level, the settings and every list are new; the keys,
+ * entries and records in the lists are shared, since a change replaces them and never changes one
+ * in place (which also lets the writer reuse the bytes of every one left as it was).
+ */
+const draftOf = (data: StoreData): StoreData => ({
+	...data,
+	settings: {...data.settings},
+	roles: [...data.roles],
+	operators: [...data.operators],
+	keys: [...data.keys],
+	external: [...data.external],
+	links: [...data.links],
+	activity: [...data.activity],
+});
 
 /**
  * The store file behind lowdb's `Low`: reads need no lock (renames are atomic); every change
@@ -94,23 +111,21 @@ export class Store {
 	}
 
 	/**
-	 * Runs `change` on freshly read data under the lock and persists the result. Rules check
-	 * before they change anything; if anything fails, the cached data is dropped and re-read.
+	 * Runs `change` on a copy of freshly read data under the lock, persists the copy and makes it
+	 * the current data. Rules check before they change anything; if the change or its write fails,
+	 * the current data stays as it was (the file too), so nothing needs reading again.
 	 */
 	async transact<T>(change: (data: StoreData, tx: Transaction) => T): Promise<T> {
 		for (let attempt = 0; ; attempt++) {
 			const lease = await acquireLock(this.path, this.lock);
 			try {
-				const data = await this.read();
+				const current = await this.read();
+				const draft = draftOf(current);
 				let skip = false;
-				const result = change(data, {skipWrite: () => (skip = true)});
-				if (!skip) {
-					data.revision += 1;
-					await this.db.write();
-				}
+				const result = change(draft, {skipWrite: () => (skip = true)});
+				if (!skip) await this.commit(current, draft);
 				return result;
 			} catch (error) {
-				this.adapter.invalidate();
 				// The file changed under the lock (a writer that ignores it): retry from a fresh read; nothing was acknowledged.
 				if (error instanceof StaleWriteError && attempt < 3) continue;
 				if (error instanceof StaleWriteError) throw storeFailure(`${error.message}; nothing was changed, try again`);
@@ -119,6 +134,23 @@ export class Store {
 				await lease.release();
 			}
 		}
+	}
+
+	/**
+	 * Writes `draft` through lowdb (which writes its own data) as the next revision after `current`.
+	 * A failed write puts `current` back; only a written draft stays the current data.
+	 */
+	private async commit(current: StoreData, draft: StoreData): Promise<void> {
+		draft.revision = current.revision + 1;
+		this.db.data = draft;
+		try {
+			await this.db.write();
+		} catch (error) {
+			this.db.data = current;
+			throw error;
+		}
+		// A read that ran during the write may have put the data it found back.
+		this.db.data = draft;
 	}
 
 	/**

@@ -621,6 +621,8 @@ export function App({service, onLoaded}: AppProps) {
 						? 'Changing settings needs the resource "Edit API Keys settings".'
 						: 'Enter changes the settings.'
 					: `${activity.length} of ${data.activity.length} entries${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
+	// A store deleted under the app is said in the status line while no flash has something to say.
+	const flash = state.flash ?? (store.notice ? {text: store.notice, tone: 'error' as const} : null);
 	return (
 		<Box flexDirection="column" height={rows - 1} width={columns}>
 			<TitleBar account={data ? data.account : null} operator={service.operator} path={service.path} columns={columns} />
@@ -677,9 +679,9 @@ export function App({service, onLoaded}: AppProps) {
 				)}
 			</Box>
 			<Text wrap="truncate-end">
-				{state.flash ? (
-					<Text color={theme.color(state.flash.tone === 'error' ? 'error' : 'success')} bold>
-						{state.flash.tone === 'error' ? '✗' : '✓'} {sanitize(state.flash.text)}
+				{flash ? (
+					<Text color={theme.color(flash.tone === 'error' ? 'error' : 'success')} bold>
+						{flash.tone === 'error' ? '✗' : '✓'} {sanitize(flash.text)}
 						{counts ? ' · ' : ''}
 					</Text>
 				) : null}

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
 import {addExternalKey} from '../../source/core/external.js';
 import {generateKey} from '../../source/core/keys.js';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {T0, context, freshStore, runCli, tempDir} from '../helpers.js';
 
 // What a terminal would act on or hide, in any output: controls, bidi and invisible characters.

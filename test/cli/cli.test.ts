@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
 import {generateKey, renewToken} from '../../source/core/keys.js';
 import {REDEEM_ADVICE, redeemLink} from '../../source/core/links.js';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {DAY, HOUR, addMonths} from '../../source/core/time.js';
 import {TOKEN_IN_TEXT, context, freshStore, runCli, tempDir} from '../helpers.js';
 

@@ -6,7 +6,7 @@ import {keyId, neutralizeFormula, toCsv} from '../../source/core/export.js';
 import {mintToken, tokenRecord} from '../../source/core/token.js';
 import {DAY} from '../../source/core/time.js';
 import type {StoreData} from '../../source/core/types.js';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {TOKEN_IN_TEXT, freshStore, runCli, seededRandom, tempDir} from '../helpers.js';
 
 const GENERATED_HEADER = ['id', 'keyName', 'roles', 'label', 'creationDate', 'creationDateToken', 'creationDateNewToken', 'status'];

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {generateKey} from '../../source/core/keys.js';
 import {LINK_TTL, inspectLink, linkSecretFrom, purgeExpiredLinks, redeemLink} from '../../source/core/links.js';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {T0, TOKEN_IN_TEXT, context, freshStore} from '../helpers.js';
 
 function generated() {

@@ -2,7 +2,7 @@ import {join} from 'node:path';
 import {readdirSync, writeFileSync} from 'node:fs';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
 import {fixtureData} from '../ui/fixtures.js';
 import {KEY, startTui} from './pty.js';

@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DAY} from '../../source/core/time.js';
 import {mintToken, tokenRecord} from '../../source/core/token.js';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {Store} from '../../source/store/store.js';
 import {bundleScript} from '../bundle.js';
 import {CLI, freshStore, runCli, seededRandom, tempDir} from '../helpers.js';

@@ -3,7 +3,7 @@ import {chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, truncateSyn
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {mintToken, tokenRecord} from '../../source/core/token.js';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {freshStore, runCli, seededRandom, tempDir} from '../helpers.js';
 
 /** The store file is checked before a byte of it is read: each of these once hung, exhausted memory or was trusted. */

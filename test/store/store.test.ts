@@ -1,14 +1,19 @@
-import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {crc32} from 'node:zlib';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {AtomicJsonFile, StaleWriteError, batches, serializeStore} from '../../source/store/adapter.js';
+import {AtomicJsonFile} from '../../source/store/adapter.js';
+import {StaleWriteError, batches} from '../../source/store/atomic-write.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {Store} from '../../source/store/store.js';
 import {acquireLock} from '../../source/store/lock.js';
 import {ApiKeysService} from '../../source/service.js';
+import {refused} from '../../source/core/errors.js';
+import {editExternalRoles} from '../../source/core/external.js';
+import {redeemLink} from '../../source/core/links.js';
 import {SCHEMA_VERSION, type StoreData} from '../../source/core/types.js';
-import {T0, freshStore, tempDir} from '../helpers.js';
+import {T0, context, freshStore, tempDir} from '../helpers.js';
 
 const newStorePath = () => join(tempDir(), 'nested', 'store.json');
 
@@ -45,6 +50,15 @@ describe('the store file', () => {
 		await expect(Store.open(newStorePath())).rejects.toThrow('no store at');
 	});
 
+	it('says that a store deleted since it was read is gone, rather than going on with the last read', async () => {
+		const {path, store} = await created();
+		await store.read();
+		rmSync(path);
+		await expect(store.read()).rejects.toThrow(`store ${path} was deleted or moved since it was read`);
+		await expect(store.transact(data => void (data.account = 'recreated'))).rejects.toThrow(`store ${path} was deleted or moved since it was read`);
+		expect(existsSync(path)).toBe(false);
+	});
+
 	it('sees a change made through another handle (another process) on the next read', async () => {
 		const {path, store} = await created();
 		const other = await Store.open(path);
@@ -63,6 +77,59 @@ describe('the store file', () => {
 		).rejects.toThrow('rule refused');
 		expect(readFileSync(path).equals(before)).toBe(true);
 		expect((await store.read()).account).toBe('acme');
+	});
+});
+
+describe('a change works on a copy', () => {
+	it('leaves the data in memory as it was when the change is refused after changing its copy', async () => {
+		const {path, store} = await created();
+		const service = await ApiKeysService.open(path, {operator: 'alice'});
+		await service.addExternal({appKey: 'vtexappkey-partner-QWERTY', roles: []});
+		const {reveal} = await service.generate({name: 'ERP', roles: []});
+		if (reveal.kind !== 'link') throw new Error('expected a link');
+		await store.read();
+		const before = readFileSync(path);
+		await expect(
+			store.transact(data => {
+				data.account = 'changed-in-memory';
+				editExternalRoles(data, 'vtexappkey-partner-QWERTY', ['Checkout Admin']);
+				redeemLink(data, reveal.url, context(Date.now(), 'bob'));
+				throw refused('refused after changing its copy');
+			}),
+		).rejects.toThrow('refused after changing its copy');
+		const now = store.peek()!;
+		expect(now.account).toBe('acme');
+		expect(now.external[0]!.roles).toEqual([]);
+		expect(now.links[0]!.used).toBeUndefined();
+		expect(now.links[0]!.sealed).toEqual(expect.any(String));
+		expect(readFileSync(path).equals(before)).toBe(true);
+	});
+
+	it('leaves the data in memory as it was when the write fails', async () => {
+		const {path, store} = await created();
+		await expect(
+			store.transact(data => {
+				data.account = 'never-written';
+				// The store file turns into a directory before the write's revision check.
+				rmSync(path);
+				mkdirSync(path);
+			}),
+		).rejects.toThrow(`store ${path} is a directory, not a regular file`);
+		expect(store.peek()).toMatchObject({account: 'acme', revision: 1});
+	});
+
+	it('writes a key that is the same object as in the file read from that file\'s bytes, not serialized again', async () => {
+		const {path, store} = await created();
+		const service = await ApiKeysService.open(path, {operator: 'alice'});
+		for (let i = 0; i < 3; i++) await service.generate({name: `key ${i}`, roles: []});
+		const data = await store.read();
+		// Changed behind the writer's back (keys never are): only a key serialized again would show it.
+		(data.keys[1] as {name: string}).name = 'serialized again';
+		await store.transact(draft => void (draft.settings = {...draft.settings, reveal: 'direct'}));
+		const text = readFileSync(path, 'utf8');
+		expect(text).toContain('"reveal":"direct"');
+		expect(text).toContain('"name":"key 1"');
+		expect(text).not.toContain('serialized again');
 	});
 });
 

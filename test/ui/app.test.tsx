@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import stringWidth from 'string-width';
 import {ApiKeysService} from '../../source/service.js';
 import {App} from '../../source/ui/app.js';
-import {serializeStore} from '../../source/store/adapter.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {TOKEN_IN_TEXT} from '../helpers.js';
 import {fixtureData, fixtureService} from './fixtures.js';
 import {KEYS, renderSized} from './render.js';

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import {isApiKeysError} from '../../core/errors.js';
+import {StoreGoneError, isApiKeysError} from '../../core/errors.js';
 import type {StoreSnapshot} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 
@@ -11,32 +11,44 @@ export interface StoreView {
 	revision: number;
 	/** Why the store cannot be shown (a corrupt file, a missing permission). */
 	error: string | null;
+	/** Why the data shown may be out of date while it stays on screen (the store file was deleted). */
+	notice: string | null;
 	refresh(): void;
 	/** Takes what this process just wrote at once, so the frame after a change already shows it. */
 	syncNow(): void;
 }
 
+type Shown = Omit<StoreView, 'refresh' | 'syncNow'>;
+
 /** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
 export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	// What the service already read on opening draws the first frame; no "loading" frame before it.
 	// A large store was opened from its newest keys: they draw the first frame, the full read follows.
-	const [view, setView] = useState<{data: StoreSnapshot | null; revision: number; error: string | null; keyCount: number | null}>(() => {
+	const [view, setView] = useState<Shown>(() => {
 		const preview = service.previewNow();
 		const data = preview?.data ?? service.snapshotNow();
-		return {data, revision: data?.revision ?? -1, error: null, keyCount: preview?.keyCount ?? null};
+		return {data, revision: data?.revision ?? -1, error: null, notice: null, keyCount: preview?.keyCount ?? null};
 	});
-	const last = useRef<{data: StoreSnapshot | null; revision: number}>({data: view.data, revision: view.revision});
+	const last = useRef<{data: StoreSnapshot | null; revision: number; gone: boolean}>({data: view.data, revision: view.revision, gone: false});
 	const load = useCallback(async () => {
 		try {
 			const data = await service.snapshot();
-			if (data !== last.current.data || data.revision !== last.current.revision) {
-				last.current = {data, revision: data.revision};
-				setView({data, revision: data.revision, error: null, keyCount: null});
+			if (data !== last.current.data || data.revision !== last.current.revision || last.current.gone) {
+				last.current = {data, revision: data.revision, gone: false};
+				setView({data, revision: data.revision, error: null, notice: null, keyCount: null});
 			}
 		} catch (error) {
-			last.current = {data: null, revision: -1};
+			// A deleted store leaves its last read on screen, with a word on why nothing changes any more.
+			if (error instanceof StoreGoneError && last.current.data) {
+				if (!last.current.gone) {
+					last.current = {...last.current, gone: true};
+					setView(previous => ({...previous, notice: `${error.message}; the keys shown are the last read`}));
+				}
+				return;
+			}
+			last.current = {data: null, revision: -1, gone: false};
 			const message = isApiKeysError(error) ? error.message : `unexpected error: ${(error as Error).message}`;
-			setView(previous => (previous.error === message ? previous : {data: null, revision: -1, error: message, keyCount: null}));
+			setView(previous => (previous.error === message ? previous : {data: null, revision: -1, error: message, notice: null, keyCount: null}));
 		}
 	}, [service]);
 	useEffect(() => {
@@ -47,8 +59,8 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	const syncNow = () => {
 		const data = service.snapshotNow();
 		if (data && (data !== last.current.data || data.revision !== last.current.revision)) {
-			last.current = {data, revision: data.revision};
-			setView({data, revision: data.revision, error: null, keyCount: null});
+			last.current = {data, revision: data.revision, gone: false};
+			setView({data, revision: data.revision, error: null, notice: null, keyCount: null});
 		}
 	};
 	return {...view, refresh: () => void load(), syncNow};

@@ -1,7 +1,6 @@
-import {validateAccount} from './appkey.js';
-import {NAME_MAX} from './names.js';
-import {OWNER_ROLE} from './roles.js';
-import {defaultSettings} from './settings.js';
+import {validateAccount} from '../core/appkey.js';
+import {NAME_MAX} from '../core/names.js';
+import {defaultSettings} from '../core/settings.js';
 import {
 	SCHEMA_VERSION,
 	type ActivityEntry,
@@ -13,23 +12,7 @@ import {
 	type Operator,
 	type Settings,
 	type StoreData,
-} from './types.js';
-
-export function emptyStore(account: string, owner: string, now: Millis): StoreData {
-	return {
-		schemaVersion: SCHEMA_VERSION,
-		revision: 0,
-		account: validateAccount(account),
-		created: now,
-		settings: defaultSettings(),
-		roles: [],
-		operators: [{login: owner, roles: [OWNER_ROLE], added: now, addedBy: owner}],
-		keys: [],
-		external: [],
-		links: [],
-		activity: [],
-	};
-}
+} from '../core/types.js';
 
 /** A structural problem in a parsed store: `where` is a path like keys[12].name. */
 export class SchemaError extends Error {
@@ -226,7 +209,7 @@ export function declaredVersion(parsed: unknown): number {
  * Builds a fresh, typed store from parsed JSON, copying only known fields: nothing the file
  * adds (prototype keys included) reaches the program. Throws SchemaError naming the place.
  */
-// keyCount and integrity belong to the file's layout (see store/adapter.ts), not to the data.
+// keyCount and integrity belong to the file's layout (see line-layout.ts), not to the data.
 const TOP_LEVEL = new Set(['schemaVersion', 'revision', 'account', 'created', 'settings', 'roles', 'operators', 'keys', 'external', 'links', 'activity', 'keyCount', 'integrity']);
 
 export function normalizeStore(parsed: unknown): StoreData {
