@@ -15,7 +15,6 @@ import {GenerateDialog} from './dialogs/generate.js';
 import {OpenLinkDialog} from './dialogs/open-link.js';
 import {RevealDialog, type OldTokenChoice} from './dialogs/reveal.js';
 import {useStore} from './hooks/use-store.js';
-import {REHEARSAL_MIN_KEYS, rehearse} from './rehearsal.js';
 import {useWindowSize} from './hooks/use-window-size.js';
 import {commandFor, footerHints, isCommand, type Command, type Mode} from './keymap.js';
 import {sanitize} from './sanitize.js';
@@ -100,28 +99,15 @@ export function App({service, onLoaded}: AppProps) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[data, store.revision, state.sort],
 	);
-	// The character lists that make the first letters of a search quick are built when nothing else
-	// is going on; then, once per run for a large store, the search is rehearsed (see rehearsal.tsx).
-	const rehearsed = useRef(false);
-	const rehearsalInputs = useRef({now, columns, rows, bodyHeight: 1, colour: theme.colour});
+	// The character lists that make the first letters of a search quick are built when nothing else is going on.
 	useEffect(() => {
-		if (!index || !data) return;
-		let live = true;
+		if (!index) return;
 		let timer = setTimeout(() => {
 			indexCharacters(index);
-			timer = setTimeout(() => {
-				indexCharacterPairs(index);
-				if (rehearsed.current || !loaded || index.keys.length < REHEARSAL_MIN_KEYS) return;
-				rehearsed.current = true;
-				// A rehearsal that fails costs only speed (the first keystrokes run cold), never the screen.
-				timer = setTimeout(() => void rehearse({data, index, ...rehearsalInputs.current}, () => live).catch(() => undefined), 0);
-			}, 0);
+			timer = setTimeout(() => indexCharacterPairs(index), 0);
 		}, 0);
-		return () => {
-			live = false;
-			clearTimeout(timer);
-		};
-	}, [index, data, loaded]);
+		return () => clearTimeout(timer);
+	}, [index]);
 	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : new KeyList([])), [index, state.search, state.status]);
 	// The selection is remembered by appKey; look it up only when it is no longer where it was.
 	const foundIndex = !state.selectedKey ? -1 : keys.at(state.selectedIndex)?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);
@@ -146,7 +132,6 @@ export function App({service, onLoaded}: AppProps) {
 	const foundExternal = state.externalKey ? externalKeys.findIndex(k => k.appKey === state.externalKey) : -1;
 	const externalIndex = foundExternal >= 0 ? foundExternal : Math.min(state.externalIndex, Math.max(0, externalKeys.length - 1));
 	const bodyHeight = Math.max(1, rows - CHROME_ROWS);
-	rehearsalInputs.current = {now, columns, rows, bodyHeight, colour: theme.colour};
 	const dialogWidth = Math.min(columns - 2, 84);
 	const compact = rows < 30;
 	const bodyRows = rows - 5;
