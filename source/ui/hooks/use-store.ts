@@ -9,6 +9,8 @@ export interface StoreView {
 	keyCount: number | null;
 	/** Bumps whenever the data changed, here or in another process. */
 	revision: number;
+	/** A new object whenever the data or its revision changes: what derived tables are memoised on. */
+	snapshot: {readonly data: StoreData | null; readonly revision: number};
 	/** Why the store cannot be shown (a corrupt file, a missing permission). */
 	error: string | null;
 	refresh(): void;
@@ -51,5 +53,5 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 			setView({data, revision: data.revision, error: null, keyCount: null});
 		}
 	};
-	return {...view, refresh: () => void load(), syncNow};
+	return {...view, snapshot: view, refresh: () => void load(), syncNow};
 }
