@@ -198,6 +198,18 @@ describe('the action menu and its dialogs', () => {
 		expect(selectedRow(table)).toContain('CRM sync');
 	});
 
+	it('text fields edit by character: Backspace after an emoji takes the whole emoji', async () => {
+		const {ui} = await open();
+		await ui.press('n');
+		await ui.waitFor('Key identification (required)');
+		await ui.press('a', 'b', '🔑');
+		await ui.waitFor('3/100 characters');
+		await ui.press(KEYS.backspace);
+		const frame = await ui.waitFor('2/100 characters');
+		expect(frame).toMatch(/│ ab  *│/);
+		expect(frame).not.toMatch(/\\u\{d8/);
+	});
+
 	it('with reveal direct, generate shows the token itself once and copies it with OSC 52', async () => {
 		const data = fixtureData();
 		data.settings.reveal = 'direct';
