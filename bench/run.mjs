@@ -22,7 +22,8 @@ const SEARCH_ROUNDS = 3;
 /** BENCH_ONLY=start,interact,persist,verify runs only those parts (all by default). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,interact,persist,verify').split(','));
 
-const banner = {js: 'import{createRequire}from"node:module";const require=createRequire(import.meta.url);'};
+// Aliased: a bundled module (store/lock.ts) imports createRequire under its own name.
+const banner = {js: 'import{createRequire as __benchRequire}from"node:module";const require=__benchRequire(import.meta.url);'};
 const bundle = (entry, outfile, extra = {}) =>
 	build({entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, banner, logLevel: 'error', ...extra});
 await bundle(join(root, 'bench', 'lib.ts'), join(work, 'lib.mjs'));
