@@ -64,8 +64,12 @@ export function startTui(args: string[], options: {columns: number; rows: number
 		}, String(text), timeoutMs);
 	}
 
-	/** Types keys as fast as they come: the app takes them one at a time (source/ui/key-stream.ts). */
+	/**
+	 * Types keys as fast as they come: the app takes them one at a time (source/ui/key-stream.ts).
+	 * A lone Esc followed at once by a key is what a terminal sends for Alt+key, so Esc goes last.
+	 */
 	async function type(...keys: string[]) {
+		if (keys.slice(0, -1).includes('\u001b')) throw new Error('type Esc last, and wait for its frame before typing on');
 		child.write(keys.join(''));
 	}
 
