@@ -132,9 +132,10 @@ export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
  * Enter gives the line, Ctrl-D an empty one, Ctrl-C a refusal.
  */
 export function promptHidden(question: string, stdin: NodeJS.ReadableStream, stderr: NodeJS.WritableStream): Promise<string> {
-	stderr.write(`${question} `);
 	const nowhere = new Writable({write: (_chunk, _encoding, done) => done()});
 	const lines = createInterface({input: stdin, output: nowhere, terminal: true, historySize: 0});
+	// Only now, in raw mode: a key typed as soon as the prompt shows is neither echoed nor a signal.
+	stderr.write(`${question} `);
 	return new Promise((resolve, reject) => {
 		let answer = '';
 		lines.once('line', line => {

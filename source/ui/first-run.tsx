@@ -1,21 +1,36 @@
-import {Box, Text, useApp, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {Box, Text, useApp} from 'ink';
 import {useState} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {validateAccount} from '../core/appkey.js';
 import {ApiKeysService, type ServiceOptions} from '../service.js';
 import {sanitize} from '../text/sanitize.js';
+import {TextField} from './components/text-field.js';
+import {KeysProvider, useKeys} from './hooks/use-keys.js';
 import {useTheme} from './theme.js';
 
+interface FirstRunProps {
+	path: string;
+	options: ServiceOptions;
+	onCreated(service: ApiKeysService): void;
+}
+
 /** No store at the path yet: ask for the account name and create it. */
-export function FirstRun({path, options, onCreated}: {path: string; options: ServiceOptions; onCreated(service: ApiKeysService): void}) {
+export function FirstRun(props: FirstRunProps) {
+	return (
+		<KeysProvider>
+			<AccountForm {...props} />
+		</KeysProvider>
+	);
+}
+
+function AccountForm({path, options, onCreated}: FirstRunProps) {
 	const {operator} = options;
 	const theme = useTheme();
 	const {exit} = useApp();
 	const [account, setAccount] = useState('');
 	const [error, setError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (key.escape || (key.ctrl && input === 'c')) exit();
 	});
 	const submit = async () => {
@@ -40,7 +55,7 @@ export function FirstRun({path, options, onCreated}: {path: string; options: Ser
 			<Text>There is no store at {sanitize(path)} yet. It will be created with mode 0600, and you ({sanitize(operator)}) will be its Owner.</Text>
 			<Box marginTop={1}>
 				<Text bold>Account name: </Text>
-				<TextInput value={account} onChange={value => (setError(null), setAccount(value))} onSubmit={() => void submit()} focus={!busy} placeholder="e.g. acme" />
+				<TextField value={account} onChange={value => (setError(null), setAccount(value))} onSubmit={() => void submit()} focus={!busy} placeholder="e.g. acme" />
 			</Box>
 			<Text color={error ? theme.color('error') : theme.color('muted')}>
 				{error ? `✗ ${sanitize(error)}` : 'Lowercase letters, digits and hyphens. Enter creates the store; Esc quits.'}

@@ -18,9 +18,9 @@ export function splitKeys(chunk: string): string[] {
 /**
  * Stands in for stdin so that Ink sees one keypress at a time. A terminal coalesces keys typed
  * faster than a frame ("jj", "\t\r"), and Ink hands such a chunk to handlers as one string that
- * matches no binding. Each key waits for the previous one's work to finish: React re-subscribes
- * input handlers in effects scheduled with setImmediate, so the next key goes out only after a few
- * turns of that queue, behind any work React has queued.
+ * matches no binding. Each key goes out a few turns of setImmediate after the one before: Ink
+ * holds a lone Esc for a turn to tell it from the start of an escape sequence, and a key pushed
+ * sooner would be read as part of it. (The app takes keys one per frame itself: hooks/use-keys.tsx.)
  */
 export interface KeyStream extends NodeJS.ReadStream {
 	/** Keeps keys back (they queue) until release(): while the app has drawn only part of its data. */

@@ -114,7 +114,9 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 		await app.waitFor('Open a single-access link');
 		await app.type(copied, KEY.enter);
 		await app.waitFor(/this link was already used at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
-		await app.type(KEY.escape, 'q');
+		await app.type(KEY.escape);
+		await app.waitFor('Key/Name');
+		await app.type('q');
 		expect((await app.exited()).code).toBe(0);
 	});
 

@@ -56,21 +56,21 @@ export function startTui(args: string[], options: {columns: number; rows: number
 		}
 	}
 
-	/** Waits until the screen shows `text` (or matches), then a moment for input handlers to attach. */
+	/** Waits until the screen shows `text` (or matches). */
 	async function waitFor(text: string | RegExp, timeoutMs?: number): Promise<string> {
-		const found = await until(() => {
+		return until(() => {
 			const current = screen();
 			return (typeof text === 'string' ? current.includes(text) : text.test(current)) && current;
 		}, String(text), timeoutMs);
-		await new Promise(resolve => setTimeout(resolve, 30));
-		return found;
 	}
 
+	/**
+	 * Types keys as fast as they come: the app takes them one at a time (source/ui/key-stream.ts).
+	 * A lone Esc followed at once by a key is what a terminal sends for Alt+key, so Esc goes last.
+	 */
 	async function type(...keys: string[]) {
-		for (const key of keys) {
-			child.write(key);
-			await new Promise(resolve => setTimeout(resolve, 25));
-		}
+		if (keys.slice(0, -1).includes('\u001b')) throw new Error('type Esc last, and wait for its frame before typing on');
+		child.write(keys.join(''));
 	}
 
 	const exited = () => until(() => exit ?? undefined, 'the program to exit');

@@ -178,8 +178,7 @@ describe('a large store', () => {
 	it('draws its first frame from the newest keys, holds keys typed meanwhile, then searches all of them', async () => {
 		const data = fixtureData();
 		const base = data.keys[0]!;
-		// 6 000 keys (about 1.5 MiB): large enough to be opened from a preview, and for the search
-		// rehearsal (source/ui/rehearsal.tsx) to run while the typed search is answered.
+		// 6 000 keys (about 1.5 MiB): large enough to be opened from a preview.
 		const bulk = 6000;
 		for (let i = 0; i < bulk; i++) {
 			const created = base.created - (((i * 7919) % bulk) + 1) * 60_000;

@@ -46,26 +46,20 @@ export function renderSized(tree: ReactElement, size: {columns: number; rows: nu
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const current = frame();
-			if (test(current)) {
-				// The frame is drawn before React subscribes new input handlers; let them attach.
-				for (let i = 0; i < 4; i++) await new Promise(resolve => setImmediate(resolve));
-				return current;
-			}
+			if (test(current)) return current;
 			if (Date.now() > deadline) throw new Error(`frame never matched ${String(check)}; last frame:\n${current}`);
 			await new Promise(resolve => setTimeout(resolve, 10));
 		}
 	}
 
 	/**
-	 * Types keys one at a time. After each, React's passive effects (which re-subscribe input
-	 * handlers) must run before the next key, as they would between a person's keystrokes: they
-	 * are scheduled with setImmediate, so yield to it a few times rather than sleep.
+	 * Types keys one at a time, as fast as they come: the app handles each within the write. Only a
+	 * lone Esc waits one turn, as Ink does to tell it from the start of an escape sequence.
 	 */
 	async function press(...keys: string[]) {
 		for (const key of keys) {
 			instance.stdin.write(key);
-			for (let i = 0; i < 4; i++) await new Promise(resolve => setImmediate(resolve));
-			await new Promise(resolve => setTimeout(resolve, 5));
+			if (key === KEYS.escape) await new Promise(resolve => setImmediate(resolve));
 		}
 	}
 

@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {osc52} from '../../source/ui/clipboard.js';
 import {PassThrough} from 'node:stream';
 import {keyAtATime, splitKeys} from '../../source/ui/key-stream.js';
@@ -86,29 +86,39 @@ describe('OSC 52', () => {
 
 describe('the key stream', () => {
 	it('passes keys one at a time, and holds those typed while held until released, in order', async () => {
-		const input = new PassThrough() as unknown as NodeJS.ReadStream;
-		Object.assign(input, {setRawMode: () => input, ref: () => input, unref: () => input, isTTY: true});
-		const keys = keyAtATime(input);
-		const seen: string[] = [];
-		keys.on('data', (key: string) => seen.push(key));
-		/** Resolves once `count` keys in all have come out. */
-		const received = (count: number) =>
-			new Promise<void>(resolve => {
-				const check = () => (seen.length >= count ? resolve() : keys.once('data', () => setImmediate(check)));
-				check();
-			});
-		/** Lets the stream run as long as it needs to pass a key on (it waits a few turns of setImmediate per key). */
-		const turns = (count: number) => Array.from({length: count}).reduce<Promise<void>>(p => p.then(() => new Promise(resolve => setImmediate(resolve))), Promise.resolve());
-		keys.hold();
-		(input as unknown as PassThrough).write('/ne\u001b[B');
-		await turns(40);
-		expect(seen).toEqual([]);
-		keys.release();
-		await received(4);
-		expect(seen).toEqual(['/', 'n', 'e', '\u001b[B']);
-		(input as unknown as PassThrough).write('jj');
-		await received(6);
-		expect(seen.slice(4)).toEqual(['j', 'j']);
+		// The stream spaces keys out with setImmediate: faked, "everything it scheduled" is one call away.
+		vi.useFakeTimers({toFake: ['setImmediate']});
+		try {
+			const input = new PassThrough() as unknown as NodeJS.ReadStream;
+			Object.assign(input, {setRawMode: () => input, ref: () => input, unref: () => input, isTTY: true});
+			const keys = keyAtATime(input);
+			const seen: string[] = [];
+			keys.on('data', (key: string) => seen.push(key));
+			/** Writes `chunk`, lets the stream do all it has scheduled, and says which keys it passed on (read, or waiting to be). */
+			const write = async (chunk: string) => {
+				const taken = new Promise(resolve => input.once('data', resolve));
+				(input as unknown as PassThrough).write(chunk);
+				await taken;
+				await settle();
+				return [...seen, ...Array.from({length: keys.readableLength}, () => '(buffered)')];
+			};
+			const settle = async () => {
+				for (let i = 0; i < 3; i++) {
+					vi.runAllTimers();
+					await new Promise(resolve => process.nextTick(resolve));
+				}
+			};
+			// Not held, every key of a chunk is passed on, one at a time...
+			expect(await write('jj')).toEqual(['j', 'j']);
+			// ...held, none is, until released, and then in order.
+			keys.hold();
+			expect(await write('/ne\u001b[B')).toEqual(['j', 'j']);
+			keys.release();
+			await settle();
+			expect(seen).toEqual(['j', 'j', '/', 'n', 'e', '\u001b[B']);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
 

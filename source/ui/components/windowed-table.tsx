@@ -1,7 +1,7 @@
-import {useMemo, useRef} from 'react';
+import {useRef} from 'react';
 import type {Rows} from '../../core/query.js';
 import {layoutColumns, type ColumnSpec, type PlacedColumn} from '../layout.js';
-import {Recent} from '../recent.js';
+import {useRecent} from '../hooks/use-recent.js';
 import {scrollOffset} from '../state.js';
 import type {Segment} from './segments.js';
 import {Table, segmentsWidth} from './table.js';
@@ -28,8 +28,7 @@ export interface WindowedTableProps<Item extends object, Id extends string> {
 export function WindowedTable<Item extends object, Id extends string>(props: WindowedTableProps<Item, Id>) {
 	const {items, specs, fill, cells, cellsDependOn, selectedIndex, bodyHeight, width, empty} = props;
 	const offset = useRef(0);
-	// eslint-disable-next-line react-hooks/exhaustive-deps
-	const built = useMemo(() => new Recent<Item, Record<Id, Segment[]>>(), cellsDependOn);
+	const built = useRecent<Item, Record<Id, Segment[]>>(cellsDependOn);
 	built.turn();
 	offset.current = scrollOffset(offset.current, selectedIndex, bodyHeight, items.length);
 	const window = items.slice(offset.current, offset.current + bodyHeight);

@@ -1,10 +1,11 @@
-import {Box, Text, useInput} from 'ink';
-import SelectInput from 'ink-select-input';
+import {Box, Text} from 'ink';
+import {useState} from 'react';
 import type {KeyResource} from '../../core/types.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {isCommand} from '../keymap.js';
 import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 export type MenuAction = 'edit' | 'deactivate' | 'activate' | 'renew' | 'delete-old-token' | 'undo-renewal' | 'delete-key' | 'external-edit' | 'external-remove';
 
@@ -48,40 +49,48 @@ export interface ActionMenuProps {
 	onCancel(): void;
 }
 
-/** The row's action menu (⋮), on ink-select-input; forbidden actions are dimmed with the missing resource. */
+const DESTRUCTIVE: ReadonlySet<MenuAction> = new Set(['delete-key', 'deactivate', 'delete-old-token', 'external-remove']);
+
+/**
+ * The row's action menu (⋮): ↑/↓ or k/j move (round the ends), 1–9 and Enter choose; forbidden
+ * actions are dimmed with the missing resource. ink-select-input's list, on the app's input hook.
+ */
 export function ActionMenu({appKey, name, items, width, busy, error, onChoose, onCancel}: ActionMenuProps) {
 	const theme = useTheme();
 	const gap = useGap();
-	const byLabel = new Map(items.map(item => [item.label, item]));
-	useInput((input, key) => {
-		if (isCommand('dialog.cancel', input, key)) onCancel();
-	}, {isActive: !busy});
+	const [cursor, setCursor] = useState(0);
+	useKeys(
+		(input, key) => {
+			if (isCommand('dialog.cancel', input, key)) return onCancel();
+			if (items.length === 0) return;
+			if (input === 'k' || key.upArrow) return setCursor((cursor - 1 + items.length) % items.length);
+			if (input === 'j' || key.downArrow) return setCursor((cursor + 1) % items.length);
+			const chosen = /^[1-9]$/.test(input) ? items[Number(input) - 1] : key.return ? items[cursor] : undefined;
+			if (chosen) onChoose(chosen);
+		},
+		{isActive: !busy},
+	);
 	return (
 		<DialogFrame title={`⋮ ${appKey}`} width={width} error={error}>
 			<Text color={theme.color('muted')}>{sanitize(name)}</Text>
-			<Box marginTop={gap}>
-				<SelectInput
-					isFocused={!busy}
-					items={items.map(item => ({label: item.label, value: item.action, key: item.action}))}
-					onSelect={choice => onChoose(byLabel.get(choice.label)!)}
-					indicatorComponent={({isSelected}) => <Text>{isSelected ? '› ' : '  '}</Text>}
-					itemComponent={({isSelected, label}) => {
-						const item = byLabel.get(label);
-						const destructive = item?.action === 'delete-key' || item?.action === 'deactivate' || item?.action === 'delete-old-token' || item?.action === 'external-remove';
-						if (item?.missing) {
-							return (
-								<Text dimColor inverse={isSelected}>
-									{label} — needs {item.missing}
+			<Box marginTop={gap} flexDirection="column">
+				{items.map((item, i) => {
+					const selected = i === cursor;
+					return (
+						<Box key={item.action}>
+							<Text>{selected ? '› ' : '  '}</Text>
+							{item.missing ? (
+								<Text dimColor inverse={selected}>
+									{item.label} — needs {item.missing}
 								</Text>
-							);
-						}
-						return (
-							<Text inverse={isSelected} bold={isSelected} color={isSelected ? undefined : destructive ? theme.color('red') : undefined}>
-								{label}
-							</Text>
-						);
-					}}
-				/>
+							) : (
+								<Text inverse={selected} bold={selected} color={selected ? undefined : DESTRUCTIVE.has(item.action) ? theme.color('red') : undefined}>
+									{item.label}
+								</Text>
+							)}
+						</Box>
+					);
+				})}
 			</Box>
 		</DialogFrame>
 	);

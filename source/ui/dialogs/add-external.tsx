@@ -1,5 +1,4 @@
-import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Buttons} from '../components/buttons.js';
 import {DialogFrame} from '../components/dialog-frame.js';
@@ -7,6 +6,8 @@ import {MultiSelect, multiSelectReducer, type MultiSelectState} from '../compone
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {useGap, useTheme} from '../theme.js';
+import {TextField} from '../components/text-field.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 const FIELDS = ['appKey', 'roles', 'cancel', 'add'] as const;
 
@@ -34,7 +35,7 @@ export function AddExternalDialog({roles, problem, width, listHeight, busy, erro
 		if (issue) return focus.focus('appKey');
 		onAdd({appKey: appKey.trim(), roles: roles.filter(r => pick.selected.has(r))});
 	};
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isCommand('dialog.cancel', input, key)) return onCancel();
 			if (key.tab) return key.shift ? focus.previous() : focus.next();
@@ -60,7 +61,7 @@ export function AddExternalDialog({roles, problem, width, listHeight, busy, erro
 			<Text bold={focus.field === 'appKey'}>AppKey of another account</Text>
 			<Box>
 				<Text color={theme.color('accent')}>› </Text>
-				<TextInput value={appKey} onChange={setAppKey} focus={focus.field === 'appKey' && !busy} placeholder="vtexappkey-partner-ABCDEF" />
+				<TextField value={appKey} onChange={setAppKey} focus={focus.field === 'appKey' && !busy} placeholder="vtexappkey-partner-ABCDEF" />
 			</Box>
 			<Text color={issue && appKey ? theme.color('error') : theme.color('muted')}>{issue && appKey ? `✗ ${issue}` : 'The owner is read from the appKey.'}</Text>
 			<Box marginTop={gap} flexDirection="column">

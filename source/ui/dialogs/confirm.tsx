@@ -1,10 +1,11 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {useState, type ReactNode} from 'react';
 import {Buttons, Checkbox} from '../components/buttons.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {useGap, useTheme} from '../theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 export interface ConfirmProps {
 	title: string;
@@ -31,7 +32,7 @@ export function ConfirmDialog({title, children, warning, acknowledge, action, de
 	const [ticked, setTicked] = useState(false);
 	const enabled = !busy && (!acknowledge || ticked);
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isCommand('dialog.cancel', input, key)) return onCancel();
 			if (isCommand('dialog.next', input, key)) return focus.next();

@@ -1,4 +1,4 @@
-import {Text, useInput} from 'ink';
+import {Text} from 'ink';
 import {useState} from 'react';
 import {Buttons, Checkbox} from '../components/buttons.js';
 import {DialogFrame} from '../components/dialog-frame.js';
@@ -6,6 +6,7 @@ import {MultiSelect, multiSelectReducer, type MultiSelectState} from '../compone
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {sanitize} from '../../text/sanitize.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 const FIELDS = ['roles', 'active', 'cancel', 'save'] as const;
 
@@ -33,7 +34,7 @@ export function EditDialog({appKey, name, roles, current, title, width, listHeig
 	const focus = useFocusRing(withActive ? FIELDS : FIELDS.filter(f => f !== 'active'), 'roles');
 	const save = () => onSave({roles: options.filter(r => pick.selected.has(r)), ...(withActive ? {active} : {})});
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isCommand('dialog.cancel', input, key)) return onCancel();
 			if (key.tab) return key.shift ? focus.previous() : focus.next();

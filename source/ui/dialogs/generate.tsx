@@ -1,5 +1,4 @@
-import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {NAME_MAX, keyNameProblem} from '../../core/names.js';
 import {Buttons} from '../components/buttons.js';
@@ -8,6 +7,8 @@ import {MultiSelect, multiSelectReducer, type MultiSelectState} from '../compone
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {useCompact, useGap, useTheme} from '../theme.js';
+import {TextField} from '../components/text-field.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 const FIELDS = ['name', 'roles', 'cancel', 'generate'] as const;
 
@@ -37,7 +38,7 @@ export function GenerateDialog({roles, width, listHeight, busy, error, onSubmit,
 		onSubmit({name, roles: roles.filter(r => pick.selected.has(r))});
 	};
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isCommand('dialog.cancel', input, key)) return onCancel();
 			if (key.tab) return key.shift ? focus.previous() : focus.next();
@@ -72,7 +73,7 @@ export function GenerateDialog({roles, width, listHeight, busy, error, onSubmit,
 				paddingX={compact ? 0 : 1}
 			>
 				{compact ? <Text color={theme.color('accent')}>› </Text> : null}
-				<TextInput
+				<TextField
 					value={name}
 					onChange={value => {
 						setTouched(true);
@@ -80,7 +81,6 @@ export function GenerateDialog({roles, width, listHeight, busy, error, onSubmit,
 					}}
 					focus={focus.field === 'name' && !busy}
 					placeholder="e.g. ERP integration"
-					showCursor
 				/>
 			</Box>
 			<Text color={showProblem ? theme.color('error') : theme.color('muted')}>

@@ -1,11 +1,12 @@
-import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Buttons} from '../components/buttons.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {useGap, useTheme} from '../theme.js';
+import {TextField} from '../components/text-field.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 const FIELDS = ['link', 'cancel', 'open'] as const;
 
@@ -18,7 +19,7 @@ export function OpenLinkDialog({width, busy, error, onOpen, onCancel}: {width: n
 	const open = () => {
 		if (link.trim()) onOpen(link.trim());
 	};
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isCommand('dialog.cancel', input, key)) return onCancel();
 			if (key.tab) return key.shift ? focus.previous() : focus.next();
@@ -37,7 +38,7 @@ export function OpenLinkDialog({width, busy, error, onOpen, onCancel}: {width: n
 			<Text>Paste the link (or the part after /credentials/). Its token is shown here once and the link is used up.</Text>
 			<Box marginTop={gap}>
 				<Text color={theme.color('accent')}>› </Text>
-				<TextInput value={link} onChange={setLink} onSubmit={open} focus={focus.field === 'link' && !busy} placeholder="http://…/credentials/…" />
+				<TextField value={link} onChange={setLink} onSubmit={open} focus={focus.field === 'link' && !busy} placeholder="http://…/credentials/…" />
 			</Box>
 			<Buttons
 				buttons={[{label: 'Cancel'}, {label: busy ? 'Opening…' : 'Open', disabled: busy || !link.trim()}]}

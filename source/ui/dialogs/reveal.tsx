@@ -1,4 +1,4 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import type {Reveal} from '../../core/keys.js';
 import {formatTime} from '../../core/time.js';
@@ -8,6 +8,7 @@ import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 export type OldTokenChoice = 'later' | 'now';
 
@@ -36,7 +37,7 @@ export function RevealDialog({appKey, name, reveal, purpose, width, busy, error,
 	const secret = reveal.kind === 'link' ? reveal.url : reveal.token;
 	const what = reveal.kind === 'link' ? 'link' : 'token';
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isCommand('reveal.copy', input, key)) return onCopy(secret);
 			if (isCommand('dialog.cancel', input, key)) return onDone('later');

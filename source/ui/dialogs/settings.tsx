@@ -1,5 +1,4 @@
-import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {validateShareBaseUrl} from '../../core/settings.js';
 import type {RenewalPeriod, RevealMode, Settings} from '../../core/types.js';
@@ -8,6 +7,8 @@ import {DialogFrame} from '../components/dialog-frame.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {useGap, useTheme} from '../theme.js';
+import {TextField} from '../components/text-field.js';
+import {useKeys} from '../hooks/use-keys.js';
 
 const FIELDS = ['period', 'reveal', 'url', 'cancel', 'apply'] as const;
 
@@ -30,7 +31,7 @@ export function SettingsDialog({current, width, busy, error, onApply, onCancel}:
 	const focus = useFocusRing(FIELDS, 'period');
 	const problem = urlProblem(url);
 	const apply = () => (problem ? focus.focus('url') : onApply({renewalAlertMonths: period, reveal, shareBaseUrl: url}));
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isCommand('dialog.cancel', input, key)) return onCancel();
 			if (key.tab || (focus.field !== 'url' && (key.downArrow || key.upArrow))) return key.shift || key.upArrow ? focus.previous() : focus.next();
@@ -72,7 +73,7 @@ export function SettingsDialog({current, width, busy, error, onApply, onCancel}:
 				<Text bold={focus.field === 'url'}>Share base URL (where links point)</Text>
 				<Box>
 					<Text color={theme.color('accent')}>› </Text>
-					<TextInput value={url} onChange={setUrl} focus={focus.field === 'url' && !busy} />
+					<TextField value={url} onChange={setUrl} focus={focus.field === 'url' && !busy} />
 				</Box>
 				{problem ? <Text color={theme.color('error')}>✗ {problem}</Text> : null}
 			</Box>

@@ -9,6 +9,8 @@ export interface StoreView {
 	keyCount: number | null;
 	/** Bumps whenever the data changed, here or in another process. */
 	revision: number;
+	/** A new object whenever the data or its revision changes: what derived tables are memoised on. */
+	snapshot: {readonly data: StoreSnapshot | null; readonly revision: number};
 	/** Why the store cannot be shown (a corrupt file, a missing permission). */
 	error: string | null;
 	/** Why the data shown may be out of date while it stays on screen (the store file was deleted). */
@@ -18,7 +20,7 @@ export interface StoreView {
 	syncNow(): void;
 }
 
-type Shown = Omit<StoreView, 'refresh' | 'syncNow'>;
+type Shown = Omit<StoreView, 'refresh' | 'syncNow' | 'snapshot'>;
 
 /** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
 export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
@@ -63,5 +65,5 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 			setView({data, revision: data.revision, error: null, notice: null, keyCount: null});
 		}
 	};
-	return {...view, refresh: () => void load(), syncNow};
+	return {...view, snapshot: view, refresh: () => void load(), syncNow};
 }

@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import {useMemo} from 'react';
 import {keyRow, type KeyRow, type Rows} from '../../core/query.js';
 import {formatDate, formatTime, tokenAgeLabel} from '../../core/time.js';
 import type {GeneratedKey, StoreSnapshot} from '../../core/types.js';
@@ -7,7 +6,7 @@ import {fittedText, highlight, type Segment} from '../components/segments.js';
 import {WindowedTable} from '../components/windowed-table.js';
 import type {ColumnSpec} from '../layout.js';
 import {sanitize} from '../../text/sanitize.js';
-import {Recent} from '../recent.js';
+import {useRecent} from '../hooks/use-recent.js';
 import {SearchLine} from './search-line.js';
 import {useTheme} from '../theme.js';
 
@@ -91,8 +90,7 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 	const selected = keys.at(selectedIndex);
 	// A row's cells apart from the search's marks, kept while in view and while the store and the
 	// clock stay the same: a search keystroke that keeps a row rebuilds only its Key/Name cell.
-	// eslint-disable-next-line react-hooks/exhaustive-deps
-	const plain = useMemo(() => new Recent<GeneratedKey, {row: KeyRow; names: Names; cells: Record<GeneratedColumn, Segment[]>}>(), [data, data.revision, now]);
+	const plain = useRecent<GeneratedKey, {row: KeyRow; names: Names; cells: Record<GeneratedColumn, Segment[]>}>([data, data.revision, now]);
 	plain.turn();
 	const knownOf = (key: GeneratedKey) =>
 		plain.get(key, () => {

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
 import {DialogFrame} from '../components/dialog-frame.js';
 import {helpEntries, isCommand} from '../keymap.js';
 import {fit} from '../text.js';
@@ -9,7 +10,7 @@ type Line = {kind: 'section'; text: string} | {kind: 'binding'; keys: string; de
 /** Every binding, generated from the same keymap as the footer, in as many columns as the height needs. */
 export function HelpOverlay({width, height, onClose}: {width: number; height: number; onClose(): void}) {
 	const theme = useTheme();
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (isCommand('dialog.cancel', input, key) || isCommand('app.help', input, key) || input === 'q' || key.return) onClose();
 	});
 	const entries = helpEntries();

@@ -1,0 +1,299 @@
+import {Text, useStdout} from 'ink';
+import {join} from 'node:path';
+import {useState} from 'react';
+import {externalKeyProblem, ownerOf} from '../core/external.js';
+import type {KeyResource, StoreSnapshot} from '../core/types.js';
+import {defaultExportName} from '../export/write-export.js';
+import type {ApiKeysService} from '../service.js';
+import {osc52} from './clipboard.js';
+import {ActionMenu, externalMenuItems, menuItems, type MenuItem} from './dialogs/action-menu.js';
+import {AddExternalDialog} from './dialogs/add-external.js';
+import {ConfirmDialog} from './dialogs/confirm.js';
+import {CONFIRMATIONS, isConfirmation, type ConfirmDialogOf, type ConfirmKind, type Confirmation} from './dialogs/confirmations.js';
+import {EditDialog} from './dialogs/edit.js';
+import {ExportDialog, type ExportProgress} from './dialogs/export.js';
+import {GenerateDialog} from './dialogs/generate.js';
+import {OpenLinkDialog} from './dialogs/open-link.js';
+import {RevealDialog, type OldTokenChoice} from './dialogs/reveal.js';
+import {SettingsDialog} from './dialogs/settings.js';
+import {sanitize} from '../text/sanitize.js';
+import {HelpOverlay} from './screens/help.js';
+import type {Action, AppState, Dialog} from './state.js';
+
+/** What the dialogs do to the app: open another dialog, close with a footer line, run a service call. */
+export interface DialogActions {
+	dispatch(action: Action): void;
+	open(dialog: Dialog): void;
+	close(success?: string): void;
+	/** Runs a service call with the dialog busy; a failure is shown inside the dialog. */
+	perform(work: () => Promise<void>): Promise<void>;
+	missing(resource: KeyResource): KeyResource | null;
+}
+
+export interface DialogRouterProps {
+	dialog: Dialog;
+	state: AppState;
+	service: ApiKeysService;
+	data: StoreSnapshot;
+	pickerRoles: readonly string[];
+	now: number;
+	width: number;
+	/** The terminal's rows: the help overlay and the role lists size themselves to it. */
+	rows: number;
+	compact: boolean;
+	actions: DialogActions;
+}
+
+/** The key or external key a dialog is about, and whether it has since been deleted elsewhere. */
+export function dialogSubject(dialog: Dialog | null, data: StoreSnapshot | null) {
+	const appKey = dialog && 'appKey' in dialog ? dialog.appKey : null;
+	const externalKey = dialog && 'externalKey' in dialog ? dialog.externalKey : null;
+	const key = appKey && data ? data.keys.find(k => k.appKey === appKey) : undefined;
+	const external = externalKey && data ? data.external.find(k => k.appKey === externalKey) : undefined;
+	const vanished = Boolean(data && ((appKey && !key) || (externalKey && !external)));
+	return {appKey, externalKey, key, external, vanished};
+}
+
+/** Every dialog of the app, by kind: one switch, so what a kind opens and calls is read in one place. */
+export function DialogRouter({dialog, state, service, data, pickerRoles, now, width, rows, compact, actions}: DialogRouterProps) {
+	const {stdout} = useStdout();
+	const [copied, setCopied] = useState(false);
+	const [exportProgress, setExportProgress] = useState<ExportProgress | null>(null);
+	const [exportWritten, setExportWritten] = useState<string[] | null>(null);
+	const {open, perform, missing} = actions;
+	const close = (success?: string) => {
+		setCopied(false);
+		setExportProgress(null);
+		setExportWritten(null);
+		actions.close(success);
+	};
+	const cancel = () => close();
+	const common = {width, busy: state.busy, error: state.dialogError};
+	const listHeight = Math.max(3, Math.min(10, rows - (compact ? 17 : 24)));
+	const subject = dialogSubject(dialog, data);
+	// The key as text for the dialogs' sentences (an older store may hold any bytes in it).
+	const shown = {key: sanitize(subject.appKey ?? subject.externalKey ?? ''), name: sanitize(subject.key?.name ?? ''), owner: sanitize(ownerOf(subject.externalKey ?? '') ?? '?')};
+
+	if (subject.vanished) {
+		return (
+			<ConfirmDialog title="Key no longer exists" action="Close" {...common} onConfirm={cancel} onCancel={cancel}>
+				<Text>{shown.key} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
+			</ConfirmDialog>
+		);
+	}
+
+	if (isConfirmation(dialog)) {
+		// One table entry per kind; the cast pairs the entry with its own kind of dialog.
+		const confirmation = CONFIRMATIONS[dialog.kind] as Confirmation<ConfirmKind>;
+		const confirmed = dialog as ConfirmDialogOf<ConfirmKind>;
+		const next = confirmation.next?.(confirmed);
+		return (
+			<ConfirmDialog
+				key={`${dialog.kind}-${'step' in dialog ? dialog.step : 1}`}
+				title={confirmation.title(confirmed)}
+				action={confirmation.action}
+				destructive={confirmation.destructive}
+				warning={confirmation.warning}
+				acknowledge={confirmation.acknowledge}
+				{...common}
+				onCancel={cancel}
+				onConfirm={() =>
+					next
+						? open(next)
+						: perform(async () => {
+								await confirmation.call(service, confirmed);
+								close(confirmation.success(confirmed));
+							})
+				}
+			>
+				<Text>{confirmation.body(confirmed, shown)}</Text>
+			</ConfirmDialog>
+		);
+	}
+
+	const chooseMenuItem = (item: MenuItem, appKey: string) => {
+		if (item.missing) return actions.dispatch({type: 'failed', message: `${item.label} needs the resource "${item.missing}"`});
+		switch (item.action) {
+			case 'external-edit':
+			case 'external-remove':
+				return open({kind: item.action, externalKey: appKey});
+			case 'deactivate':
+				return open({kind: 'deactivate', appKey, step: 1});
+			case 'renew':
+				return perform(async () => {
+					const {row, reveal} = await service.renew(appKey, 'later');
+					open({kind: 'reveal', appKey, name: row.name, reveal, purpose: 'renew'});
+				});
+			default:
+				return open({kind: item.action, appKey});
+		}
+	};
+
+	const finishReveal = (appKey: string, purpose: 'generate' | 'renew' | 'redeem', choice: OldTokenChoice) => {
+		if (purpose === 'generate') return close(`Generated ${appKey}.`);
+		if (purpose === 'redeem') return close(`The link for ${appKey} is used up.`);
+		if (choice === 'later') return close(`Renewed ${appKey}: both tokens are valid until you delete the old one.`);
+		return perform(async () => {
+			await service.deleteOldToken(appKey, 'renewal-now');
+			close(`Renewed ${appKey}: the old token was deleted.`);
+		});
+	};
+
+	switch (dialog.kind) {
+		case 'help':
+			return <HelpOverlay width={width} height={rows - 6} onClose={cancel} />;
+		case 'menu':
+			return (
+				<ActionMenu
+					appKey={dialog.appKey}
+					name={subject.key?.name ?? ''}
+					items={menuItems({active: subject.key?.active ?? true, pending: Boolean(subject.key?.oldToken)}, missing)}
+					{...common}
+					onChoose={item => chooseMenuItem(item, dialog.appKey)}
+					onCancel={cancel}
+				/>
+			);
+		case 'generate':
+			return (
+				<GenerateDialog
+					roles={pickerRoles}
+					listHeight={listHeight}
+					{...common}
+					onCancel={cancel}
+					onSubmit={input =>
+						perform(async () => {
+							const {row, reveal} = await service.generate(input);
+							actions.dispatch({type: 'select', appKey: row.appKey, index: 0});
+							open({kind: 'reveal', appKey: row.appKey, name: row.name, reveal, purpose: 'generate'});
+						})
+					}
+				/>
+			);
+		case 'edit':
+			return (
+				<EditDialog
+					appKey={dialog.appKey}
+					name={subject.key?.name ?? ''}
+					roles={pickerRoles}
+					current={{roles: subject.key?.roles ?? [], active: subject.key?.active ?? true}}
+					listHeight={listHeight}
+					{...common}
+					onCancel={cancel}
+					onSave={input =>
+						perform(async () => {
+							const {changed} = await service.edit(dialog.appKey, input);
+							close(changed ? `Saved ${dialog.appKey}.` : `Nothing changed for ${dialog.appKey}.`);
+						})
+					}
+				/>
+			);
+		case 'external-menu':
+			return (
+				<ActionMenu
+					appKey={dialog.externalKey}
+					name={`owner ${ownerOf(dialog.externalKey) ?? '?'}`}
+					items={externalMenuItems(missing)}
+					{...common}
+					onChoose={item => chooseMenuItem(item, dialog.externalKey)}
+					onCancel={cancel}
+				/>
+			);
+		case 'external-add':
+			return (
+				<AddExternalDialog
+					roles={pickerRoles}
+					problem={appKey => externalKeyProblem(data, appKey)}
+					listHeight={listHeight}
+					{...common}
+					onCancel={cancel}
+					onAdd={input =>
+						perform(async () => {
+							const added = await service.addExternal(input);
+							actions.dispatch({type: 'select.external', appKey: added.appKey, index: 0});
+							close(`Added external key ${added.appKey} (owner ${added.owner}).`);
+						})
+					}
+				/>
+			);
+		case 'external-edit':
+			return (
+				<EditDialog
+					title={`Edit roles of ${dialog.externalKey}`}
+					appKey={dialog.externalKey}
+					name={`owner ${ownerOf(dialog.externalKey) ?? '?'}`}
+					roles={pickerRoles}
+					current={{roles: subject.external?.roles ?? []}}
+					listHeight={listHeight}
+					{...common}
+					onCancel={cancel}
+					onSave={input =>
+						perform(async () => {
+							await service.editExternal(dialog.externalKey, input.roles);
+							close(`Saved ${dialog.externalKey}.`);
+						})
+					}
+				/>
+			);
+		case 'settings':
+			return (
+				<SettingsDialog
+					current={data.settings}
+					{...common}
+					onCancel={cancel}
+					onApply={settings =>
+						perform(async () => {
+							await service.updateSettings(settings);
+							close('Settings applied.');
+						})
+					}
+				/>
+			);
+		case 'export':
+			return (
+				<ExportDialog
+					defaultFile={join(process.cwd(), defaultExportName(data.account, 'xlsx', now))}
+					progress={exportProgress}
+					written={exportWritten}
+					{...common}
+					onClose={cancel}
+					onExport={file =>
+						perform(async () => {
+							const {files} = await service.writeExport({file}, progress => setExportProgress(progress));
+							setExportWritten(files);
+							open({kind: 'export'});
+						})
+					}
+				/>
+			);
+		case 'open-link':
+			return (
+				<OpenLinkDialog
+					{...common}
+					onCancel={cancel}
+					onOpen={link =>
+						perform(async () => {
+							const {appKey, token} = await service.redeem(link, 'the interface');
+							const name = data.keys.find(k => k.appKey === appKey)?.name ?? '';
+							open({kind: 'reveal', appKey, name, reveal: {kind: 'token', token}, purpose: 'redeem'});
+						})
+					}
+				/>
+			);
+		case 'reveal':
+			return (
+				<RevealDialog
+					appKey={dialog.appKey}
+					name={dialog.name}
+					reveal={dialog.reveal}
+					purpose={dialog.purpose}
+					copied={copied}
+					{...common}
+					onCopy={text => {
+						stdout.write(osc52(text));
+						setCopied(true);
+					}}
+					onDone={choice => finishReveal(dialog.appKey, dialog.purpose, choice)}
+				/>
+			);
+	}
+}

@@ -1,0 +1,88 @@
+import {useEffect, useMemo, useState} from 'react';
+import {activitySince, filterActivity} from '../../core/activity.js';
+import {ownerOf} from '../../core/external.js';
+import {KeyList, buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, matchesSearch} from '../../core/query.js';
+import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../../core/roles.js';
+import type {ApiKeysService} from '../../service.js';
+import type {AppState} from '../state.js';
+import type {StoreView} from './use-store.js';
+
+/** The roles meant for operators, listed last in a key's role picker. */
+const isAdminRole = (name: string) => name === OWNER_ROLE || name === USER_ADMIN_ROLE || name.startsWith('API Keys - ');
+
+/** The row a selection is on: where it was remembered by key, else where it was, within the rows. */
+const resolve = (found: number, remembered: number, count: number) => (found >= 0 ? found : Math.min(remembered, Math.max(0, count - 1)));
+
+/**
+ * What the three tables show for the store and the app's state: the Generated keys (sorted once
+ * per revision and sort column; a search keystroke only filters), the External keys and the
+ * Activity log, each with its selection resolved, the roles for the pickers, and the clock that
+ * token ages are counted from.
+ */
+export function useKeyTable(service: ApiKeysService, store: StoreView, state: AppState) {
+	const {snapshot} = store;
+	const now = useClock(service, snapshot.revision);
+	const index = useMemo(() => (snapshot.data ? buildKeyIndex(snapshot.data, state.sort) : null), [snapshot, state.sort]);
+	// The character lists that make the first letters of a search quick are built when nothing else is going on.
+	useEffect(() => {
+		if (!index) return;
+		let timer = setTimeout(() => {
+			indexCharacters(index);
+			timer = setTimeout(() => indexCharacterPairs(index), 0);
+		}, 0);
+		return () => clearTimeout(timer);
+	}, [index]);
+	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : new KeyList([])), [index, state.search, state.status]);
+	// The selection is remembered by appKey; look it up only when it is no longer where it was.
+	const foundKey = !state.selectedKey ? -1 : keys.at(state.selectedIndex)?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);
+
+	const externalKeys = useMemo(
+		() =>
+			(snapshot.data?.external ?? [])
+				.filter(k => matchesSearch({name: ownerOf(k.appKey) ?? '', appKey: k.appKey}, state.externalSearch))
+				.sort((a, b) => b.added - a.added || (a.appKey < b.appKey ? -1 : 1)),
+		[snapshot, state.externalSearch],
+	);
+	const foundExternal = state.externalKey ? externalKeys.findIndex(k => k.appKey === state.externalKey) : -1;
+
+	// Built only while the Activity tab is in view: the log can be long and most frames never show it.
+	const showActivity = state.tab === 'activity';
+	const activity = useMemo(
+		() => (snapshot.data && showActivity ? filterActivity(activitySince(snapshot.data), {search: state.activitySearch}) : []),
+		[snapshot, state.activitySearch, showActivity],
+	);
+
+	// Integration roles first in the pickers: the administrator roles are rarely what a key needs.
+	const pickerRoles = useMemo(
+		() => (snapshot.data ? roleCatalog(snapshot.data).map(r => r.name).sort((a, b) => Number(isAdminRole(a)) - Number(isAdminRole(b))) : []),
+		[snapshot],
+	);
+
+	return {
+		now,
+		keys,
+		selectedIndex: resolve(foundKey, state.selectedIndex, keys.length),
+		externalKeys,
+		externalIndex: resolve(foundExternal, state.externalIndex, externalKeys.length),
+		activity,
+		activityIndex: resolve(-1, state.activityIndex, activity.length),
+		pickerRoles,
+	};
+}
+
+export type KeyTable = ReturnType<typeof useKeyTable>;
+
+/** The time token ages are counted from: it moves every 30 s, and with every new revision of the store. */
+function useClock(service: ApiKeysService, revision: number): number {
+	const [now, setNow] = useState(() => service.now());
+	useEffect(() => {
+		const timer = setInterval(() => setNow(service.now()), 30_000);
+		return () => clearInterval(timer);
+	}, [service]);
+	const [seenRevision, setSeenRevision] = useState(revision);
+	if (seenRevision !== revision) {
+		setSeenRevision(revision);
+		setNow(service.now());
+	}
+	return now;
+}
