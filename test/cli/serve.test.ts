@@ -21,7 +21,8 @@ async function startServe(store: string, args: string[]) {
 	await new Promise<void>((resolve, reject) => {
 		child.stdout.on('data', chunk => {
 			stdout += chunk;
-			if (stdout.includes('Links point at')) resolve();
+			// The last line serve prints on a socket: everything it says is there once it is.
+			if (stdout.includes(' this-host\n')) resolve();
 		});
 		child.on('close', () => reject(new Error(`serve exited: ${stdout}${stderr}`)));
 	});
