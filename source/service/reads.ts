@@ -1,0 +1,138 @@
+import {activitySince} from '../core/activity.js';
+import {exportTables, type ExportTables} from '../core/export.js';
+import {ownerOf} from '../core/external.js';
+import {findKey} from '../core/keys.js';
+import {TokenIndex, type VerifyResult} from '../core/token-index.js';
+import {inspectLink, type LinkStatus} from '../core/links.js';
+import {missingResource, operatorResources} from '../core/permissions.js';
+import {keyRow, matchesSearch, queryKeys, type KeyQuery, type KeyRow} from '../core/query.js';
+import {roleCatalog, type Role} from '../core/roles.js';
+import {refused} from '../core/errors.js';
+import type {ActivityEntry, ExternalKey, Millis, Operator, OperatorResource, Settings, StoreSnapshot} from '../core/types.js';
+import {formatOf, writeExport, type ExportFormat, type Progress} from '../export/write-export.js';
+import {ServiceSession} from './session.js';
+
+export interface ExternalRow extends ExternalKey {
+	owner: string;
+}
+
+export interface LinkView {
+	appKey: string;
+	name: string;
+	purpose: 'generate' | 'renew';
+	state: LinkStatus['state'];
+	expires: Millis;
+	used?: Millis;
+}
+
+export const externalRow = (key: ExternalKey): ExternalRow => ({...key, roles: [...key.roles], owner: ownerOf(key.appKey) ?? '?'});
+
+/** Everything the service reads: the keys, the log, the settings, exports, and what a link or a token is. */
+export abstract class ServiceReads extends ServiceSession {
+	/** The raw data for screens that render it; throws when the operator may not view keys. */
+	snapshot(): Promise<StoreSnapshot> {
+		return this.view();
+	}
+
+	/** A large store's newest keys and its key count, while it is opened from a preview and the operator may view it. */
+	previewNow(): {data: StoreSnapshot; keyCount: number} | null {
+		const preview = this.store.peekPreview();
+		return preview && this.mayView(preview.data) ? preview : null;
+	}
+
+	/** The data last read, if the operator may view it, without touching the disk; null otherwise. */
+	snapshotNow(): StoreSnapshot | null {
+		const data = this.store.peek();
+		return data && this.mayView(data) ? data : null;
+	}
+
+	async listKeys(query: KeyQuery = {}): Promise<{rows: KeyRow[]; total: number}> {
+		const data = await this.view();
+		const now = this.clock();
+		return {rows: queryKeys(data, query, now).map(k => keyRow(data, k, now)), total: data.keys.length};
+	}
+
+	async getKey(appKey: string): Promise<KeyRow> {
+		const data = await this.view();
+		return keyRow(data, findKey(data, appKey), this.clock());
+	}
+
+	async listExternal(search = ''): Promise<ExternalRow[]> {
+		const data = await this.view();
+		return data.external.filter(k => matchesSearch({name: ownerOf(k.appKey) ?? '', appKey: k.appKey}, search)).map(externalRow);
+	}
+
+	/** The export's rows (View API Keys): never a token, a digest or a link. */
+	async exportTables(): Promise<ExportTables & {account: string}> {
+		const data = await this.view();
+		return {...exportTables(data), account: data.account};
+	}
+
+	/**
+	 * Writes the export to new files (mode 0600, never over an existing file); the format follows
+	 * the file's ending unless given. Returns the files written and the row counts.
+	 */
+	async writeExport(
+		options: {file: string; format?: ExportFormat; sheet?: 'generated' | 'external'},
+		onProgress?: (progress: Progress) => void,
+	): Promise<{files: string[]; generated: number; external: number}> {
+		if (this.options.fileExportsRefused) throw refused(this.options.fileExportsRefused);
+		const {account: _account, ...tables} = await this.exportTables();
+		const format = options.format ?? formatOf(options.file) ?? 'xlsx';
+		const files = await writeExport(tables, {file: options.file, format, sheet: options.sheet}, onProgress);
+		return {files, generated: tables.generated.length, external: tables.external.length};
+	}
+
+	async activity(since?: Millis): Promise<ActivityEntry[]> {
+		return activitySince(await this.view(), since);
+	}
+
+	async settings(): Promise<Settings & {account: string}> {
+		const data = await this.view();
+		return {...data.settings, account: data.account};
+	}
+
+	async roles(): Promise<Role[]> {
+		return roleCatalog(await this.view());
+	}
+
+	async operators(): Promise<Operator[]> {
+		return (await this.view()).operators.map(o => ({...o, roles: [...o.roles]}));
+	}
+
+	/** The resource the operator lacks for an action, or null; the interface dims what is missing. */
+	async missing<R extends OperatorResource>(resource: R): Promise<R | null> {
+		return missingResource(await this.read(), this.operator, resource);
+	}
+
+	async whoami(): Promise<{login: string; known: boolean; resources: string[]}> {
+		const data = await this.read();
+		return {
+			login: this.operator,
+			known: data.operators.some(o => o.login === this.operator),
+			resources: [...operatorResources(data, this.operator)],
+		};
+	}
+
+	/** The address the share page's links point at: all the share page may read of the settings, and no secret. */
+	async shareBaseUrl(): Promise<string> {
+		return (await this.read()).settings.shareBaseUrl;
+	}
+
+	/** What a link is for and whether it can still be used, without consuming it (the share page's GET). */
+	async inspectLink(link: string): Promise<LinkView> {
+		const data = await this.read();
+		const {record, state} = inspectLink(data, link, this.clock());
+		const key = data.keys.find(k => k.appKey === record.appKey);
+		return {appKey: record.appKey, name: key?.name ?? '', purpose: record.purpose, state, expires: record.expires, used: record.used};
+	}
+
+	/**
+	 * A checker over the data as read now, for checking many tokens in a row (a benchmark, a
+	 * gateway): it records no last use and does not see later changes. Needs no operator.
+	 */
+	async tokenChecker(): Promise<(appKey: string, token: string) => VerifyResult> {
+		const index = new TokenIndex(await this.read());
+		return (appKey, token) => index.verify(appKey, token);
+	}
+}

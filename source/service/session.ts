@@ -1,0 +1,97 @@
+import {randomBytes} from 'node:crypto';
+import {recordActivity} from '../core/activity.js';
+import {purgeExpiredLinks} from '../core/links.js';
+import {missingResource, requireResource} from '../core/permissions.js';
+import type {Millis, OperatorResource, RuleContext, StoreData, StoreSnapshot} from '../core/types.js';
+import type {Store} from '../store/store.js';
+
+export interface ServiceOptions {
+	operator: string;
+	clock?: () => Millis;
+	random?: (bytes: number) => Uint8Array;
+	/** Set in a shared deployment: exports are not written to files as the service account, and this says why. */
+	fileExportsRefused?: string;
+}
+
+/** What the service needs of a store: the file (store/store.ts), or a draft in memory (memory-store.ts). */
+export type StoreBackend = Pick<Store, 'path' | 'revision' | 'read' | 'peek' | 'peekPreview' | 'transact'>;
+
+/** What a change hands back: its result, the key it concerned, and its activity summary (null: nothing changed). */
+export interface Outcome<T> {
+	result: T;
+	appKey?: string;
+	summary?: string | null;
+}
+
+/**
+ * One operator's session on one store: the reads under a resource and the one way to change the
+ * store (permission → core rule → activity → persist) that every service method goes through.
+ */
+export abstract class ServiceSession {
+	readonly operator: string;
+	protected readonly clock: () => Millis;
+	protected readonly random: (bytes: number) => Uint8Array;
+
+	protected constructor(
+		protected readonly store: StoreBackend,
+		protected readonly options: ServiceOptions,
+	) {
+		this.operator = options.operator;
+		this.clock = options.clock ?? Date.now;
+		this.random = options.random ?? (bytes => randomBytes(bytes));
+	}
+
+	get path(): string {
+		return this.store.path;
+	}
+
+	/** The revision of the data last read or written (each write adds one). */
+	get revision(): number {
+		return this.store.revision;
+	}
+
+	now(): Millis {
+		return this.clock();
+	}
+
+	protected context(now: Millis): RuleContext {
+		return {now, operator: this.operator, random: this.random};
+	}
+
+	/** The data as read now: a snapshot nobody may change (only a transaction's draft can be). */
+	protected read(): Promise<StoreSnapshot> {
+		return this.store.read();
+	}
+
+	/** Reads under a resource. */
+	protected async view(): Promise<StoreSnapshot> {
+		const data = await this.read();
+		requireResource(data, this.operator, 'View API Keys', 'view API keys');
+		return data;
+	}
+
+	protected change<T>(
+		resource: OperatorResource | null,
+		what: string,
+		action: string,
+		apply: (data: StoreData, ctx: RuleContext) => Outcome<T>,
+	): Promise<T> {
+		return this.store.transact((data, tx) => {
+			if (resource) requireResource(data, this.operator, resource, what);
+			const ctx = this.context(this.clock());
+			const outcome = apply(data, ctx);
+			if (outcome.summary === null) {
+				tx.skipWrite();
+				return outcome.result;
+			}
+			purgeExpiredLinks(data, ctx.now);
+			recordActivity(data, {at: ctx.now, operator: this.operator, action, appKey: outcome.appKey, summary: outcome.summary});
+			return outcome.result;
+		});
+	}
+
+
+	protected mayView(data: StoreSnapshot): boolean {
+		return missingResource(data, this.operator, 'View API Keys') === null;
+	}
+}
