@@ -1,4 +1,4 @@
-import type {StoreData} from './core/types.js';
+import type {ActivityEntry, StoreData} from './core/types.js';
 
 /**
  * A store held in memory, for drafts that are written out once (see ApiKeysService.draft). Like the
@@ -19,6 +19,11 @@ export class MemoryStore {
 
 	peek(): StoreData {
 		return this.data;
+	}
+
+	/** A draft's log is all in it. */
+	async archivedActivity(): Promise<readonly ActivityEntry[]> {
+		return [];
 	}
 
 	peekPreview(): null {

@@ -20,10 +20,16 @@ export function recordStoreCreated(data: StoreData, operator: string): ActivityE
 	return recordActivity(data, {at: data.created, operator, action: 'create store', summary: `account: ${data.account}`});
 }
 
-/** Newest first, optionally since a time. */
-export function activitySince(data: StoreSnapshot, since?: Millis): ActivityEntry[] {
-	const entries = since === undefined ? data.activity : data.activity.filter(e => e.at >= since);
-	return [...entries].reverse();
+/** Newest first, optionally since a time: the store's entries, then the older ones of its archive. */
+export function activitySince(data: StoreSnapshot, since?: Millis, archived: readonly ActivityEntry[] = []): ActivityEntry[] {
+	const newestFirst: ActivityEntry[] = [];
+	for (const entries of [data.activity, archived]) {
+		for (let i = entries.length - 1; i >= 0; i--) {
+			const entry = entries[i]!;
+			if (since === undefined || entry.at >= since) newestFirst.push(entry);
+		}
+	}
+	return newestFirst;
 }
 
 export interface ActivityFilter {

@@ -113,6 +113,20 @@ export interface StoreData {
 	external: ExternalKey[];
 	links: LinkRecord[];
 	activity: ActivityEntry[];
+	/** The older activity, moved out of the store into its archive (the file store's): how much of it is committed. */
+	archive?: ArchiveExtent;
+}
+
+/**
+ * The committed part of the activity archive beside a store file: its first `bytes` bytes hold the
+ * store's `entries` oldest entries (CRC32 `crc`), the newest of them at `newest`. Bytes past that
+ * are an append that was never committed, and are ignored.
+ */
+export interface ArchiveExtent {
+	entries: number;
+	bytes: number;
+	crc: number;
+	newest: Millis;
 }
 
 /** A store as readers and screens see it: nothing in it can be changed; only a transaction's draft can. */
@@ -128,6 +142,7 @@ export interface StoreSnapshot {
 	readonly external: ReadonlyArray<Readonly<ExternalKey>>;
 	readonly links: ReadonlyArray<Readonly<LinkRecord>>;
 	readonly activity: ReadonlyArray<Readonly<ActivityEntry>>;
+	readonly archive?: Readonly<ArchiveExtent>;
 }
 
 /** What a rule needs from the outside world, passed in so core stays pure. */

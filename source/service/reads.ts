@@ -83,8 +83,17 @@ export abstract class ServiceReads extends ServiceSession {
 		return {files, generated: tables.generated.length, external: tables.external.length};
 	}
 
+	/** The whole log, newest first, the archived part included (read only when `since` reaches into it). */
 	async activity(since?: Millis): Promise<ActivityEntry[]> {
-		return activitySince(await this.view(), since);
+		const data = await this.view();
+		const reachesArchive = data.archive && (since === undefined || since <= data.archive.newest);
+		return activitySince(data, since, reachesArchive ? await this.store.archivedActivity(data) : []);
+	}
+
+	/** The entries the store moved to its archive, oldest first, for the snapshot last read (the Activity tab). */
+	async archivedActivity(data: StoreSnapshot): Promise<readonly ActivityEntry[]> {
+		if (!this.mayView(data)) return [];
+		return this.store.archivedActivity(data);
 	}
 
 	async settings(): Promise<Settings & {account: string}> {

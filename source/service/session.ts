@@ -14,7 +14,7 @@ export interface ServiceOptions {
 }
 
 /** What the service needs of a store: the file (store/store.ts), or a draft in memory (memory-store.ts). */
-export type StoreBackend = Pick<Store, 'path' | 'revision' | 'read' | 'peek' | 'peekPreview' | 'transact'>;
+export type StoreBackend = Pick<Store, 'path' | 'revision' | 'read' | 'peek' | 'peekPreview' | 'transact' | 'archivedActivity'>;
 
 /** What a change hands back: its result, the key it concerned, and its activity summary (null: nothing changed). */
 export interface Outcome<T> {

@@ -118,9 +118,9 @@ export interface FileLines {
  * item that is the same object as there goes out as its bytes there (see pushLines).
  */
 export function serializedBody(data: StoreData, last: FileLines | null = null): {parts: Buffer[]; lines: FileLines} {
-	const {schemaVersion, revision, account, created, settings, roles, operators, external, links} = data;
+	const {schemaVersion, revision, account, created, settings, roles, operators, external, links, archive} = data;
 	// keyCount is the file's own: the count a preview shows before the keys are read.
-	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links, keyCount: data.keys.length}).slice(0, -1);
+	const head = asciiJson({schemaVersion, revision, account, created, settings, roles, operators, external, links, archive, keyCount: data.keys.length}).slice(0, -1);
 	const parts = [Buffer.from(head + ACTIVITY_OPENING, 'latin1')];
 	const activity = pushLines(parts, data.activity, last?.activity ?? null);
 	parts.push(Buffer.from(KEYS_OPENING, 'latin1'));

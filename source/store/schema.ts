@@ -4,6 +4,7 @@ import {defaultSettings} from '../core/settings.js';
 import {
 	SCHEMA_VERSION,
 	type ActivityEntry,
+	type ArchiveExtent,
 	type CustomRole,
 	type ExternalKey,
 	type GeneratedKey,
@@ -166,7 +167,7 @@ function customRole(value: unknown, where: string): CustomRole {
 const ACTIVITY_FIELDS = new Set(['at', 'operator', 'action', 'appKey', 'summary']);
 
 /** Checked in place, like keys: the log grows with every change. */
-function activityEntry(value: unknown, where: string): ActivityEntry {
+export function activityEntry(value: unknown, where: string): ActivityEntry {
 	const raw = object(value, where);
 	for (const field in raw) if (!ACTIVITY_FIELDS.has(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
 	time(raw.at, `${where}.at`);
@@ -210,7 +211,7 @@ export function declaredVersion(parsed: unknown): number {
  * adds (prototype keys included) reaches the program. Throws SchemaError naming the place.
  */
 // keyCount and integrity belong to the file's layout (see line-layout.ts), not to the data.
-const TOP_LEVEL = new Set(['schemaVersion', 'revision', 'account', 'created', 'settings', 'roles', 'operators', 'keys', 'external', 'links', 'activity', 'keyCount', 'integrity']);
+const TOP_LEVEL = new Set(['schemaVersion', 'revision', 'account', 'created', 'settings', 'roles', 'operators', 'keys', 'external', 'links', 'activity', 'archive', 'keyCount', 'integrity']);
 
 export function normalizeStore(parsed: unknown): StoreData {
 	const raw = object(parsed, 'the top level');
@@ -241,7 +242,21 @@ export function normalizeStore(parsed: unknown): StoreData {
 		external: list(raw, 'external', externalKey),
 		links: list(raw, 'links', linkRecord),
 		activity: list(raw, 'activity', activityEntry),
+		...(raw.archive === undefined ? {} : {archive: archiveExtent(raw.archive, 'archive')}),
 	};
+}
+
+const count = (value: unknown, where: string): number => {
+	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new SchemaError(where, 'is not a whole number');
+	return value;
+};
+
+function archiveExtent(value: unknown, where: string): ArchiveExtent {
+	const raw = object(value, where);
+	for (const field in raw) if (!['entries', 'bytes', 'crc', 'newest'].includes(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
+	const crc = count(raw.crc, `${where}.crc`);
+	if (crc > 0xffffffff) throw new SchemaError(`${where}.crc`, 'is not a CRC32');
+	return {entries: count(raw.entries, `${where}.entries`), bytes: count(raw.bytes, `${where}.bytes`), crc, newest: time(raw.newest, `${where}.newest`)};
 }
 
 /** Upgrades older layouts in place, one version at a time. Version 1 is the first layout. */

@@ -26,20 +26,28 @@ export async function openStoreFile(path: string): Promise<{handle: FileHandle; 
 		throw error;
 	}
 	try {
-		const info = await handle.stat({bigint: true});
-		const mode = Number(info.mode);
-		if (!info.isFile()) throw storeFailure(`store ${path} is ${kindOf(info)}, not a regular file; ${UNTOUCHED}`);
-		if (info.size > STORE_MAX_BYTES) {
-			throw storeFailure(`store ${path} is ${mebibytes(Number(info.size))} MiB, over the ${mebibytes(STORE_MAX_BYTES)} MiB a store may be; ${UNTOUCHED}`);
-		}
-		if ((mode & 0o022) !== 0) {
-			throw storeFailure(`store ${path} is writable by ${whoMayWrite(mode)} (mode ${octal(mode)}): run "chmod 600 ${path}"; ${UNTOUCHED}`);
-		}
-		return {handle, info};
+		return {handle, info: await checkOpenedFile(path, handle, 'store', STORE_MAX_BYTES)};
 	} catch (error) {
 		await handle.close();
 		throw error;
 	}
+}
+
+/**
+ * The checks on an opened file of a store (the store, its activity archive): a regular file, at
+ * most `maxBytes`, not writable by group or others. Returns its status; the caller closes it.
+ */
+export async function checkOpenedFile(path: string, handle: FileHandle, what: string, maxBytes: number): Promise<BigIntStats> {
+	const info = await handle.stat({bigint: true});
+	const mode = Number(info.mode);
+	if (!info.isFile()) throw storeFailure(`${what} ${path} is ${kindOf(info)}, not a regular file; ${UNTOUCHED}`);
+	if (info.size > maxBytes) {
+		throw storeFailure(`${what} ${path} is ${mebibytes(Number(info.size))} MiB, over the ${mebibytes(maxBytes)} MiB a ${what} may be; ${UNTOUCHED}`);
+	}
+	if ((mode & 0o022) !== 0) {
+		throw storeFailure(`${what} ${path} is writable by ${whoMayWrite(mode)} (mode ${octal(mode)}): run "chmod 600 ${path}"; ${UNTOUCHED}`);
+	}
+	return info;
 }
 
 /** Refuses a store directory that others may write: they could swap the file or squat its lock and temp names. */

@@ -2,7 +2,8 @@ import {mkdir, readdir, unlink} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {Low} from 'lowdb';
 import {notFound, refused, storeFailure} from '../core/errors.js';
-import type {StoreData} from '../core/types.js';
+import type {ActivityEntry, StoreData, StoreSnapshot} from '../core/types.js';
+import {ACTIVITY_IN_STORE_MAX, ACTIVITY_KEPT, ActivityArchive} from './activity-archive.js';
 import {AtomicJsonFile} from './adapter.js';
 import {StaleWriteError, tempFilePattern} from './atomic-write.js';
 import {DEFAULT_LOCK, acquireLock, withLockIfFree, type LockOptions} from './lock.js';
@@ -37,6 +38,7 @@ const draftOf = (data: StoreData): StoreData => ({
  */
 export class Store {
 	private readonly adapter: AtomicJsonFile;
+	private readonly archive: ActivityArchive;
 	private readonly db: Low<StoreData | null>;
 	private preview: {data: StoreData; keyCount: number} | null = null;
 	private reading: Promise<StoreData> | null = null;
@@ -46,6 +48,7 @@ export class Store {
 		private readonly lock: LockOptions,
 	) {
 		this.adapter = new AtomicJsonFile(path);
+		this.archive = new ActivityArchive(path);
 		this.db = new Low<StoreData | null>(this.adapter as never, null);
 	}
 
@@ -81,6 +84,7 @@ export class Store {
 		const lease = await acquireLock(path, lock);
 		try {
 			if ((await store.adapter.diskRevision()) !== null) throw refused(`a store already exists at ${path}`);
+			if (await store.archive.exists()) throw refused(`the activity archive of an earlier store is at ${store.archive.path}: move it away first`);
 			await store.adapter.write({...initial, revision: 1});
 		} finally {
 			await lease.release();
@@ -142,6 +146,7 @@ export class Store {
 	 */
 	private async commit(current: StoreData, draft: StoreData): Promise<void> {
 		draft.revision = current.revision + 1;
+		await this.archiveOldActivity(draft);
 		this.db.data = draft;
 		try {
 			await this.db.write();
@@ -151,6 +156,27 @@ export class Store {
 		}
 		// A read that ran during the write may have put the data it found back.
 		this.db.data = draft;
+	}
+
+	/**
+	 * Keeps the store's size bounded: past ACTIVITY_IN_STORE_MAX entries, all but the newest
+	 * ACTIVITY_KEPT move to the archive, committed by this write. If the archive cannot take them,
+	 * they stay in the store (no entry is ever lost) and the reads of the log say what is wrong.
+	 */
+	private async archiveOldActivity(draft: StoreData): Promise<void> {
+		if (draft.activity.length <= ACTIVITY_IN_STORE_MAX) return;
+		const moving = draft.activity.length - ACTIVITY_KEPT;
+		try {
+			draft.archive = await this.archive.append(draft.archive, draft.activity.slice(0, moving));
+		} catch {
+			return;
+		}
+		draft.activity = draft.activity.slice(moving);
+	}
+
+	/** The entries moved out of `data` to its archive, oldest first (none for a store that has not needed one). */
+	archivedActivity(data: StoreSnapshot): Promise<readonly ActivityEntry[]> {
+		return this.archive.read(data.archive);
 	}
 
 	/**

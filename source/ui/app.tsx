@@ -139,8 +139,9 @@ function AppLayout({service, onLoaded}: AppProps) {
 				) : state.tab === 'activity' ? (
 					<Activity
 						entries={table.activity}
-						total={data.activity.length}
+						total={data.activity.length + (data.archive?.entries ?? 0)}
 						search={state.activitySearch}
+						note={table.activityNote}
 						searching={state.searching}
 						selectedIndex={table.activityIndex}
 						width={columns}
@@ -169,6 +170,6 @@ function countsLine(state: AppState, store: StoreView, table: KeyTable, missing:
 		case 'settings':
 			return missing('Edit API Keys settings') ? 'Changing settings needs the resource "Edit API Keys settings".' : 'Enter changes the settings.';
 		case 'activity':
-			return `${table.activity.length} of ${data.activity.length} entries${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
+			return `${table.activity.length} of ${data.activity.length + (data.archive?.entries ?? 0)} entries${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
 	}
 }

@@ -3,6 +3,8 @@ import {activitySince, filterActivity} from '../../core/activity.js';
 import {ownerOf} from '../../core/external.js';
 import {KeyList, buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, matchesSearch} from '../../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../../core/roles.js';
+import {isApiKeysError} from '../../core/errors.js';
+import type {ActivityEntry, StoreSnapshot} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 import type {AppState} from '../state.js';
 import type {StoreView} from './use-store.js';
@@ -47,9 +49,10 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 
 	// Built only while the Activity tab is in view: the log can be long and most frames never show it.
 	const showActivity = state.tab === 'activity';
+	const archived = useArchivedActivity(service, snapshot.data, showActivity);
 	const activity = useMemo(
-		() => (snapshot.data && showActivity ? filterActivity(activitySince(snapshot.data), {search: state.activitySearch}) : []),
-		[snapshot, state.activitySearch, showActivity],
+		() => (snapshot.data && showActivity ? filterActivity(activitySince(snapshot.data, undefined, archived.entries), {search: state.activitySearch}) : []),
+		[snapshot, state.activitySearch, showActivity, archived.entries],
 	);
 
 	// Integration roles first in the pickers: the administrator roles are rarely what a key needs.
@@ -66,6 +69,7 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 		externalIndex: resolve(foundExternal, state.externalIndex, externalKeys.length),
 		activity,
 		activityIndex: resolve(-1, state.activityIndex, activity.length),
+		activityNote: archived.note,
 		pickerRoles,
 	};
 }
@@ -85,4 +89,30 @@ function useClock(service: ApiKeysService, revision: number): number {
 		setNow(service.now());
 	}
 	return now;
+}
+
+const NO_ENTRIES: readonly ActivityEntry[] = [];
+
+/**
+ * The entries the store moved to its archive, read when the Activity tab is first shown and again
+ * (only what was added) when more are moved; a note says while they are read, or why they cannot be.
+ */
+function useArchivedActivity(service: ApiKeysService, data: StoreSnapshot | null, active: boolean): {entries: readonly ActivityEntry[]; note: string | null} {
+	const [loaded, setLoaded] = useState<{bytes: number; entries: readonly ActivityEntry[]; error: string | null}>({bytes: 0, entries: NO_ENTRIES, error: null});
+	const extent = data?.archive;
+	const wanted = active && extent !== undefined && loaded.bytes !== extent.bytes;
+	useEffect(() => {
+		if (!wanted || !data?.archive) return;
+		const {bytes} = data.archive;
+		let live = true;
+		service.archivedActivity(data).then(
+			entries => live && setLoaded({bytes, entries, error: null}),
+			(error: unknown) => live && setLoaded({bytes, entries: NO_ENTRIES, error: isApiKeysError(error) ? error.message : String(error)}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [service, data, wanted]);
+	const note = loaded.error ? `Older activity could not be read: ${loaded.error}` : wanted ? `Reading ${extent!.entries.toLocaleString('en')} older entries…` : null;
+	return {entries: loaded.entries, note};
 }
