@@ -6,7 +6,8 @@ import {dirname, join} from 'node:path';
 import {emptyStore} from '../source/core/empty-store.js';
 import {addMonths, DAY} from '../source/core/time.js';
 import {mintToken, tokenRecord} from '../source/core/token.js';
-import type {StoreData} from '../source/core/types.js';
+import type {ActivityEntry, StoreData} from '../source/core/types.js';
+import {ACTIVITY_KEPT, ActivityArchive} from '../source/store/activity-archive.js';
 import {ApiKeysService} from '../source/service.js';
 import {syncDirectory} from '../source/store/atomic-write.js';
 import {serializeStore} from '../source/store/line-writer.js';
@@ -19,12 +20,17 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 const suffix = (i: number) => Array.from({length: 6}, (_, d) => LETTERS[Math.floor(i / 26 ** d) % 26]).join('');
 
-/** A realistic store built in memory (the bulk path), written once: ages over two years, some pending, some inactive. */
+/**
+ * A realistic store built in memory (the bulk path), written once: ages over two years, some
+ * pending, some inactive, and the log that use leaves: three entries per key (generate, an edit,
+ * a renewal), all but the newest in the activity archive, as the store's writes put them there.
+ */
 export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; appKeys: string[]; tokens: Map<string, string>}> {
 	const data: StoreData = emptyStore('acme', operator, addMonths(now, -25));
 	const names: string[] = [];
 	const appKeys: string[] = [];
 	const tokens = new Map<string, string>();
+	const activity: ActivityEntry[] = [];
 	for (let i = 0; i < count; i++) {
 		const created = now - Math.floor(((i * 7919) % 730) * DAY + (i % 24) * 3_600_000);
 		const name = `${SYSTEMS[i % SYSTEMS.length]} – ${VENDORS[(i * 7) % VENDORS.length]} #${i}`;
@@ -42,10 +48,19 @@ export async function buildStore(path: string, count: number, operator: string, 
 			...(i % 4 === 0 ? {lastUsed: now - (i % 5000) * 60_000} : {}),
 		};
 		data.keys.push(key);
+		activity.push(
+			{at: created, operator, action: 'generate', appKey, summary: `name: ${name}`},
+			{at: created + DAY, operator, action: 'edit', appKey, summary: `roles: +${key.roles[0]}`},
+			{at: created + 2 * DAY, operator, action: 'renew token', appKey, summary: 'delete old token: Later'},
+		);
 		names.push(name);
 		appKeys.push(appKey);
 		if (i < 2000 && key.active && i !== 1) tokens.set(appKey, token);
 	}
+	activity.sort((a, b) => a.at - b.at);
+	const archived = activity.length - ACTIVITY_KEPT;
+	if (archived > 0) data.archive = await new ActivityArchive(path).append(undefined, activity.slice(0, archived));
+	data.activity = activity.slice(Math.max(0, archived));
 	data.revision = 1;
 	await writeFile(path, serializeStore(data), {mode: 0o600});
 	return {names, appKeys, tokens};

@@ -1,7 +1,7 @@
 // npm run bench: stores of 1 000, 10 000 and 100 000 keys, each figure beside a baseline measured
 // in the same run. Not part of npm test. Writes bench/results.json.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {cpus, tmpdir, totalmem} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -140,7 +140,8 @@ for (const count of [1_000, 10_000, 100_000]) {
 	const started = performance.now();
 	const built = await lib.buildStore(path, count, OPERATOR);
 	stores[count] = {path, ...built};
-	console.log(`built a store of ${count} keys (${(readFileSync(path).length / 2 ** 20).toFixed(1)} MiB) in ${ms(performance.now() - started)}`);
+	const archive = existsSync(`${path}.activity`) ? ` + activity archive ${(statSync(`${path}.activity`).size / 2 ** 20).toFixed(1)} MiB` : '';
+	console.log(`built a store of ${count} keys and ${3 * count} activity entries (${(readFileSync(path).length / 2 ** 20).toFixed(1)} MiB${archive}) in ${ms(performance.now() - started)}`);
 }
 writeFileSync(join(work, 'names.txt'), stores[100_000].names.join('\n') + '\n');
 console.log('');
