@@ -1,4 +1,6 @@
-import {readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {ACTIVITY_IN_STORE_MAX} from '../../source/store/activity-archive.js';
+import {serializeStore} from '../../source/store/line-writer.js';
 import {ApiKeysService} from '../../source/service.js';
 import {join} from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
@@ -210,5 +212,26 @@ describe('the Activity tab', () => {
 		await ui.waitFor('1 of 7 entries · search: action:sett');
 		await ui.press(KEYS.escape, '/', ...'marketplace');
 		expect(await ui.waitFor('1 of 7 entries · search: marketplace')).toContain('name: Marketplace feed');
+	});
+
+	it('reads the older entries from the activity archive when the tab is shown, and searches them too', async () => {
+		const data = fixtureData();
+		const start = data.activity.at(-1)!.at;
+		for (let i = 0; i < ACTIVITY_IN_STORE_MAX; i++) data.activity.push({at: start + (i + 1) * 1000, operator: 'carol', action: 'edit', summary: `change ${i}`});
+		data.revision = 1;
+		const path = join(tempDir(), 'store.json');
+		writeFileSync(path, serializeStore(data), {mode: 0o600});
+		const service = await ApiKeysService.open(path, {operator: 'alice'});
+		await service.updateSettings({renewalAlertMonths: 6});
+		const total = data.activity.length + 1;
+		expect(existsSync(`${path}.activity`)).toBe(true);
+		const ui = renderSized(<App service={await ApiKeysService.open(path, {operator: 'alice'})} />, {columns: 120, rows: 40});
+		await ui.waitFor(/\d+ of 4 keys/);
+		await ui.press(KEYS.tab, KEYS.tab);
+		await ui.waitFor(`${total} of ${total} entries`);
+		// The oldest entry of all: in the archive, not in the store.
+		await ui.press('/', ...'change 0');
+		const found = await ui.waitFor(new RegExp(`(?<!\\d)1 of ${total} entries · search: change 0`));
+		expect(found).toMatch(/▶ [\d-]+ [\d:]+ │ carol\s+│ edit\s+│\s+│ change 0\s/);
 	});
 });
