@@ -74,7 +74,7 @@ export function preflight(argv: readonly string[]): Preflight {
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		if (arg === '--') {
-			positionals.push(...argv.slice(i + 1));
+			for (const rest of argv.slice(i + 1)) positionals.push(rest);
 			break;
 		}
 		if (!arg.startsWith('-') || arg === '-') {

@@ -50,7 +50,8 @@ export function keyAtATime(stdin: NodeJS.ReadStream): KeyStream {
 	};
 	stdin.setEncoding('utf8');
 	stdin.on('data', (chunk: string) => {
-		queue.push(...splitKeys(chunk));
+		// A loop, not a spread: a large paste is one chunk of any number of keys.
+		for (const key of splitKeys(chunk)) queue.push(key);
 		start();
 	});
 	Object.assign(out, {

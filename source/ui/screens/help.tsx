@@ -19,7 +19,7 @@ export function HelpOverlay({width, height, onClose}: {width: number; height: nu
 		if (lines.length === 0 || !lines.some(l => l.kind === 'section' && l.text === entry.section)) lines.push({kind: 'section', text: entry.section});
 		lines.push({kind: 'binding', keys: entry.keys, description: entry.description});
 	}
-	const keysWidth = Math.max(...entries.map(e => e.keys.length));
+	const keysWidth = entries.reduce((widest, e) => Math.max(widest, e.keys.length), 0);
 	const perColumn = Math.max(4, height - 6);
 	const columnCount = Math.ceil(lines.length / perColumn);
 	const columnWidth = Math.floor((width - 4) / columnCount) - 1;
