@@ -121,6 +121,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 						now={table.now}
 						search={state.search}
 						searching={state.searching}
+						searchCursor={state.searchCursor}
 						selectedIndex={table.selectedIndex}
 						width={columns}
 						bodyHeight={bodyHeight}
@@ -132,6 +133,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 						total={data.external.length}
 						search={state.externalSearch}
 						searching={state.searching}
+						searchCursor={state.searchCursor}
 						selectedIndex={table.externalIndex}
 						width={columns}
 						bodyHeight={bodyHeight}
@@ -142,6 +144,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 						total={data.activity.length}
 						search={state.activitySearch}
 						searching={state.searching}
+						searchCursor={state.searchCursor}
 						selectedIndex={table.activityIndex}
 						width={columns}
 						bodyHeight={bodyHeight}
