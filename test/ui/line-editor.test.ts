@@ -1,6 +1,7 @@
 import type {Key} from 'ink';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {PASTE_END, PASTE_START, inputSplitter} from '../../source/ui/key-stream.js';
 import {editLine, insert, type Line} from '../../source/ui/line-editor.js';
 
 const NO_KEY: Key = {
@@ -138,5 +139,19 @@ describe('the line editor (readline keys)', () => {
 				return [...after.value].length <= [...value].length && after.cursor >= 0 && after.cursor <= [...after.value].length;
 			}),
 		);
+	});
+});
+
+describe('bracketed paste from the terminal', () => {
+	it('comes out whole, without control characters, between its markers, however the chunks fall', () => {
+		const split = inputSplitter();
+		expect(split(`a${PASTE_START}q\r\nn`)).toEqual(['a']);
+		expect(split('\u001b[A?')).toEqual([]);
+		expect(split(`x${PASTE_END.slice(0, 3)}`)).toEqual([]);
+		expect(split(`${PASTE_END.slice(3)}jj`)).toEqual([PASTE_START, 'qn[A?x', PASTE_END, 'j', 'j']);
+	});
+
+	it('an empty paste, or one of only line breaks, is nothing', () => {
+		expect(inputSplitter()(`${PASTE_START}\r\n${PASTE_END}\u001b[B`)).toEqual(['\u001b[B']);
 	});
 });
