@@ -9,6 +9,7 @@ import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useWindowSize} from '../hooks/use-window-size.js';
+import type {ClipboardSend} from '../clipboard.js';
 
 export type OldTokenChoice = 'later' | 'now';
 
@@ -20,7 +21,8 @@ export interface RevealProps {
 	width: number;
 	busy: boolean;
 	error: string | null;
-	copied: boolean;
+	/** What pressing c did: sent to the terminal's clipboard, or why it could not be. */
+	copied: ClipboardSend | null;
 	onCopy(text: string): void;
 	/** Closing: for a renewal, with the choice for the old token (Esc = Later). */
 	onDone(choice: OldTokenChoice): void;
@@ -85,10 +87,14 @@ export function RevealDialog({appKey, name, reveal, purpose, width, busy, error,
 			<Box {...frame} borderTop={false}>
 				<Box marginTop={gap}>
 					<Text color={theme.color('orange')} bold>
-						⚠ This {what} will not be shown again. Press c to copy it{copied ? '' : ' (OSC 52; works over SSH and in tmux)'}.
+						⚠ This {what} will not be shown again. Press c to send it to the terminal's clipboard.
 					</Text>
 				</Box>
-				{copied ? <Text color={theme.color('success')}>✓ Copied to the clipboard.</Text> : null}
+				{copied ? (
+					<Text color={theme.color(copied.sent ? 'success' : 'error')}>
+						{copied.sent ? '✓' : '✗'} {sanitize(copied.message)}
+					</Text>
+				) : null}
 				{renewal ? (
 					<Box marginTop={gap} flexDirection="column">
 						<Text bold={focus.field === 'choice'}>Delete old token</Text>
