@@ -192,7 +192,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					onCancel={cancel}
 					onSave={input =>
 						perform(() =>
-							guard('key', 'It is shown as it is now, with your changes on top: Save again to apply them.', async () => {
+							guard('key', 'Shown as it is now, your changes on top: Save again to apply them.', async () => {
 								const {changed} = await service.edit(dialog.appKey, input, expected.key);
 								close(changed ? `Saved ${dialog.appKey}.` : `Nothing changed for ${dialog.appKey}.`);
 							}),
@@ -241,7 +241,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					onCancel={cancel}
 					onSave={input =>
 						perform(() =>
-							guard('external', 'It is shown as it is now, with your changes on top: Save again to apply them.', async () => {
+							guard('external', 'Shown as it is now, your changes on top: Save again to apply them.', async () => {
 								await service.editExternal(dialog.externalKey, input.roles, expected.external);
 								close(`Saved ${dialog.externalKey}.`);
 							}),
@@ -257,7 +257,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					onCancel={cancel}
 					onApply={settings =>
 						perform(() =>
-							guard('settings', 'They are shown as they are now, with your changes on top: Apply again to apply them.', async () => {
+							guard('settings', 'Shown as they are now, your changes on top: Apply again to apply them.', async () => {
 								await service.updateSettings(settings, expected.settings);
 								close('Settings applied.');
 							}),

@@ -79,7 +79,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		action: 'Revoke',
 		destructive: true,
 		call: (service, d, shown) => service.revokeLink(d.appKey, shown.key),
-		success: d => `Revoked the link of ${d.appKey}; a new renewal can start now.`,
+		success: d => `Revoked the link of ${d.appKey}.`,
 	},
 	'delete-key': {
 		title: () => 'Delete key',
