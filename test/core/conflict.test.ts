@@ -4,6 +4,7 @@ import {ConflictError, expectedOf, requireKeyAsShown, requireSettingsAsShown} fr
 import {editKey, generateKey, renewToken, undoRenewal} from '../../source/core/keys.js';
 import {HOUR} from '../../source/core/time.js';
 import {updateSettings} from '../../source/core/settings.js';
+import type {GeneratedKey} from '../../source/core/types.js';
 import {T0, context, freshStore} from '../helpers.js';
 
 const ctx = context();
@@ -19,11 +20,11 @@ function shownKey() {
 
 const current = (data: ReturnType<typeof freshStore>, appKey: string) => data.keys.find(k => k.appKey === appKey)!;
 
-function conflictOf(run: () => void): ConflictError {
+function conflictOf<T = GeneratedKey>(run: () => void): ConflictError<T> {
 	try {
 		run();
 	} catch (error) {
-		if (error instanceof ConflictError) return error;
+		if (error instanceof ConflictError) return error as ConflictError<T>;
 		throw error;
 	}
 	throw new Error('expected a conflict');
