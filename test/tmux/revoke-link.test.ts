@@ -38,7 +38,8 @@ describe.skipIf(!hasTmux)('a lost link does not block a key (tmux)', () => {
 			// In the app: Revoke Link asks, names what happens to the old token, and needs a deliberate press.
 			app.type('.');
 			await app.waitFor('Revoke Link');
-			app.type('4');
+			// Edit, Deactivate, Renew Token, Delete Old Token, Undo Renewal, Revoke Link.
+			app.type('6');
 			const asked = dialogText(await app.waitFor('Revoke link'));
 			expect(asked).toContain(`Revoke the unused link of ${appKey} (ERP)? The new token it holds is destroyed and the old token is current again.`);
 			app.press(TMUX_KEY.tab, TMUX_KEY.enter);

@@ -23,10 +23,10 @@ export function menuItems(key: {active: boolean; pending: boolean; unusedLink?: 
 		item('edit', 'Edit', 'Edit API Keys'),
 		key.active ? item('deactivate', 'Deactivate', 'Edit API Keys') : item('activate', 'Activate', 'Edit API Keys'),
 		item('renew', 'Renew Token', 'Renew API token'),
-		...(key.unusedLink ? [item('revoke-link', 'Revoke Link', 'Renew API token')] : []),
 		...(key.pending
 			? [item('delete-old-token', 'Delete Old Token', 'Renew API token'), item('undo-renewal', 'Undo Renewal', 'Renew API token')]
 			: []),
+		...(key.unusedLink ? [item('revoke-link', 'Revoke Link', 'Renew API token')] : []),
 		item('delete-key', 'Delete Key', 'Edit API Keys'),
 	];
 }
