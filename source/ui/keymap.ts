@@ -21,6 +21,7 @@ export type Command =
 	| 'tab.previous'
 	| 'app.help'
 	| 'app.quit'
+	| 'app.redraw'
 	| 'search.keep'
 	| 'search.clear'
 	| 'dialog.next'
@@ -65,6 +66,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'tab.previous', keys: 'Shift-Tab', description: 'previous tab', footer: [], matches: (_, k) => k.tab && k.shift},
 	{command: 'app.help', keys: '?', description: 'help', footer: ['table', 'external', 'activity', 'settings'], matches: letter('?')},
 	{command: 'app.quit', keys: 'q/Ctrl-C', description: 'quit', footer: ['table', 'external', 'activity', 'settings'], matches: (i, k) => letter('q')(i, k) || (k.ctrl && i === 'c')},
+	{command: 'app.redraw', keys: 'Ctrl-L', description: 'redraw the screen', footer: [], matches: (i, k) => k.ctrl && i === 'l'},
 	{command: 'search.keep', keys: 'Enter', description: 'keep filter', footer: ['search'], matches: (_, k) => k.return},
 	{command: 'search.clear', keys: 'Esc', description: 'clear search', footer: ['search'], matches: (_, k) => k.escape},
 	{command: 'dialog.next', keys: 'Tab/↓/→', description: 'next field', footer: ['dialog', 'reveal'], matches: (_, k) => (k.tab && !k.shift) || k.downArrow || k.rightArrow},

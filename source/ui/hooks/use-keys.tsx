@@ -1,9 +1,14 @@
-import {useInput, type Key} from 'ink';
+import {useInput, useStdout, type Key} from 'ink';
 import {createContext, useCallback, useContext, useLayoutEffect, useRef, useState, type ReactNode, type RefObject} from 'react';
+import {isCommand} from '../keymap.js';
 
 export type KeyHandler = (input: string, key: Key) => void;
 
 type Listeners = Set<RefObject<KeyHandler>>;
+
+/** Cursor to the top-left, then erase the screen: Ink writes its whole frame again after anything written through it. */
+const CLEAR_SCREEN = '\u001b[H\u001b[2J';
+
 
 const ListenersContext = createContext<Listeners | null>(null);
 
@@ -12,7 +17,8 @@ const ListenersContext = createContext<Listeners | null>(null);
  * the listening handlers one at a time, each once React has committed what the key before it did:
  * a key typed sooner waits in a queue, so it meets the state, the dialog and the handlers the
  * previous key produced (Ink's own useInput re-subscribes in a passive effect after each render,
- * and a key that came first met the previous frame's handler).
+ * and a key that came first met the previous frame's handler). Ctrl-L is the app's own wherever
+ * the focus is: it clears the screen and draws every line again, and no handler sees it.
  */
 export function KeysProvider({children}: {children: ReactNode}) {
 	const [listeners] = useState<Listeners>(() => new Set());
@@ -20,6 +26,7 @@ export function KeysProvider({children}: {children: ReactNode}) {
 	const waiting = useRef(false);
 	// Bumped with each key handed out: its commit, in which every handler is current, hands out the next.
 	const [handedOut, setHandedOut] = useState(0);
+	const {write} = useStdout();
 	const handOut = useCallback(() => {
 		const next = queue.current.shift();
 		if (!next) return;
@@ -29,10 +36,11 @@ export function KeysProvider({children}: {children: ReactNode}) {
 	}, [listeners]);
 	const receive = useCallback<KeyHandler>(
 		(input, key) => {
+			if (isCommand('app.redraw', input, key)) return write(CLEAR_SCREEN);
 			queue.current.push([input, key]);
 			if (!waiting.current) handOut();
 		},
-		[handOut],
+		[handOut, write],
 	);
 	useInput(receive);
 	// A parent's layout effect runs after its children's, so every handler below is current here.
