@@ -49,4 +49,4 @@ export function frameProblems(screen: string, expected: FrameExpectation): strin
 /** The footer of the tabs (it always keeps help and quit). */
 export const TAB_FOOTER = /\? help {2}q\/Ctrl-C quit$/;
 /** The footer while a dialog is open. */
-export const DIALOG_FOOTER = /Esc cancel$/;
+export const DIALOG_FOOTER = /Esc cancel$/m;
