@@ -152,7 +152,8 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 
 	switch (dialog.kind) {
 		case 'help':
-			return <HelpOverlay width={width} height={rows - 6} onClose={cancel} />;
+			// The whole body: the rows less the title, tabs, status and footer lines and the one Ink keeps free.
+			return <HelpOverlay width={width} height={rows - 5} onClose={cancel} />;
 		case 'menu':
 			return (
 				<ActionMenu

@@ -31,7 +31,8 @@ export function inputSplitter(): (chunk: string) => string[] {
 		while (rest) {
 			if (paste === null) {
 				const start = rest.indexOf(PASTE_START);
-				items.push(...splitKeys(start === -1 ? rest : rest.slice(0, start)));
+				// A loop, not a spread: typed-ahead text outside a paste can be any length.
+				for (const key of splitKeys(start === -1 ? rest : rest.slice(0, start))) items.push(key);
 				if (start === -1) break;
 				paste = '';
 				rest = rest.slice(start + PASTE_START.length);

@@ -1,4 +1,5 @@
 import type {Key} from 'ink';
+import {cellWidth, truncate} from './text.js';
 
 /** Every command the interface understands; components ask "is this keypress command X?". */
 export type Command =
@@ -21,6 +22,7 @@ export type Command =
 	| 'tab.previous'
 	| 'app.help'
 	| 'app.quit'
+	| 'app.redraw'
 	| 'search.keep'
 	| 'search.clear'
 	| 'dialog.next'
@@ -65,6 +67,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'tab.previous', keys: 'Shift-Tab', description: 'previous tab', footer: [], matches: (_, k) => k.tab && k.shift},
 	{command: 'app.help', keys: '?', description: 'help', footer: ['table', 'external', 'activity', 'settings'], matches: letter('?')},
 	{command: 'app.quit', keys: 'q/Ctrl-C', description: 'quit', footer: ['table', 'external', 'activity', 'settings'], matches: (i, k) => letter('q')(i, k) || (k.ctrl && i === 'c')},
+	{command: 'app.redraw', keys: 'Ctrl-L', description: 'redraw the screen', footer: [], matches: (i, k) => k.ctrl && i === 'l'},
 	{command: 'search.keep', keys: 'Enter', description: 'keep filter', footer: ['search'], matches: (_, k) => k.return},
 	{command: 'search.clear', keys: 'Esc', description: 'clear search', footer: ['search'], matches: (_, k) => k.escape},
 	{command: 'dialog.next', keys: 'Tab/↓/→', description: 'next field', footer: ['dialog', 'reveal'], matches: (_, k) => (k.tab && !k.shift) || k.downArrow || k.rightArrow},
@@ -88,6 +91,48 @@ export function commandFor(candidates: readonly Command[], input: string, key: K
 
 export function footerHints(mode: Mode): Array<{keys: string; description: string}> {
 	return KEYMAP.filter(b => b.footer.includes(mode)).map(({keys, description}) => ({keys, description}));
+}
+
+const HINT_GAP = '  ';
+
+/** Which footer hints a narrow terminal keeps longest: lower first; 0 is never dropped; one not here is dropped first. */
+const FOOTER_KEEP: Partial<Record<Command, number>> = {
+	'app.help': 0,
+	'app.quit': 0,
+	'search.clear': 0,
+	'dialog.cancel': 0,
+	'table.menu': 1,
+	'settings.edit': 1,
+	'search.keep': 1,
+	'dialog.press': 1,
+	'reveal.copy': 1,
+	'table.search': 2,
+	'table.export': 2,
+	'dialog.next': 2,
+	'table.generate': 3,
+	'external.add': 3,
+	'tab.next': 3,
+	'dialog.toggle': 3,
+	'table.filter': 4,
+	'table.sort': 4,
+	'nav.up': 6,
+	'nav.down': 6,
+};
+
+/**
+ * The footer of `mode` in at most `columns` cells: hints are dropped whole, those with the highest
+ * in FOOTER_KEEP first, until the rest fit (help and quit are never dropped); a hint that still does not fit is cut with ….
+ */
+export function footerLine(mode: Mode, columns: number): string {
+	const shown = KEYMAP.filter(b => b.footer.includes(mode));
+	const line = () => shown.map(b => `${b.keys} ${b.description}`).join(HINT_GAP);
+	const keep = (binding: Binding) => FOOTER_KEEP[binding.command] ?? Infinity;
+	const droppable = shown.filter(b => keep(b) !== 0).sort((a, b) => keep(b) - keep(a));
+	for (const binding of droppable) {
+		if (cellWidth(line()) <= columns) break;
+		shown.splice(shown.indexOf(binding), 1);
+	}
+	return truncate(line(), columns);
 }
 
 export const HELP_SECTIONS: ReadonlyArray<{title: string; prefix: string}> = [

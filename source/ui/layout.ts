@@ -10,12 +10,15 @@ export interface ColumnSpec<Id extends string = string> {
 	grow: number;
 	/** Lower numbers stay longest when the terminal is narrow; 0 never drops. */
 	priority: number;
+	/** Characters at the end of a cell's text that a cut keeps, cutting before them instead (a key's suffix). */
+	keepEnd?(text: string): number;
 }
 
 export interface PlacedColumn<Id extends string = string> {
 	id: Id;
 	title: string;
 	width: number;
+	keepEnd?(text: string): number;
 }
 
 /** Cells a boxed table spends on borders and padding: │ x │ y │ → 3 per column + 1. */
@@ -53,5 +56,5 @@ export function layoutColumns<Id extends string>(specs: readonly ColumnSpec<Id>[
 		if (given === 0) break;
 		spare -= given;
 	}
-	return kept.map((c, i) => ({id: c.id, title: c.title, width: widths[i]!}));
+	return kept.map((c, i) => ({id: c.id, title: c.title, width: widths[i]!, ...(c.keepEnd ? {keepEnd: c.keepEnd} : {})}));
 }

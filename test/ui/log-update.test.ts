@@ -87,3 +87,35 @@ describe('the incremental log-update', () => {
 		expect((await inks.snapshot()).lines).not.toEqual((await standard.snapshot()).lines);
 	});
 });
+
+describe('the incremental log-update after a resize', () => {
+	/** What a terminal of the stream's size shows, row by row. */
+	async function rows(term: xterm.Terminal, pending: Promise<void>) {
+		await pending;
+		const buffer = term.buffer.active;
+		return Array.from({length: term.rows}, (_, y) => buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+	}
+
+	it('writes the first frame at a new size whole from the top-left, over a cleared screen', async () => {
+		const term = new xterm.Terminal({cols: 30, rows: 8, allowProposedApi: true, convertEol: true});
+		let pending = Promise.resolve();
+		const stream = {columns: 30, rows: 8, write: (text: string) => (pending = pending.then(() => new Promise<void>(resolve => term.write(text, resolve))))};
+		const log = incrementalLogUpdate.create(stream, {incremental: true});
+		const wide = ['title line', '┌────────────────────────────┐', '│ a row as wide as the screen │', '└────────────────────────────┘', 'footer: ? help  q quit'];
+		log(`${wide.join('\n')}\n`);
+		await pending;
+		// Narrower: the terminal cuts the old frame, and the cursor is no longer where the renderer left it.
+		term.resize(20, 8);
+		stream.columns = 20;
+		term.write('\u001b[2;3H');
+		// Ink draws the tree laid out for the old width once more, then the app's frame for the new width.
+		log(`${wide.join('\n')}\n`);
+		const narrow = ['title line', '┌──────────────────┐', '│ a narrower row   │', '└──────────────────┘', 'footer: ? help'];
+		log(`${narrow.join('\n')}\n`);
+		expect(await rows(term, pending)).toEqual([...narrow, '', '', '']);
+		// The next frame goes line by line again, onto the repainted one.
+		narrow[2] = '│ a changed row    │';
+		log(`${narrow.join('\n')}\n`);
+		expect(await rows(term, pending)).toEqual([...narrow, '', '', '']);
+	});
+});

@@ -3,10 +3,10 @@ import {PassThrough} from 'node:stream';
 import {keyAtATime, splitKeys} from '../../source/ui/key-stream.js';
 import {layoutColumns, tableOverhead, type ColumnSpec} from '../../source/ui/layout.js';
 import {initialState, moveIndex, reducer, scrollOffset} from '../../source/ui/state.js';
-import {fit, truncate} from '../../source/ui/text.js';
+import {cellWidth, fit, truncate} from '../../source/ui/text.js';
 import fc from 'fast-check';
 import {chalkStyle, styleText} from '../../source/ui/components/segments.js';
-import {footerHints, helpEntries, KEYMAP} from '../../source/ui/keymap.js';
+import {footerHints, footerLine, helpEntries, KEYMAP, type Mode} from '../../source/ui/keymap.js';
 
 describe('splitting coalesced keys', () => {
 	it('keeps escape sequences whole and splits everything else per character', () => {
@@ -73,6 +73,21 @@ describe('keymap', () => {
 		expect(help).toHaveLength(KEYMAP.length);
 		for (const hint of footerHints('table')) expect(help).toContainEqual(expect.objectContaining(hint));
 		expect(footerHints('search').map(h => h.keys)).toEqual(['Enter', 'Esc']);
+	});
+
+	it('the footer drops hints whole, arrows first, and keeps help and quit at every width it has room for them', () => {
+		const whole = new Set(KEYMAP.map(b => `${b.keys} ${b.description}`));
+		for (const mode of ['table', 'external', 'activity', 'settings'] as Mode[]) {
+			for (let columns = 21; columns <= 140; columns++) {
+				const line = footerLine(mode, columns);
+				expect(cellWidth(line)).toBeLessThanOrEqual(columns);
+				expect(line.endsWith('? help  q/Ctrl-C quit'), `${mode} at ${columns}: ${line}`).toBe(true);
+				for (const hint of line.split('  ')) expect(whole.has(hint), `${mode} at ${columns}: "${hint}"`).toBe(true);
+			}
+		}
+		expect(footerLine('table', 80)).toBe('/ search  Enter/. actions  n generate  Tab next tab  ? help  q/Ctrl-C quit');
+		// Narrower than what is never dropped: cut, and said to be with ….
+		expect(footerLine('table', 12)).toBe('? help  q/C…');
 	});
 });
 

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
-import {footerHints, type Mode} from '../keymap.js';
+import {footerLine, type Mode} from '../keymap.js';
 import {sanitize} from '../../text/sanitize.js';
 import {TABS, TAB_TITLES, type AppState, type Tab} from '../state.js';
 import {truncate} from '../text.js';
@@ -52,10 +52,7 @@ export function StatusLine({flash, counts}: {flash: AppState['flash']; counts: s
 
 export const Hints = memo(function Hints({mode, columns}: {mode: Mode; columns: number}) {
 	const theme = useTheme();
-	const hints = footerHints(mode)
-		.map(h => `${h.keys} ${h.description}`)
-		.join('  ');
-	return <Text color={theme.color('muted')}>{truncate(hints, columns)}</Text>;
+	return <Text color={theme.color('muted')}>{footerLine(mode, columns)}</Text>;
 });
 
 /** Instead of the app while the terminal is smaller than it needs. */

@@ -37,6 +37,36 @@ export function fittedText(segments: readonly Segment[], width: number, theme: T
 }
 
 /**
+ * Segments cut to `width` cells by taking characters out before their last `keep` characters
+ * (`appkey-acme-ZAREUL` in 15 cells: `appkey-…-ZAREUL`), each kept character keeping its style.
+ * Unchanged when they fit or when the end alone would not.
+ */
+export function cutBeforeEnd(segments: readonly Segment[], width: number, keep: number): Segment[] {
+	const chars = segments.flatMap(segment => [...segment.text].map(char => ({char, segment})));
+	let total = 0;
+	for (const {char} of chars) total += cellWidth(char);
+	const tail = chars.slice(Math.max(0, chars.length - keep));
+	const tailWidth = tail.reduce((sum, {char}) => sum + cellWidth(char), 0);
+	if (total <= width || tailWidth + 2 > width) return [...segments];
+	const head: typeof chars = [];
+	let used = 0;
+	for (const entry of chars) {
+		const w = cellWidth(entry.char);
+		if (used + w > width - 1 - tailWidth) break;
+		head.push(entry);
+		used += w;
+	}
+	const out: Segment[] = [];
+	let from: Segment | undefined;
+	for (const {char, segment} of [...head, {char: '…', segment: head.at(-1)?.segment ?? tail[0]!.segment}, ...tail]) {
+		if (segment === from) out.at(-1)!.text += char;
+		else out.push({...segment, text: char});
+		from = segment;
+	}
+	return out;
+}
+
+/**
  * Splits `text` so every case-insensitive occurrence of `needle` is its own highlighted segment.
  * `lower` is the text lower-cased, for callers that keep it: lower-casing text with any
  * character beyond ASCII is slow, and table rows are highlighted anew on every search keystroke.

@@ -5,7 +5,7 @@ import type {PlacedColumn} from '../layout.js';
 import {cellWidth, fit} from '../text.js';
 import {Recent} from '../recent.js';
 import {useTheme, type Theme} from '../theme.js';
-import {fittedText, styleText, type Segment} from './segments.js';
+import {cutBeforeEnd, fittedText, styleText, type Segment} from './segments.js';
 
 /** Display width of a cell's segments. */
 export const segmentsWidth = (segments: readonly Segment[]) => segments.reduce((sum, s) => sum + cellWidth(s.text), 0);
@@ -75,7 +75,8 @@ function rowText<Id extends string>(columns: readonly PlacedColumn<Id>[], cells:
 	let text = selected ? styleText('▶', border) : bar;
 	for (let i = 0; i < columns.length; i++) {
 		const c = columns[i]!;
-		text += ` ${fittedText(cells[c.id], c.width, theme)} ${selected && i === columns.length - 1 ? styleText('◀', border) : bar}`;
+		const cell = c.keepEnd ? cutBeforeEnd(cells[c.id], c.width, c.keepEnd(cells[c.id].map(s => s.text).join(''))) : cells[c.id];
+		text += ` ${fittedText(cell, c.width, theme)} ${selected && i === columns.length - 1 ? styleText('◀', border) : bar}`;
 	}
 	return selected ? chalk.inverse(text) : text;
 }

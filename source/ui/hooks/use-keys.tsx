@@ -1,6 +1,7 @@
-import {useInput, type Key} from 'ink';
+import {useInput, useStdout, type Key} from 'ink';
 import {createContext, useCallback, useContext, useLayoutEffect, useRef, useState, type ReactNode, type RefObject} from 'react';
 import {PASTE_END, PASTE_START} from '../key-stream.js';
+import {isCommand} from '../keymap.js';
 
 export type KeyHandler = (input: string, key: Key) => void;
 export type PasteHandler = (text: string) => void;
@@ -12,6 +13,9 @@ interface Listener {
 
 type Listeners = Set<RefObject<Listener>>;
 type Received = {input: string; key: Key} | {paste: string};
+
+/** Cursor to the top-left, then erase the screen: Ink writes its whole frame again after anything written through it. */
+const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
 const ListenersContext = createContext<Listeners | null>(null);
 
@@ -25,6 +29,8 @@ const pasteMarker = (sequence: string) => sequence.slice(1);
  * previous key produced (Ink's own useInput re-subscribes in a passive effect after each render,
  * and a key that came first met the previous frame's handler). A bracketed paste goes only to the
  * handlers that take pastes (text fields, the search), as text: it is never read as command keys.
+ * Ctrl-L is the app's own wherever the focus is: it clears the screen and draws every line again,
+ * and no handler sees it.
  */
 export function KeysProvider({children}: {children: ReactNode}) {
 	const [listeners] = useState<Listeners>(() => new Set());
@@ -34,6 +40,7 @@ export function KeysProvider({children}: {children: ReactNode}) {
 	const pasting = useRef<string | null>(null);
 	// Bumped with each key handed out: its commit, in which every handler is current, hands out the next.
 	const [handedOut, setHandedOut] = useState(0);
+	const {write} = useStdout();
 	const handOut = useCallback(() => {
 		const next = queue.current.shift();
 		if (!next) return;
@@ -47,6 +54,7 @@ export function KeysProvider({children}: {children: ReactNode}) {
 	const receive = useCallback<KeyHandler>(
 		(input, key) => {
 			if (pasting.current === null) {
+				if (isCommand('app.redraw', input, key)) return write(CLEAR_SCREEN);
 				if (input === pasteMarker(PASTE_START)) pasting.current = '';
 				else queue.current.push({input, key});
 			} else if (input === pasteMarker(PASTE_END)) {
@@ -55,7 +63,7 @@ export function KeysProvider({children}: {children: ReactNode}) {
 			} else pasting.current += input;
 			if (!waiting.current) handOut();
 		},
-		[handOut],
+		[handOut, write],
 	);
 	useInput(receive);
 	// A parent's layout effect runs after its children's, so every handler below is current here.

@@ -7,11 +7,19 @@
  * Ink 6.8 has an incremental renderer, but after a frame that ends in a newline (every frame
  * shorter than the terminal) it moves the cursor up one line too few, so each later frame lands
  * one row lower. Here the way back to the frame's first line counts that newline.
+ *
+ * After a resize the terminal has reflowed (or cut) the old frame, so no line can be diffed or
+ * even found by moving the cursor: the first frame drawn at a new size clears the screen and writes
+ * every line from the top-left, and so does each frame after it until one fits the terminal (Ink
+ * draws the tree laid out for the old size once more before the app lays it out for the new one).
+ * The incremental renderer serves only the full-screen app, whose frame starts at the top of the
+ * alternate screen (ui/run.tsx), so the top-left is where it belongs.
  */
 // @ts-expect-error Resolved by the bundler plugin to Ink's own build/log-update.js.
 import inkLogUpdate from 'ink-build:log-update.js';
 // @ts-expect-error Resolved by the bundler plugin to Ink's own build/cursor-helpers.js.
 import * as cursorHelpers from 'ink-build:cursor-helpers.js';
+import widestLine from './width.js';
 
 interface CursorPosition {
 	x: number;
@@ -20,6 +28,9 @@ interface CursorPosition {
 
 interface Writable {
 	write(text: string): unknown;
+	/** A terminal's size (a tty stream has them; a test stream may not). */
+	columns?: number;
+	rows?: number;
 }
 
 export interface LogUpdate {
@@ -46,6 +57,8 @@ const cursorUp = (count: number) => (count > 0 ? `${CSI}${count}A` : '');
 const NEXT_LINE = `${CSI}E`;
 const LINE_START = `${CSI}1G`;
 const ERASE_TO_END = `${CSI}K`;
+/** Cursor to the top-left, then erase the whole screen. */
+const CLEAR_SCREEN = `${CSI}H${CSI}2J`;
 /** Erases `count` lines upwards from the cursor's, ending at the start of the topmost (as ansi-escapes does). */
 const eraseLines = (count: number) => {
 	let out = '';
@@ -63,9 +76,19 @@ function createIncremental(stream: Writable, {showCursor = false}: {showCursor?:
 	let cursorDirty = false;
 	let previousCursorPosition: CursorPosition | undefined;
 	let cursorWasShown = false;
+	// The terminal's size when the frame on screen was drawn (undefined before the first), and whether that frame fitted it.
+	let drawnSize: string | undefined;
+	let drawnFits = true;
+	const sizeNow = () => `${stream.columns ?? 0}x${stream.rows ?? 0}`;
+	/** Whether the frame fits the terminal: a wider line wraps and a taller frame scrolls, so its lines are not where they were written. */
+	const fits = (text: string, lines: readonly string[]) =>
+		(stream.rows === undefined || visibleLines(lines, text) <= stream.rows) && (stream.columns === undefined || widestLine(text) <= stream.columns);
+	/** Whether the screen no longer holds the last frame as it was written. */
+	const screenChanged = () => drawnSize !== undefined && (drawnSize !== sizeNow() || !drawnFits);
 	const activeCursor = () => (cursorDirty ? cursorPosition : undefined);
-	const changes = (text: string, cursor: CursorPosition | undefined) => text !== previousOutput || helpers.cursorPositionChanged(cursor, previousCursorPosition);
+	const changes = (text: string, cursor: CursorPosition | undefined) => text !== previousOutput || helpers.cursorPositionChanged(cursor, previousCursorPosition) || screenChanged();
 	const remember = (text: string, lines: string[], cursor: CursorPosition | undefined) => {
+		if (text !== '') drawnSize = sizeNow();
 		previousOutput = text;
 		previousLines = lines;
 		previousCursorPosition = cursor ? {...cursor} : undefined;
@@ -82,6 +105,12 @@ function createIncremental(stream: Writable, {showCursor = false}: {showCursor?:
 		if (!changes(text, cursor)) return false;
 		const lines = text.split('\n');
 		const visible = visibleLines(lines, text);
+		if (screenChanged()) {
+			stream.write(CLEAR_SCREEN + text + helpers.buildCursorSuffix(visible, cursor));
+			remember(text, lines, cursor);
+			drawnFits = fits(text, lines);
+			return true;
+		}
 		if (text === previousOutput) {
 			// Only the cursor moved.
 			stream.write(
@@ -136,6 +165,8 @@ function createIncremental(stream: Writable, {showCursor = false}: {showCursor?:
 		if (!cursor && cursorWasShown) stream.write(helpers.hideCursorEscape);
 		if (cursor) stream.write(helpers.buildCursorSuffix(visibleLines(lines, text), cursor));
 		remember(text, lines, cursor);
+		// Ink drew this frame itself (after clearing the terminal), perhaps for a terminal it does not fit.
+		drawnFits = fits(text, lines);
 	};
 	render.setCursorPosition = (position: CursorPosition | undefined) => {
 		cursorPosition = position;

@@ -13,9 +13,16 @@ const ACTIVITY_COLUMNS: readonly ColumnSpec<ActivityColumn>[] = [
 	{id: 'time', title: 'Time', min: 16, max: 16, grow: 0, priority: 0},
 	{id: 'operator', title: 'Operator', min: 8, max: 24, grow: 1, priority: 1},
 	{id: 'action', title: 'Action', min: 10, max: 18, grow: 1, priority: 0},
-	{id: 'key', title: 'Key', min: 12, max: 40, grow: 1, priority: 2},
+	// A narrow column cuts the account out of a key, not the suffix that tells keys apart.
+	{id: 'key', title: 'Key', min: 15, max: 40, grow: 1, priority: 2, keepEnd: keySuffixLength},
 	{id: 'summary', title: 'What changed', min: 12, max: 200, grow: 4, priority: 0},
 ];
+
+/** The key's last part with the dash before it (`-ZAREUL`), or nothing for text that is not a key. */
+function keySuffixLength(text: string): number {
+	const dash = text.lastIndexOf('-');
+	return dash > 0 ? [...text.slice(dash)].length : 0;
+}
 
 const cells = (entry: ActivityEntry, search: string): Record<ActivityColumn, Segment[]> => ({
 	time: [{text: formatTime(entry.at).replace(' UTC', ''), color: 'muted'}],

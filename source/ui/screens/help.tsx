@@ -1,47 +1,90 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
-import {DialogFrame} from '../components/dialog-frame.js';
 import {helpEntries, isCommand} from '../keymap.js';
-import {fit} from '../text.js';
+import {cellWidth, fit, truncate} from '../text.js';
 import {useTheme} from '../theme.js';
 
-type Line = {kind: 'section'; text: string} | {kind: 'binding'; keys: string; description: string};
+type Entry = {keys: string; description: string};
+type Line = {kind: 'section'; text: string} | ({kind: 'binding'} & Entry);
 
-/** Every binding, generated from the same keymap as the footer, in as many columns as the height needs. */
+const TITLE = 'Keys · Esc, ? or Enter closes this help';
+/** Cells around the columns: the border and one space of padding on each side. */
+const FRAME_CELLS = 4;
+const COLUMN_GAP = 2;
+
+/** The bindings grouped by section, in keymap order. */
+function sections(): Array<{title: string; entries: Entry[]}> {
+	const out: Array<{title: string; entries: Entry[]}> = [];
+	for (const {section, keys, description} of helpEntries()) {
+		const last = out.at(-1);
+		if (last?.title === section) last.entries.push({keys, description});
+		else out.push({title: section, entries: [{keys, description}]});
+	}
+	return out;
+}
+
+/**
+ * Sections packed into columns of `height` lines: a section starts a new column rather than be
+ * split, unless it is taller than a column; then it goes on in the next one under its heading again.
+ */
+export function helpColumns(height: number): Line[][] {
+	const columns: Line[][] = [[]];
+	for (const {title, entries} of sections()) {
+		let column = columns.at(-1)!;
+		const free = height - column.length;
+		if (column.length > 0 && (free < 2 || (entries.length + 1 > free && entries.length + 1 <= height))) columns.push((column = []));
+		column.push({kind: 'section', text: title});
+		for (const entry of entries) {
+			if (column.length >= height) columns.push((column = [{kind: 'section', text: title}]));
+			column.push({kind: 'binding', ...entry});
+		}
+	}
+	return columns;
+}
+
+const bindingText = (line: Entry, keysWidth: number) => ` ${fit(line.keys, keysWidth)}  ${line.description}`;
+
+/**
+ * Every binding, generated from the same keymap as the footer, in as many columns as the height
+ * needs, each as wide as its own keys and descriptions; the title sits in the top border, so 80×24
+ * shows every binding uncut.
+ */
 export function HelpOverlay({width, height, onClose}: {width: number; height: number; onClose(): void}) {
 	const theme = useTheme();
 	useKeys((input, key) => {
 		if (isCommand('dialog.cancel', input, key) || isCommand('app.help', input, key) || input === 'q' || key.return) onClose();
 	});
-	const entries = helpEntries();
-	const lines: Line[] = [];
-	for (const entry of entries) {
-		if (lines.length === 0 || !lines.some(l => l.kind === 'section' && l.text === entry.section)) lines.push({kind: 'section', text: entry.section});
-		lines.push({kind: 'binding', keys: entry.keys, description: entry.description});
-	}
-	const keysWidth = entries.reduce((widest, e) => Math.max(widest, e.keys.length), 0);
-	const perColumn = Math.max(4, height - 6);
-	const columnCount = Math.ceil(lines.length / perColumn);
-	const columnWidth = Math.floor((width - 4) / columnCount) - 1;
-	const columns = Array.from({length: columnCount}, (_, i) => lines.slice(i * perColumn, (i + 1) * perColumn));
+	// Two lines are the frame's borders.
+	const columns = helpColumns(Math.max(4, height - 2));
+	const keysWidths = columns.map(column => column.reduce((widest, line) => Math.max(widest, line.kind === 'binding' ? cellWidth(line.keys) : 0), 0));
+	const natural = columns.map((column, c) => column.reduce((widest, line) => Math.max(widest, cellWidth(line.kind === 'section' ? line.text : bindingText(line, keysWidths[c]!))), 0));
+	const inner = width - FRAME_CELLS;
+	const gaps = COLUMN_GAP * (columns.length - 1);
+	const fitsNaturally = natural.reduce((sum, w) => sum + w, 0) + gaps <= inner;
+	const widths = fitsNaturally ? natural : natural.map(() => Math.floor((inner - gaps) / columns.length));
+	const accent = theme.color('accent');
+	const topRule = `╭─ ${truncate(TITLE, width - 6)} `;
 	return (
-		<DialogFrame title="Keys" width={width}>
-			<Box gap={1}>
+		<Box flexDirection="column" width={width}>
+			<Text color={accent}>
+				{topRule}
+				{'─'.repeat(Math.max(0, width - cellWidth(topRule) - 1))}╮
+			</Text>
+			<Box borderStyle="round" borderTop={false} borderColor={accent} paddingX={1} width={width} gap={COLUMN_GAP}>
 				{columns.map((column, c) => (
-					<Box key={c} flexDirection="column" width={columnWidth}>
+					<Box key={c} flexDirection="column" width={widths[c]}>
 						{column.map((line, i) =>
 							line.kind === 'section' ? (
-								<Text key={i} bold color={theme.color('accent')}>
-									{fit(line.text, columnWidth)}
+								<Text key={i} bold color={accent}>
+									{fit(line.text, widths[c]!)}
 								</Text>
 							) : (
-								<Text key={i}>{fit(` ${fit(line.keys, keysWidth)}  ${line.description}`, columnWidth)}</Text>
+								<Text key={i}>{fit(bindingText(line, keysWidths[c]!), widths[c]!)}</Text>
 							),
 						)}
 					</Box>
 				))}
 			</Box>
-			<Text color={theme.color('muted')}>Esc, ? or Enter closes this help.</Text>
-		</DialogFrame>
+		</Box>
 	);
 }
