@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {recordStoreCreated} from './core/activity.js';
-import {usage} from './core/errors.js';
+import {refused, usage} from './core/errors.js';
 import {addExternalKey, editExternalRoles, removeExternalKey} from './core/external.js';
 import {
 	activateKey,
@@ -27,6 +27,10 @@ import {MINUTE} from './core/time.js';
 import {MANAGE_OPERATORS} from './core/types.js';
 import type {CustomRole, Operator, Settings, StoreData} from './core/types.js';
 import {MemoryStore} from './memory-store.js';
+import {isPostgresLocation, displayUrl} from './store/postgres/location.js';
+import {PgStore} from './store/postgres/pg-store.js';
+import {LOGIN_RULE, isLogin} from './core/permissions.js';
+import {sanitize} from './text/sanitize.js';
 import {Store} from './store/store.js';
 import {externalRow, ServiceReads, type ExternalRow} from './service/reads.js';
 import type {ServiceOptions, StoreBackend} from './service/session.js';
@@ -41,6 +45,19 @@ function newStore(account: string, options: ServiceOptions): StoreData {
 	return data;
 }
 
+/**
+ * In a PostgreSQL store each admin logs in as their own database role, and that login is the
+ * operator: it is proven by the database's authentication, so no environment variable can claim
+ * another. APIKEYS_OPERATOR naming someone else is refused rather than ignored.
+ */
+function asDatabaseLogin(store: {login: string; path: string}, options: ServiceOptions): ServiceOptions {
+	if (!isLogin(store.login)) throw refused(`the database login "${sanitize(store.login.slice(0, 64))}" cannot be an operator login (${LOGIN_RULE})`);
+	if (options.claimedOperator !== undefined && options.claimedOperator !== store.login) {
+		throw refused(`in the PostgreSQL store ${store.path} you act as your database login "${store.login}", not "${sanitize(options.claimedOperator.slice(0, 64))}": unset APIKEYS_OPERATOR, or log in as that role`);
+	}
+	return {...options, operator: store.login};
+}
+
 /** `verify` records "last used" at most this often per key, so verification stays read-mostly. */
 export const LAST_USED_RESOLUTION = MINUTE;
 
@@ -53,19 +70,40 @@ export class ApiKeysService extends ServiceReads {
 		super(store, options);
 	}
 
-	/** `preview`: open a large store from its newest keys only, for a first frame (see Store.open). */
-	static async open(path: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService> {
-		return new ApiKeysService(await Store.open(path, undefined, {preview: options.preview}), options);
+	/**
+	 * Opens the store at `location`: a file path, or a postgres:// URL. `preview`: open a large
+	 * store file from its newest keys only, for a first frame (see Store.open). In a PostgreSQL
+	 * store the operator is the database login (see asDatabaseLogin).
+	 */
+	static async open(location: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService> {
+		if (isPostgresLocation(location)) {
+			const store = await PgStore.open(location);
+			return new ApiKeysService(store, asDatabaseLogin(store, options));
+		}
+		return new ApiKeysService(await Store.open(location, undefined, {preview: options.preview}), options);
 	}
 
-	/** Opens the store at `path`, or null when there is no file there yet (the interface then offers to create one). */
-	static async openIfPresent(path: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService | null> {
-		return existsSync(path) ? ApiKeysService.open(path, options) : null;
+	/** Opens the store at `location`, or null when there is no file there yet (the interface then offers to create one). */
+	static async openIfPresent(location: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService | null> {
+		return isPostgresLocation(location) || existsSync(location) ? ApiKeysService.open(location, options) : null;
 	}
 
 	/** Creates a store for `account`; the operator who creates it becomes its Owner (Admin Super). */
-	static async init(path: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
-		return new ApiKeysService(await Store.create(path, newStore(account, options)), options);
+	static async init(location: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
+		if (isPostgresLocation(location)) {
+			let operator = options.operator;
+			const store = await PgStore.create(location, login => {
+				operator = asDatabaseLogin({login, path: displayUrl(location)}, options).operator;
+				return newStore(account, {...options, operator});
+			});
+			return new ApiKeysService(store, {...options, operator});
+		}
+		return new ApiKeysService(await Store.create(location, newStore(account, options)), options);
+	}
+
+	/** Lets go of the store's connections (a PostgreSQL store's pool); a file store holds none. */
+	async close(): Promise<void> {
+		await this.store.close?.();
 	}
 
 	/**

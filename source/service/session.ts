@@ -9,12 +9,14 @@ export interface ServiceOptions {
 	operator: string;
 	clock?: () => Millis;
 	random?: (bytes: number) => Uint8Array;
+	/** The operator named by APIKEYS_OPERATOR, if any: a PostgreSQL store refuses it unless it is the database login. */
+	claimedOperator?: string;
 	/** Set in a shared deployment: exports are not written to files as the service account, and this says why. */
 	fileExportsRefused?: string;
 }
 
-/** What the service needs of a store: the file (store/store.ts), or a draft in memory (memory-store.ts). */
-export type StoreBackend = Pick<Store, 'path' | 'revision' | 'read' | 'peek' | 'peekPreview' | 'transact' | 'archivedActivity'>;
+/** What the service needs of a store: the file (store/store.ts), PostgreSQL (store/postgres/pg-store.ts), or a draft in memory (memory-store.ts). */
+export type StoreBackend = Pick<Store, 'path' | 'revision' | 'read' | 'peek' | 'peekPreview' | 'transact' | 'archivedActivity'> & {close?(): Promise<void>};
 
 /** What a change hands back: its result, the key it concerned, and its activity summary (null: nothing changed). */
 export interface Outcome<T> {
