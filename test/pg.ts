@@ -31,6 +31,8 @@ export async function testDatabase(): Promise<{
 	url(login?: Login): string;
 	env(login: Login): Record<string, string>;
 	query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+	/** As the server's superuser, from the postgres database (to turn this database's connections away). */
+	admin(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
 	drop(): Promise<void>;
 }> {
 	const name = `apikeys_test_${randomBytes(6).toString('hex')}`;
@@ -52,14 +54,17 @@ export async function testDatabase(): Promise<{
 	await admin.query(`CREATE DATABASE ${name}`);
 	await admin.query(`GRANT CREATE ON DATABASE ${name} TO alice`);
 	const db = new pg.Client({...ADMIN, database: name});
+	// This database's connections may be cut on purpose (a test of an unreachable store).
+	db.on('error', () => undefined);
 	await db.connect();
 	return {
 		name,
 		url: login => `postgres://${login ? `${login}@` : ''}127.0.0.1:5432/${name}`,
 		env: login => ({PGPASSWORD: passwordOf(login), APIKEYS_OPERATOR: login}),
 		query: (sql, params) => db.query(sql, params),
+		admin: (sql, params) => admin.query(sql, params),
 		async drop() {
-			await db.end();
+			await db.end().catch(() => undefined);
 			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 			await admin.end();
 		},

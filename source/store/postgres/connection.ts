@@ -3,7 +3,7 @@ import {homedir, userInfo} from 'node:os';
 import {join} from 'node:path';
 import pg from 'pg';
 import {parse} from 'pg-connection-string';
-import {storeFailure, usage} from '../../core/errors.js';
+import {StoreUnreachableError, usage} from '../../core/errors.js';
 
 /** Service-file keys that name a connection parameter, as libpq reads them. */
 const SERVICE_KEYS: Record<string, string> = {host: 'host', hostaddr: 'host', port: 'port', dbname: 'database', user: 'user', password: 'password', sslmode: 'sslmode', sslrootcert: 'sslrootcert', sslcert: 'sslcert', sslkey: 'sslkey', application_name: 'application_name', connect_timeout: 'connect_timeout'};
@@ -77,10 +77,6 @@ export function connectionFailure(where: string, error: unknown): Error {
 			? 'the server refused the connection (is PostgreSQL running there?)'
 			: code === 'ENOTFOUND'
 				? 'the host name does not resolve'
-				: code === '28P01' || code === '28000'
-					? `authentication failed (${message})`
-					: code === '3D000'
-						? message
-						: message;
-	return storeFailure(`could not reach the PostgreSQL store ${where}: ${reason.replace(/password[^ ]*/gi, 'password')}`);
+				: message;
+	return new StoreUnreachableError(`could not reach the PostgreSQL store ${where}: ${reason}`);
 }

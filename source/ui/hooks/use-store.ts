@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import {StoreGoneError, isApiKeysError} from '../../core/errors.js';
+import {StoreGoneError, StoreUnreachableError, isApiKeysError} from '../../core/errors.js';
 import type {StoreSnapshot} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 
@@ -40,12 +40,15 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 				setView({data, revision: data.revision, error: null, notice: null, keyCount: null});
 			}
 		} catch (error) {
-			// A deleted store leaves its last read on screen, with a word on why nothing changes any more.
-			if (error instanceof StoreGoneError && last.current.data) {
-				if (!last.current.gone) {
-					last.current = {...last.current, gone: true};
-					setView(previous => ({...previous, notice: `${error.message}; the keys shown are the last read`}));
-				}
+			// A deleted store, or a database out of reach, leaves its last read on screen with a word on
+			// why nothing changes; the polls go on, and the first that reads again clears it.
+			if ((error instanceof StoreGoneError || error instanceof StoreUnreachableError) && last.current.data) {
+				const notice =
+					error instanceof StoreUnreachableError
+						? `the store is out of reach; the keys shown are the last read, retrying (${error.message})`
+						: `${error.message}; the keys shown are the last read`;
+				last.current = {...last.current, gone: true};
+				setView(previous => (previous.notice === notice ? previous : {...previous, notice}));
 				return;
 			}
 			last.current = {data: null, revision: -1, gone: false};
