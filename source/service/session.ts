@@ -2,8 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {recordActivity} from '../core/activity.js';
 import {purgeExpiredLinks} from '../core/links.js';
 import {missingResource, requireResource} from '../core/permissions.js';
-import type {Millis, OperatorResource, RuleContext, StoreData, StoreSnapshot} from '../core/types.js';
-import type {Store} from '../store/store.js';
+import type {ActivityEntry, Millis, OperatorResource, RuleContext, StoreData, StoreSnapshot} from '../core/types.js';
 
 export interface ServiceOptions {
 	operator: string;
@@ -15,8 +14,30 @@ export interface ServiceOptions {
 	fileExportsRefused?: string;
 }
 
-/** What the service needs of a store: the file (store/store.ts), PostgreSQL (store/postgres/pg-store.ts), or a draft in memory (memory-store.ts). */
-export type StoreBackend = Pick<Store, 'path' | 'revision' | 'read' | 'peek' | 'peekPreview' | 'transact' | 'archivedActivity'> & {close?(): Promise<void>};
+/**
+ * What the service needs of a store, whatever keeps it: the file (store/store.ts), PostgreSQL
+ * (store/postgres/pg-store.ts), or a draft in memory (memory-store.ts).
+ */
+export interface StoreBackend {
+	/** Where the store is, as it may be shown. */
+	readonly path: string;
+	/** The revision of the data last read or written. */
+	readonly revision: number;
+	/** The data now: a snapshot nobody changes. */
+	read(): Promise<StoreData>;
+	/** The data last read, without reading again. */
+	peek(): StoreData | null;
+	/** A large store's newest keys and key count, while only they are read. */
+	peekPreview(): {data: StoreData; keyCount: number} | null;
+	/** Runs `change` on a copy of the current data and keeps the copy only if it is written. */
+	transact<T>(change: (data: StoreData, tx: {skipWrite(): void}) => T): Promise<T>;
+	/** The log's older entries, kept apart from `data`, oldest first. */
+	archivedActivity(data: StoreSnapshot): Promise<readonly ActivityEntry[]>;
+	/** Lets go of what the store holds open (connections); nothing for a file. */
+	close?(): Promise<void>;
+	/** Calls `onChange` when another process changes the store (PostgreSQL's NOTIFY); a file is polled instead. Returns the way to stop. */
+	watch?(onChange: () => void): () => void;
+}
 
 /** What a change hands back: its result, the key it concerned, and its activity summary (null: nothing changed). */
 export interface Outcome<T> {

@@ -121,6 +121,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 						now={table.now}
 						search={state.search}
 						searching={state.searching}
+						searchCursor={state.searchCursor}
 						selectedIndex={table.selectedIndex}
 						width={columns}
 						bodyHeight={bodyHeight}
@@ -132,6 +133,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 						total={data.external.length}
 						search={state.externalSearch}
 						searching={state.searching}
+						searchCursor={state.searchCursor}
 						selectedIndex={table.externalIndex}
 						width={columns}
 						bodyHeight={bodyHeight}
@@ -143,6 +145,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 						search={state.activitySearch}
 						note={table.activityNote}
 						searching={state.searching}
+						searchCursor={state.searchCursor}
 						selectedIndex={table.activityIndex}
 						width={columns}
 						bodyHeight={bodyHeight}

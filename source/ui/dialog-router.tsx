@@ -5,7 +5,7 @@ import {externalKeyProblem, ownerOf} from '../core/external.js';
 import type {KeyResource, StoreSnapshot} from '../core/types.js';
 import {defaultExportName} from '../export/write-export.js';
 import type {ApiKeysService} from '../service.js';
-import {osc52} from './clipboard.js';
+import {clipboardSend, readTmuxClipboard, type ClipboardSend} from './clipboard.js';
 import {ActionMenu, externalMenuItems, menuItems, type MenuItem} from './dialogs/action-menu.js';
 import {AddExternalDialog} from './dialogs/add-external.js';
 import {ConfirmDialog} from './dialogs/confirm.js';
@@ -57,12 +57,12 @@ export function dialogSubject(dialog: Dialog | null, data: StoreSnapshot | null)
 /** Every dialog of the app, by kind: one switch, so what a kind opens and calls is read in one place. */
 export function DialogRouter({dialog, state, service, data, pickerRoles, now, width, rows, compact, actions}: DialogRouterProps) {
 	const {stdout} = useStdout();
-	const [copied, setCopied] = useState(false);
+	const [copied, setCopied] = useState<ClipboardSend | null>(null);
 	const [exportProgress, setExportProgress] = useState<ExportProgress | null>(null);
 	const [exportWritten, setExportWritten] = useState<string[] | null>(null);
 	const {open, perform, missing} = actions;
 	const close = (success?: string) => {
-		setCopied(false);
+		setCopied(null);
 		setExportProgress(null);
 		setExportWritten(null);
 		actions.close(success);
@@ -288,10 +288,13 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					purpose={dialog.purpose}
 					copied={copied}
 					{...common}
-					onCopy={text => {
-						stdout.write(osc52(text));
-						setCopied(true);
-					}}
+					onCopy={text =>
+						void readTmuxClipboard().then(tmux => {
+							const send = clipboardSend(text, tmux);
+							if (send.sequence) stdout.write(send.sequence);
+							setCopied(send);
+						})
+					}
 					onDone={choice => finishReveal(dialog.appKey, dialog.purpose, choice)}
 				/>
 			);

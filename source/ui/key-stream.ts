@@ -15,6 +15,41 @@ export function splitKeys(chunk: string): string[] {
 	return chunk.match(KEY) ?? [];
 }
 
+/** Bracketed paste (enabled by ESC[?2004h): the terminal sends a paste between these two. */
+export const PASTE_START = '\u001b[200~';
+export const PASTE_END = '\u001b[201~';
+
+/**
+ * Splits terminal input into keys and pastes, across chunks: a paste comes out whole, as
+ * PASTE_START, its text without control characters (line breaks, escapes), and PASTE_END.
+ */
+export function inputSplitter(): (chunk: string) => string[] {
+	let paste: string | null = null;
+	return chunk => {
+		const items: string[] = [];
+		let rest = chunk;
+		while (rest) {
+			if (paste === null) {
+				const start = rest.indexOf(PASTE_START);
+				items.push(...splitKeys(start === -1 ? rest : rest.slice(0, start)));
+				if (start === -1) break;
+				paste = '';
+				rest = rest.slice(start + PASTE_START.length);
+				continue;
+			}
+			paste += rest;
+			rest = '';
+			const end = paste.indexOf(PASTE_END);
+			if (end === -1) break;
+			const text = paste.slice(0, end).replace(/\p{Cc}/gu, '');
+			if (text) items.push(PASTE_START, text, PASTE_END);
+			rest = paste.slice(end + PASTE_END.length);
+			paste = null;
+		}
+		return items;
+	};
+}
+
 /**
  * Stands in for stdin so that Ink sees one keypress at a time. A terminal coalesces keys typed
  * faster than a frame ("jj", "\t\r"), and Ink hands such a chunk to handlers as one string that
@@ -48,10 +83,11 @@ export function keyAtATime(stdin: NodeJS.ReadStream): KeyStream {
 			drain();
 		}
 	};
+	const split = inputSplitter();
 	stdin.setEncoding('utf8');
 	stdin.on('data', (chunk: string) => {
 		// A loop, not a spread: a large paste is one chunk of any number of keys.
-		for (const key of splitKeys(chunk)) queue.push(key);
+		for (const key of split(chunk)) queue.push(key);
 		start();
 	});
 	Object.assign(out, {

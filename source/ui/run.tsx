@@ -11,6 +11,9 @@ import {ThemeProvider} from './theme.js';
 const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
 const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
 const SHOW_CURSOR = '\u001b[?25h';
+// Bracketed paste: the terminal marks a paste, so its text goes into a field instead of running as keys.
+const PASTE_ON = '\u001b[?2004h';
+const PASTE_OFF = '\u001b[?2004l';
 
 export interface TuiOptions {
 	storePath: string;
@@ -30,8 +33,8 @@ function Root({initial, path, options, onLoaded}: {initial: ApiKeysService | nul
 const PREVIEW_ROWS = 200;
 
 /**
- * The full-screen app, in the alternate screen, which is left again on every exit path:
- * q, Ctrl-C, SIGTERM/SIGHUP, and an uncaught error.
+ * The full-screen app, in the alternate screen with bracketed paste on, both undone again on every
+ * exit path: q, Ctrl-C, SIGTERM/SIGHUP, and an uncaught error.
  */
 export async function runTui(options: TuiOptions): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -51,10 +54,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const restore = () => {
 		if (restored) return;
 		restored = true;
-		process.stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+		process.stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
 		demo?.remove();
 	};
-	process.stdout.write(ENTER_ALTERNATE_SCREEN);
+	process.stdout.write(ENTER_ALTERNATE_SCREEN + PASTE_ON);
 	process.on('exit', restore);
 	// Leave the alternate screen before the one-line error report, or the report would vanish with it.
 	process.prependListener('uncaughtException', restore);

@@ -1,5 +1,7 @@
 import type {Reveal} from '../core/keys.js';
+import type {Key} from 'ink';
 import {SORT_COLUMNS, STATUS_FILTERS, type SortColumn, type StatusFilter} from '../core/query.js';
+import {deleteBefore, editLine, insert, type Line} from './line-editor.js';
 
 export const TABS = ['generated', 'external', 'activity', 'settings'] as const;
 export type Tab = (typeof TABS)[number];
@@ -31,6 +33,8 @@ export interface AppState {
 	search: string;
 	/** The search bar has the keyboard. */
 	searching: boolean;
+	/** Where the cursor is in the search being typed, in code points. */
+	searchCursor: number;
 	status: StatusFilter;
 	sort: SortColumn;
 	/** The selected key, kept across refreshes; the index is the fallback when it vanishes. */
@@ -55,6 +59,7 @@ export const initialState: AppState = {
 	tab: 'generated',
 	search: '',
 	searching: false,
+	searchCursor: 0,
 	status: 'all',
 	sort: 'created',
 	selectedKey: null,
@@ -75,6 +80,7 @@ export type Action =
 	| {type: 'search.start'}
 	| {type: 'search.type'; text: string}
 	| {type: 'search.erase'}
+	| {type: 'search.edit'; input: string; key: Key}
 	| {type: 'search.keep'}
 	| {type: 'search.clear'}
 	| {type: 'filter.cycle'}
@@ -99,6 +105,16 @@ const withSearch = (state: AppState, value: string): AppState =>
 			? {...state, activitySearch: value, activityIndex: 0}
 			: {...state, search: value, selectedIndex: 0, selectedKey: null};
 
+const searchLine = (state: AppState): Line => ({value: searchOf(state), cursor: state.searchCursor});
+
+const SEARCH_LIMIT = 200;
+
+function withSearchLine(state: AppState, line: Line): AppState {
+	const value = [...line.value].slice(0, SEARCH_LIMIT);
+	const next = value.join('') === searchOf(state) ? state : withSearch(state, value.join(''));
+	return {...next, searchCursor: Math.min(line.cursor, value.length)};
+}
+
 const cycle = <T>(values: readonly T[], current: T) => values[(values.indexOf(current) + 1) % values.length]!;
 
 export function reducer(state: AppState, action: Action): AppState {
@@ -108,12 +124,14 @@ export function reducer(state: AppState, action: Action): AppState {
 			return {...state, tab: TABS[index]!, searching: false, flash: null};
 		}
 		case 'search.start':
-			return {...state, searching: true, flash: null};
+			return {...state, searching: true, searchCursor: [...searchOf(state)].length, flash: null};
 		case 'search.type':
-			// Pasted text arrives as one string; line breaks in it are not part of a search.
-			return withSearch(state, (searchOf(state) + action.text.replace(/[\r\n\t]/g, '')).slice(0, 200));
+			// Typed or pasted text goes in at the cursor; line breaks in it are not part of a search.
+			return withSearchLine(state, insert(searchLine(state), action.text));
 		case 'search.erase':
-			return withSearch(state, [...searchOf(state)].slice(0, -1).join(''));
+			return withSearchLine(state, deleteBefore(searchLine(state)));
+		case 'search.edit':
+			return withSearchLine(state, editLine(searchLine(state), action.input, action.key));
 		case 'search.keep':
 			return {...state, searching: false};
 		case 'search.clear':

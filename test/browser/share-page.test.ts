@@ -94,7 +94,7 @@ describe.skipIf(!available)('the share page in headless Chromium', () => {
 		await app.type(KEY.enter);
 		await app.waitFor('will not be shown again');
 		await app.type('c');
-		await app.waitFor('Copied to the clipboard');
+		await app.waitFor("Sent to the terminal's clipboard (OSC 52)");
 		// What the terminal was asked to put on the clipboard (OSC 52).
 		const copied = Buffer.from(/\u001b\]52;c;([A-Za-z0-9+/=]+)\u0007/.exec(app.raw())![1]!, 'base64').toString('utf8');
 		expect(copied).toMatch(/^http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}$/);

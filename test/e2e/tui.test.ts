@@ -9,6 +9,8 @@ import {KEY, startTui} from './pty.js';
 
 const ENTER_ALTERNATE = '\u001b[?1049h';
 const LEAVE_ALTERNATE = '\u001b[?1049l';
+const PASTE_ON = '\u001b[?2004h';
+const PASTE_OFF = '\u001b[?2004l';
 
 const selectedRow = (screen: string) => screen.split('\n').find(line => line.startsWith('▶')) ?? '';
 
@@ -206,13 +208,15 @@ describe('a large store', () => {
 });
 
 describe('exits and first run', () => {
-	it('SIGTERM leaves the alternate screen and exits 143', async () => {
+	it('SIGTERM leaves the alternate screen, turns bracketed paste off and exits 143', async () => {
 		const store = await newStore();
 		const app = startTui(['--store', store], {columns: 80, rows: 24});
 		await app.waitFor('0 of 0 keys');
 		app.kill('SIGTERM');
 		expect((await app.exited()).code).toBe(143);
 		expect(app.raw().lastIndexOf(LEAVE_ALTERNATE)).toBeGreaterThan(app.raw().lastIndexOf(ENTER_ALTERNATE));
+		expect(app.raw()).toContain(PASTE_ON);
+		expect(app.raw().lastIndexOf(PASTE_OFF)).toBeGreaterThan(app.raw().lastIndexOf(PASTE_ON));
 	});
 
 	it('with no store asks for the account name and creates it', async () => {

@@ -1,5 +1,5 @@
 import {readFileSync, writeFileSync} from 'node:fs';
-import {describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import stringWidth from 'string-width';
 import {ApiKeysService} from '../../source/service.js';
 import {App} from '../../source/ui/app.js';
@@ -7,6 +7,10 @@ import {serializeStore} from '../../source/store/line-writer.js';
 import {TOKEN_IN_TEXT} from '../helpers.js';
 import {fixtureData, fixtureService} from './fixtures.js';
 import {KEYS, renderSized} from './render.js';
+
+// The app as outside tmux, wherever the tests run: inside it, copying asks tmux (test/tmux/clipboard.test.ts).
+beforeEach(() => void vi.stubEnv('TMUX', ''));
+afterEach(() => void vi.unstubAllEnvs());
 
 const rowOf = (frame: string, text: string) => frame.split('\n').find(line => line.includes(text)) ?? '';
 /** The frame's text with box borders and line breaks folded, for sentences that wrap inside a dialog. */
@@ -224,7 +228,7 @@ describe('the action menu and its dialogs', () => {
 		const token = reveal.match(TOKEN_IN_TEXT)![0];
 		expect(reveal).toContain('This token will not be shown again');
 		await ui.press('c');
-		await ui.waitFor('Copied to the clipboard');
+		await ui.waitFor("Sent to the terminal's clipboard (OSC 52)");
 		expect(ui.stdout.frames.join('')).toContain(`\u001b]52;c;${Buffer.from(token).toString('base64')}\u0007`);
 		expect(readFileSync(path, 'utf8')).not.toContain(token);
 	});
@@ -242,7 +246,7 @@ describe('the action menu and its dialogs', () => {
 		expect((await service.verify(row.appKey, token)).valid).toBe(true);
 		expect(readFileSync(path, 'utf8')).not.toContain(token);
 		await ui.press('c');
-		await ui.waitFor('Copied to the clipboard');
+		await ui.waitFor("Sent to the terminal's clipboard");
 		await ui.press(KEYS.enter);
 		await ui.waitFor(`The link for ${row.appKey} is used up.`);
 		await ui.press('o');

@@ -1,5 +1,4 @@
 import {describe, expect, it, vi} from 'vitest';
-import {osc52} from '../../source/ui/clipboard.js';
 import {PassThrough} from 'node:stream';
 import {keyAtATime, splitKeys} from '../../source/ui/key-stream.js';
 import {layoutColumns, tableOverhead, type ColumnSpec} from '../../source/ui/layout.js';
@@ -74,13 +73,6 @@ describe('keymap', () => {
 		expect(help).toHaveLength(KEYMAP.length);
 		for (const hint of footerHints('table')) expect(help).toContainEqual(expect.objectContaining(hint));
 		expect(footerHints('search').map(h => h.keys)).toEqual(['Enter', 'Esc']);
-	});
-});
-
-describe('OSC 52', () => {
-	it('puts base64 text in the clipboard sequence, wrapped for tmux when inside it', () => {
-		expect(osc52('hi', {})).toBe('\u001b]52;c;aGk=\u0007');
-		expect(osc52('hi', {TMUX: '/tmp/tmux-0/default,1,0'})).toBe('\u001bPtmux;\u001b\u001b]52;c;aGk=\u0007\u001b\\');
 	});
 });
 

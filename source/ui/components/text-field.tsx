@@ -1,6 +1,7 @@
 import {Text} from 'ink';
 import {useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
+import {editLine, insert, isFieldKey, type Line} from '../line-editor.js';
 import {useTheme} from '../theme.js';
 
 export interface TextFieldProps {
@@ -12,32 +13,27 @@ export interface TextFieldProps {
 }
 
 /**
- * A one-line text field with a cursor (←/→ move it, Backspace deletes before it, a paste arrives
- * as one string). ink-text-input's field, on the app's input hook (hooks/use-keys.tsx), so keys
- * typed faster than a frame are all kept; the cursor counts code points, not UTF-16 units.
+ * A one-line text field that edits as readline does (line-editor.ts: Ctrl-A/E/U/K/W, Alt-B/F,
+ * Alt-Backspace, Home/End, ←/→) and takes a bracketed paste as text. It reads keys through the
+ * app's input hook (hooks/use-keys.tsx), so keys typed faster than a frame are all kept; the
+ * cursor counts code points, not UTF-16 units. Enter submits; Esc, Tab, ↑/↓ are the dialog's.
  */
 export function TextField({value, onChange, onSubmit, focus, placeholder = ''}: TextFieldProps) {
 	const theme = useTheme();
 	const chars = [...value];
 	const [offset, setOffset] = useState(chars.length);
 	const cursor = Math.min(offset, chars.length);
+	const apply = (next: Line) => {
+		setOffset(next.cursor);
+		if (next.value !== value) onChange(next.value);
+	};
 
 	useKeys(
 		(input, key) => {
-			if (key.upArrow || key.downArrow || key.tab || key.escape || (key.ctrl && input === 'c')) return;
 			if (key.return) return onSubmit?.(value);
-			if (key.leftArrow) return setOffset(Math.max(0, cursor - 1));
-			if (key.rightArrow) return setOffset(Math.min(chars.length, cursor + 1));
-			if (key.backspace || key.delete) {
-				if (cursor === 0) return;
-				setOffset(cursor - 1);
-				return onChange([...chars.slice(0, cursor - 1), ...chars.slice(cursor)].join(''));
-			}
-			if (key.ctrl || key.meta || input.length === 0) return;
-			setOffset(cursor + [...input].length);
-			onChange([...chars.slice(0, cursor), input, ...chars.slice(cursor)].join(''));
+			if (isFieldKey(input, key)) apply(editLine({value, cursor}, input, key));
 		},
-		{isActive: focus},
+		{isActive: focus, onPaste: text => apply(insert({value, cursor}, text))},
 	);
 
 	if (!focus) return <Text>{value.length > 0 ? value : <Text color={theme.color('muted')}>{placeholder}</Text>}</Text>;

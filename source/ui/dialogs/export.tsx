@@ -1,9 +1,10 @@
-import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Buttons} from '../components/buttons.js';
 import {DialogFrame} from '../components/dialog-frame.js';
+import {TextField} from '../components/text-field.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {isCommand} from '../keymap.js';
 import {useGap, useTheme} from '../theme.js';
 
@@ -40,7 +41,7 @@ export function ExportDialog({
 	const [file, setFile] = useState(defaultFile);
 	const focus = useFocusRing(FIELDS, 'file');
 	const valid = /\.(xlsx|csv|json)$/i.test(file.trim());
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (written) {
 				if (key.return || isCommand('dialog.cancel', input, key)) onClose();
@@ -76,7 +77,7 @@ export function ExportDialog({
 			<Text>File (.xlsx: sheets Generated and External; .csv: two files; .json)</Text>
 			<Box>
 				<Text color={theme.color('accent')}>› </Text>
-				<TextInput value={file} onChange={setFile} focus={focus.field === 'file' && !busy} />
+				<TextField value={file} onChange={setFile} focus={focus.field === 'file' && !busy && !written} />
 			</Box>
 			{!valid ? <Text color={theme.color('error')}>✗ the name must end in .xlsx, .csv or .json</Text> : null}
 			{progress ? (

@@ -3,12 +3,13 @@ import {useState} from 'react';
 import type {Reveal} from '../../core/keys.js';
 import {formatTime} from '../../core/time.js';
 import {Buttons} from '../components/buttons.js';
-import {DialogFrame} from '../components/dialog-frame.js';
 import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 import {useKeys} from '../hooks/use-keys.js';
+import {useWindowSize} from '../hooks/use-window-size.js';
+import type {ClipboardSend} from '../clipboard.js';
 
 export type OldTokenChoice = 'later' | 'now';
 
@@ -20,7 +21,8 @@ export interface RevealProps {
 	width: number;
 	busy: boolean;
 	error: string | null;
-	copied: boolean;
+	/** What pressing c did: sent to the terminal's clipboard, or why it could not be. */
+	copied: ClipboardSend | null;
 	onCopy(text: string): void;
 	/** Closing: for a renewal, with the choice for the old token (Esc = Later). */
 	onDone(choice: OldTokenChoice): void;
@@ -30,6 +32,7 @@ export interface RevealProps {
 export function RevealDialog({appKey, name, reveal, purpose, width, busy, error, copied, onCopy, onDone}: RevealProps) {
 	const theme = useTheme();
 	const gap = useGap();
+	const {columns} = useWindowSize();
 	const renewal = purpose === 'renew';
 	const fields = renewal ? (['choice', 'complete'] as const) : (['close'] as const);
 	const focus = useFocusRing<(typeof fields)[number]>(fields, renewal ? 'choice' : 'close');
@@ -58,40 +61,59 @@ export function RevealDialog({appKey, name, reveal, purpose, width, busy, error,
 		</Text>
 	);
 
+	const frame = {borderStyle: 'round', borderColor: theme.color('accent'), paddingX: 1, width, flexDirection: 'column'} as const;
+	// The link sits on rows of its own, from the first column, with no border on them: a mouse
+	// selection (in tmux, over SSH) copies exactly the link. The box is open above and below it.
 	return (
-		<DialogFrame
-			title={renewal ? `Token renewed: ${appKey}` : purpose === 'redeem' ? `Token of ${appKey}` : `Key generated: ${appKey}`}
-			width={width}
-			error={error}
-		>
-			<Text>{purpose === 'redeem' ? `${sanitize(name)}: revealed through its single-access link, which is now used up.` : `${sanitize(name)} is active and can be used now.`}</Text>
-			<Box marginTop={gap} flexDirection="column">
-				<Text bold>
-					{reveal.kind === 'link'
-						? `Single-access link to the ${renewal ? 'new ' : ''}token (valid until ${formatTime(reveal.expires)} unless used, usable once):`
-						: `The ${renewal ? 'new ' : ''}token:`}
+		<Box flexDirection="column" alignItems="center" width={columns}>
+			<Box {...frame} borderBottom={false}>
+				<Text bold color={theme.color('accent')}>
+					{sanitize(renewal ? `Token renewed: ${appKey}` : purpose === 'redeem' ? `Token of ${appKey}` : `Key generated: ${appKey}`)}
 				</Text>
+				<Box marginTop={gap}>
+					<Text>{purpose === 'redeem' ? `${sanitize(name)}: revealed through its single-access link, which is now used up.` : `${sanitize(name)} is active and can be used now.`}</Text>
+				</Box>
+				<Box marginTop={gap}>
+					<Text bold>
+						{reveal.kind === 'link'
+							? `Single-access link to the ${renewal ? 'new ' : ''}token (valid until ${formatTime(reveal.expires)} unless used, usable once):`
+							: `The ${renewal ? 'new ' : ''}token:`}
+					</Text>
+				</Box>
+			</Box>
+			<Box width={columns}>
 				<Text color={theme.color('accent')}>{secret}</Text>
 			</Box>
-			<Box marginTop={gap}>
-				<Text color={theme.color('orange')} bold>
-					⚠ This {what} will not be shown again. Press c to copy it{copied ? '' : ' (OSC 52; works over SSH and in tmux)'}.
-				</Text>
-			</Box>
-			{copied ? <Text color={theme.color('success')}>✓ Copied to the clipboard.</Text> : null}
-			{renewal ? (
-				<Box marginTop={gap} flexDirection="column">
-					<Text bold={focus.field === 'choice'}>Delete old token</Text>
-					<Box gap={3}>
-						{radio('later', 'Later: both tokens stay valid until you delete the old one')}
-					</Box>
-					<Box gap={3}>{radio('now', 'Now: only the new token is valid once you complete')}</Box>
+			<Box {...frame} borderTop={false}>
+				<Box marginTop={gap}>
+					<Text color={theme.color('orange')} bold>
+						⚠ This {what} will not be shown again. Press c to send it to the terminal's clipboard.
+					</Text>
 				</Box>
-			) : null}
-			<Buttons
-				buttons={[{label: renewal ? (busy ? 'Completing…' : 'Complete') : 'Close', disabled: busy}]}
-				focused={focus.field === 'choice' ? null : 0}
-			/>
-		</DialogFrame>
+				{copied ? (
+					<Text color={theme.color(copied.sent ? 'success' : 'error')}>
+						{copied.sent ? '✓' : '✗'} {sanitize(copied.message)}
+					</Text>
+				) : null}
+				{renewal ? (
+					<Box marginTop={gap} flexDirection="column">
+						<Text bold={focus.field === 'choice'}>Delete old token</Text>
+						<Box gap={3}>{radio('later', 'Later: both tokens stay valid until you delete the old one')}</Box>
+						<Box gap={3}>{radio('now', 'Now: only the new token is valid once you complete')}</Box>
+					</Box>
+				) : null}
+				<Buttons
+					buttons={[{label: renewal ? (busy ? 'Completing…' : 'Complete') : 'Close', disabled: busy}]}
+					focused={focus.field === 'choice' ? null : 0}
+				/>
+				{error ? (
+					<Box marginTop={gap}>
+						<Text color={theme.color('error')} bold>
+							✗ {sanitize(error)}
+						</Text>
+					</Box>
+				) : null}
+			</Box>
+		</Box>
 	);
 }

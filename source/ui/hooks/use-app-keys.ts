@@ -1,6 +1,7 @@
 import type {Rows} from '../../core/query.js';
 import type {KeyResource} from '../../core/types.js';
 import {commandFor, isCommand, type Command} from '../keymap.js';
+import {isFieldKey} from '../line-editor.js';
 import {moveIndex, type Action, type AppState, type Dialog, type NavCommand, type Tab} from '../state.js';
 import type {KeyTable} from './use-key-table.js';
 import {useKeys} from './use-keys.js';
@@ -39,6 +40,8 @@ export interface AppKeys {
 
 /** The keys of the tables, the search line and the tabs; an open dialog takes its own keys. */
 export function useAppKeys({state, table, bodyHeight, hasData, vanished, dispatch, close, quit, missing}: AppKeys): void {
+	// A paste goes into the search being typed; anywhere else in the tables it is ignored, never run as keys.
+	const onPaste = (text: string) => (state.searching && !state.dialog && hasData && !vanished ? dispatch({type: 'search.type', text}) : undefined);
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') return quit();
 		if (vanished) {
@@ -59,8 +62,7 @@ export function useAppKeys({state, table, bodyHeight, hasData, vanished, dispatc
 			if (isCommand('search.keep', input, key)) return dispatch({type: 'search.keep'});
 			if (isCommand('search.clear', input, key)) return dispatch({type: 'search.clear'});
 			if (key.upArrow || key.downArrow) return select(key.upArrow ? 'nav.up' : 'nav.down', bodyHeight);
-			if (key.backspace || key.delete) return dispatch({type: 'search.erase'});
-			if (!key.ctrl && !key.meta && !key.tab && input.length > 0) return dispatch({type: 'search.type', text: input});
+			if (isFieldKey(input, key)) dispatch({type: 'search.edit', input, key});
 			return;
 		}
 		// Fast typing and key repeat can arrive as one string ("jjj"): take it a key at a time, and
@@ -99,5 +101,5 @@ export function useAppKeys({state, table, bodyHeight, hasData, vanished, dispatc
 			}
 			return;
 		}
-	});
+	}, {onPaste});
 }

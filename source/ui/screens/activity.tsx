@@ -26,7 +26,7 @@ const cells = (entry: ActivityEntry, search: string): Record<ActivityColumn, Seg
 });
 
 /** The activity log, newest first: who changed what, when. */
-export function Activity({entries, total, search, searching, selectedIndex, width, bodyHeight, note}: {entries: readonly ActivityEntry[]; total: number; search: string; searching: boolean; selectedIndex: number; width: number; bodyHeight: number; note?: string | null}) {
+export function Activity({entries, total, search, searching, searchCursor, selectedIndex, width, bodyHeight, note}: {entries: readonly ActivityEntry[]; total: number; search: string; searching: boolean; searchCursor?: number; selectedIndex: number; width: number; bodyHeight: number; note?: string | null}) {
 	// Highlight the free words of the search; field terms (operator:…, action:…) filter without colour.
 	const words = search
 		.split(/\s+/)
@@ -34,7 +34,7 @@ export function Activity({entries, total, search, searching, selectedIndex, widt
 		.join(' ');
 	return (
 		<Box flexDirection="column">
-			<SearchLine search={search} searching={searching} idle={note ?? 'Press / to search; operator:NAME and action:WORDS narrow to one field. Times are UTC.'} />
+			<SearchLine search={search} searching={searching} cursor={searchCursor} idle={note ?? 'Press / to search; operator:NAME and action:WORDS narrow to one field. Times are UTC.'} />
 			<WindowedTable
 				items={entries}
 				specs={ACTIVITY_COLUMNS}

@@ -34,6 +34,7 @@ export function ExternalKeys({
 	total,
 	search,
 	searching,
+	searchCursor,
 	selectedIndex,
 	width,
 	bodyHeight,
@@ -44,6 +45,7 @@ export function ExternalKeys({
 	total: number;
 	search: string;
 	searching: boolean;
+	searchCursor?: number;
 	selectedIndex: number;
 	width: number;
 	bodyHeight: number;
@@ -51,7 +53,7 @@ export function ExternalKeys({
 	const theme = useTheme();
 	return (
 		<Box flexDirection="column">
-			<SearchLine search={search} searching={searching} idle="Press / to search by appKey or owner, n to add another account's key." />
+			<SearchLine search={search} searching={searching} cursor={searchCursor} idle="Press / to search by appKey or owner, n to add another account's key." />
 			<WindowedTable
 				items={keys}
 				specs={EXTERNAL_COLUMNS}

@@ -78,6 +78,8 @@ export interface GeneratedKeysProps {
 	now: number;
 	search: string;
 	searching: boolean;
+	/** Where the cursor is in the search being typed (its end if not given). */
+	searchCursor?: number;
 	selectedIndex: number;
 	width: number;
 	/** Rows available for the table body. */
@@ -85,7 +87,7 @@ export interface GeneratedKeysProps {
 }
 
 /** Rows of the table body at a given terminal height: the rest is header, tabs, search line, borders and footer. */
-export function GeneratedKeys({data, keys, now, search, searching, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
+export function GeneratedKeys({data, keys, now, search, searching, searchCursor, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
 	const theme = useTheme();
 	const selected = keys.at(selectedIndex);
 	// A row's cells apart from the search's marks, kept while in view and while the store and the
@@ -104,7 +106,7 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 	};
 	return (
 		<Box flexDirection="column">
-			<SearchLine search={search} searching={searching} idle="Press / to search by name or key identifier, n to generate a key." />
+			<SearchLine search={search} searching={searching} cursor={searchCursor} idle="Press / to search by name or key identifier, n to generate a key." />
 			<WindowedTable
 				items={keys}
 				specs={GENERATED_COLUMNS}

@@ -2,9 +2,11 @@ import {Box, Text} from 'ink';
 import {sanitize} from '../../text/sanitize.js';
 import {useTheme} from '../theme.js';
 
-/** The line above a table: the search being typed, the kept filter, or a hint. */
-export function SearchLine({search, searching, idle}: {search: string; searching: boolean; idle: string}) {
+/** The line above a table: the search being typed (with its cursor), the kept filter, or a hint. */
+export function SearchLine({search, searching, cursor, idle}: {search: string; searching: boolean; cursor?: number; idle: string}) {
 	const theme = useTheme();
+	const chars = [...search];
+	const at = Math.min(cursor ?? chars.length, chars.length);
 	return (
 		<Box height={1}>
 			{searching || search ? (
@@ -14,8 +16,9 @@ export function SearchLine({search, searching, idle}: {search: string; searching
 					</Text>
 					{searching ? (
 						<Text>
-							{sanitize(search)}
-							<Text inverse> </Text>
+							{sanitize(chars.slice(0, at).join(''))}
+							<Text inverse>{chars[at] === undefined ? ' ' : sanitize(chars[at])}</Text>
+							{sanitize(chars.slice(at + 1).join(''))}
 							{search ? '' : <Text color={theme.color('muted')}> type to filter</Text>}
 						</Text>
 					) : (
