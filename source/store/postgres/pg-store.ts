@@ -74,6 +74,7 @@ export class PgStore {
 
 	private constructor(
 		private readonly pool: pg.Pool,
+		private readonly config: pg.ClientConfig,
 		location: string,
 		/** The database login: in a PostgreSQL store, the operator. */
 		readonly login: string,
@@ -81,13 +82,14 @@ export class PgStore {
 		this.path = displayUrl(location);
 	}
 
-	private static async connect(location: string, env: NodeJS.ProcessEnv): Promise<{pool: pg.Pool; login: string}> {
-		const pool = new pg.Pool({...connectionConfig(location, env), max: 4, idleTimeoutMillis: 10_000});
+	private static async connect(location: string, env: NodeJS.ProcessEnv): Promise<{pool: pg.Pool; config: pg.ClientConfig; login: string}> {
+		const config = connectionConfig(location, env);
+		const pool = new pg.Pool({...config, max: 4, idleTimeoutMillis: 10_000});
 		// A connection that drops while idle is replaced on the next query; nothing to report here.
 		pool.on('error', () => undefined);
 		try {
 			const result = await pool.query<{login: string}>('SELECT current_user AS login');
-			return {pool, login: result.rows[0]!.login};
+			return {pool, config, login: result.rows[0]!.login};
 		} catch (error) {
 			await pool.end().catch(() => undefined);
 			throw connectionFailure(displayUrl(location), error);
@@ -95,8 +97,8 @@ export class PgStore {
 	}
 
 	static async open(location: string, env: NodeJS.ProcessEnv = process.env): Promise<PgStore> {
-		const {pool, login} = await PgStore.connect(location, env);
-		const store = new PgStore(pool, location, login);
+		const {pool, config, login} = await PgStore.connect(location, env);
+		const store = new PgStore(pool, config, location, login);
 		try {
 			const client = await store.client();
 			try {
@@ -114,8 +116,8 @@ export class PgStore {
 
 	/** Creates the schema and the store's first data; refused when the database has a store. */
 	static async create(location: string, initial: (login: string) => StoreData, env: NodeJS.ProcessEnv = process.env): Promise<PgStore> {
-		const {pool, login} = await PgStore.connect(location, env);
-		const store = new PgStore(pool, location, login);
+		const {pool, config, login} = await PgStore.connect(location, env);
+		const store = new PgStore(pool, config, location, login);
 		try {
 			const data = {...initial(login), revision: 1};
 			await store.inTransaction(async client => {
@@ -194,6 +196,51 @@ export class PgStore {
 		// Only a committed draft becomes the data held.
 		if (written) this.data = written;
 		return result;
+	}
+
+	/**
+	 * Calls `onChange` for every change another connection commits (LISTEN on the changes
+	 * channel), and once more after a lost connection comes back, so the caller catches up with
+	 * what it missed. The listening connection is its own, reopened with a growing pause (up to 5 s).
+	 */
+	watch(onChange: () => void): () => void {
+		let stopped = false;
+		let listener: pg.Client | null = null;
+		let pause = 250;
+		let timer: NodeJS.Timeout | null = null;
+		const listen = async () => {
+			const client = new pg.Client(this.config);
+			client.on('error', () => undefined);
+			client.on('notification', () => onChange());
+			client.on('end', () => {
+				if (stopped || listener !== client) return;
+				listener = null;
+				// A read now finds out (and says) whether the database is out of reach.
+				onChange();
+				timer = setTimeout(() => void listen(), pause);
+				pause = Math.min(pause * 2, 5000);
+			});
+			try {
+				await client.connect();
+				await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+				if (stopped) return void client.end().catch(() => undefined);
+				listener = client;
+				pause = 250;
+				// Whatever was committed while nobody listened.
+				onChange();
+			} catch {
+				await client.end().catch(() => undefined);
+				if (!stopped) timer = setTimeout(() => void listen(), pause);
+				pause = Math.min(pause * 2, 5000);
+			}
+		};
+		void listen();
+		return () => {
+			stopped = true;
+			if (timer) clearTimeout(timer);
+			void listener?.end().catch(() => undefined);
+			listener = null;
+		};
 	}
 
 	async close(): Promise<void> {

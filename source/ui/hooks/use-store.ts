@@ -22,7 +22,10 @@ export interface StoreView {
 
 type Shown = Omit<StoreView, 'refresh' | 'syncNow' | 'snapshot'>;
 
-/** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
+/**
+ * Keeps the data on screen current: another admin's change shows within a second, through the
+ * store's announcements where it makes them, else by polling (an unchanged file costs one stat()).
+ */
 export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	// What the service already read on opening draws the first frame; no "loading" frame before it.
 	// A large store was opened from its newest keys: they draw the first frame, the full read follows.
@@ -58,9 +61,15 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	}, [service]);
 	useEffect(() => {
 		void load();
-		const timer = setInterval(() => void load(), intervalMs);
-		return () => clearInterval(timer);
-	}, [load, intervalMs]);
+		// A store that announces its changes (PostgreSQL's NOTIFY) is read when it does, and polled
+		// only seldom besides; a file is polled.
+		const unwatch = service.watch(() => void load());
+		const timer = setInterval(() => void load(), unwatch ? Math.max(intervalMs, 5000) : intervalMs);
+		return () => {
+			clearInterval(timer);
+			unwatch?.();
+		};
+	}, [service, load, intervalMs]);
 	const syncNow = () => {
 		const data = service.snapshotNow();
 		if (data && (data !== last.current.data || data.revision !== last.current.revision)) {
