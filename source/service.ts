@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {recordStoreCreated} from './core/activity.js';
+import {recordActivity, recordStoreCreated} from './core/activity.js';
 import {refused, usage} from './core/errors.js';
 import {addExternalKey, editExternalRoles, removeExternalKey} from './core/external.js';
 import {
@@ -18,7 +18,7 @@ import {
 	type VerifyResult,
 } from './core/keys.js';
 import {redeemLink} from './core/links.js';
-import {addOperator, removeOperator} from './core/permissions.js';
+import {addOperator, removeOperator, requireResource} from './core/permissions.js';
 import {keyRow, type KeyRow} from './core/query.js';
 import {addCustomRole, removeCustomRole, type RoleChange} from './core/roles.js';
 import {emptyStore} from './core/empty-store.js';
@@ -44,6 +44,20 @@ function newStore(account: string, options: ServiceOptions): StoreData {
 	recordStoreCreated(data, options.operator);
 	return data;
 }
+
+export interface CopyCounts {
+	from: string;
+	to: string;
+	keys: number;
+	pendingRenewals: number;
+	unusedLinks: number;
+	external: number;
+	operators: number;
+	roles: number;
+	activity: number;
+}
+
+const displayLocation = (location: string) => (isPostgresLocation(location) ? displayUrl(location) : location);
 
 /**
  * In a PostgreSQL store each admin logs in as their own database role, and that login is the
@@ -99,6 +113,51 @@ export class ApiKeysService extends ServiceReads {
 			return new ApiKeysService(store, {...options, operator});
 		}
 		return new ApiKeysService(await Store.create(location, newStore(account, options)), options);
+	}
+
+	/**
+	 * Copies a whole store into a new one (a file or PostgreSQL, either way): keys with their token
+	 * digests, pending renewals, unused links, external keys, operators, roles, settings and the
+	 * whole log (the archived part too), then a last entry saying who copied it from where. Needs
+	 * Manage operators and roles on the source, which it copies all of; refused when the target exists.
+	 */
+	static async copy(from: string, to: string, options: ServiceOptions): Promise<CopyCounts> {
+		const source = await ApiKeysService.open(from, options);
+		try {
+			const data = await source.view();
+			requireResource(data, source.operator, MANAGE_OPERATORS, 'copy a whole store');
+			const archived = await source.store.archivedActivity(data);
+			const {archive: _extent, ...rest} = data;
+			const whole: StoreData = {
+				...rest,
+				settings: {...rest.settings},
+				roles: [...rest.roles],
+				operators: [...rest.operators],
+				keys: [...rest.keys],
+				external: [...rest.external],
+				links: [...rest.links],
+				activity: [...archived, ...data.activity],
+				revision: 0,
+			};
+			const at = source.clock();
+			recordActivity(whole, {at, operator: source.operator, action: 'copy store', summary: `from ${displayLocation(from)}`});
+			if (isPostgresLocation(to)) await (await PgStore.create(to, () => whole)).close();
+			else await Store.create(to, whole);
+			const now = source.clock();
+			return {
+				from: displayLocation(from),
+				to: displayLocation(to),
+				keys: whole.keys.length,
+				pendingRenewals: whole.keys.filter(k => k.oldToken).length,
+				unusedLinks: whole.links.filter(l => l.used === undefined && l.expires > now).length,
+				external: whole.external.length,
+				operators: whole.operators.length,
+				roles: whole.roles.length,
+				activity: whole.activity.length,
+			};
+		} finally {
+			await source.close();
+		}
 	}
 
 	/** Lets go of the store's connections (a PostgreSQL store's pool); a file store holds none. */

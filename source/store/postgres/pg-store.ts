@@ -124,7 +124,9 @@ export class PgStore {
 				if ((await schemaVersion(client)) !== null) throw refused(`a store already exists in ${store.path}`);
 				await createSchema(client);
 				await client.query('INSERT INTO apikeys.store (account, created, revision, settings) VALUES ($1, $2, $3, $4)', [data.account, data.created, data.revision, data.settings]);
-				await store.writeDiff(client, emptyLike(data), data);
+				// The long lists go in batches (a copied store can hold 100 000 keys); the rest row by row.
+				await insertInBulk(client, data);
+				await store.writeDiff(client, {...emptyLike(data), keys: data.keys, activity: data.activity}, data);
 			});
 			await store.read();
 			return store;
@@ -441,6 +443,40 @@ const DELETES: Record<ListName, string> = {
 	operators: 'DELETE FROM apikeys.operators WHERE login = $1',
 	roles: 'DELETE FROM apikeys.roles WHERE name = $1',
 };
+
+const BATCH = 5000;
+
+/** Inserts every key, token and activity entry of a new store, BATCH rows a statement. */
+async function insertInBulk(client: pg.ClientBase, data: StoreData): Promise<void> {
+	for (let at = 0; at < data.keys.length; at += BATCH) {
+		const keys = data.keys.slice(at, at + BATCH);
+		await client.query(
+			`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, last_used, revision)
+			SELECT app_key, name, roles, created, created_by, active, last_used, $2 FROM jsonb_to_recordset($1::jsonb)
+			AS r(app_key text, name text, roles text[], created bigint, created_by text, active boolean, last_used bigint)`,
+			[JSON.stringify(keys.map(k => ({app_key: k.appKey, name: k.name, roles: k.roles, created: k.created, created_by: k.createdBy, active: k.active, last_used: k.lastUsed ?? null}))), data.revision],
+		);
+		const tokens = keys.flatMap(k => [
+			{digest: k.token.digest, app_key: k.appKey, state: 'current', hint: k.token.hint, created: k.token.created},
+			...(k.oldToken ? [{digest: k.oldToken.digest, app_key: k.appKey, state: 'old', hint: k.oldToken.hint, created: k.oldToken.created}] : []),
+		]);
+		await client.query(
+			`INSERT INTO apikeys.tokens (digest, app_key, state, hint, created)
+			SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(digest text, app_key text, state text, hint text, created bigint)`,
+			[JSON.stringify(tokens)],
+		);
+	}
+	for (let at = 0; at < data.activity.length; at += BATCH) {
+		const entries = data.activity.slice(at, at + BATCH).map(e => ({at: e.at, operator: e.operator, action: e.action, app_key: e.appKey ?? null, summary: e.summary ?? null}));
+		await client.query(
+			`INSERT INTO apikeys.activity (at, operator, action, app_key, summary, revision)
+			SELECT at, operator, action, app_key, summary, $2
+			FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at bigint, operator text, action text, app_key text, summary text)) WITH ORDINALITY
+			AS r(at, operator, action, app_key, summary, n) ORDER BY n`,
+			[JSON.stringify(entries), data.revision],
+		);
+	}
+}
 
 /** The same store with nothing in its lists: what a new store's first write adds everything to. */
 const emptyLike = (data: StoreData): StoreData => ({...data, keys: [], external: [], links: [], operators: [], roles: [], activity: []});
