@@ -1,16 +1,19 @@
 import {existsSync} from 'node:fs';
 import {recordActivity, recordStoreCreated} from './core/activity.js';
+import {requireExternalAsShown, requireKeyAsShown, requireSettingsAsShown, type Expected} from './core/conflict.js';
 import {refused, usage} from './core/errors.js';
-import {addExternalKey, editExternalRoles, removeExternalKey} from './core/external.js';
+import {addExternalKey, editExternalRoles, findExternal, removeExternalKey} from './core/external.js';
 import {
 	activateKey,
 	deactivateKey,
 	deleteKey,
 	deleteOldToken,
 	editKey,
+	findKey,
 	generateKey,
 	renewToken,
 	replaceKey,
+	revokeLink,
 	undoRenewal,
 	verifyToken,
 	type DeleteOld,
@@ -25,7 +28,7 @@ import {emptyStore} from './core/empty-store.js';
 import {updateSettings, type SettingsPatch} from './core/settings.js';
 import {MINUTE} from './core/time.js';
 import {MANAGE_OPERATORS} from './core/types.js';
-import type {CustomRole, Operator, Settings, StoreData} from './core/types.js';
+import type {CustomRole, ExternalKey, GeneratedKey, Operator, Settings, StoreData, StoreSnapshot} from './core/types.js';
 import {MemoryStore} from './memory-store.js';
 import {isPostgresLocation, displayUrl} from './store/postgres/location.js';
 import {PgStore} from './store/postgres/pg-store.js';
@@ -71,6 +74,10 @@ function asDatabaseLogin(store: {login: string; path: string}, options: ServiceO
 	}
 	return {...options, operator: store.login};
 }
+
+/** Refuses a change to a key that is no longer as the dialog showed it (a no-op without `expected`: the command line merges). */
+const asShown = (data: StoreSnapshot, appKey: string, expected: Expected<GeneratedKey> | undefined) =>
+	expected && requireKeyAsShown(data, findKey(data, appKey), expected);
 
 /** `verify` records "last used" at most this often per key, so verification stays read-mostly. */
 export const LAST_USED_RESOLUTION = MINUTE;
@@ -192,51 +199,67 @@ export class ApiKeysService extends ServiceReads {
 		});
 	}
 
-	edit(appKey: string, input: RoleChange & {active?: boolean}): Promise<{row: KeyRow; changed: boolean}> {
+	edit(appKey: string, input: RoleChange & {active?: boolean}, expected?: Expected<GeneratedKey>): Promise<{row: KeyRow; changed: boolean}> {
 		return this.change('Edit API Keys', 'edit keys', 'edit', (data, ctx) => {
+			asShown(data, appKey, expected);
 			const {key, summary} = editKey(data, appKey, input);
 			return {result: {row: keyRow(data, key, ctx.now), changed: summary !== null}, appKey, summary};
 		});
 	}
 
-	activate(appKey: string): Promise<KeyRow> {
+	activate(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
 		return this.change('Edit API Keys', 'activate keys', 'activate', (data, ctx) => {
+			asShown(data, appKey, expected);
 			const {key, summary} = activateKey(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
-	deactivate(appKey: string): Promise<KeyRow> {
+	deactivate(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
 		return this.change('Edit API Keys', 'deactivate keys', 'deactivate', (data, ctx) => {
+			asShown(data, appKey, expected);
 			const {key, summary} = deactivateKey(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
-	renew(appKey: string, deleteOld: DeleteOld): Promise<{row: KeyRow; reveal: Reveal}> {
+	renew(appKey: string, deleteOld: DeleteOld, expected?: Expected<GeneratedKey>): Promise<{row: KeyRow; reveal: Reveal}> {
 		return this.change('Renew API token', 'renew tokens', 'renew token', (data, ctx) => {
+			asShown(data, appKey, expected);
 			const {key, reveal, summary} = renewToken(data, appKey, deleteOld, ctx);
 			return {result: {row: keyRow(data, key, ctx.now), reveal}, appKey, summary};
 		});
 	}
 
 	/** Deletes the old token; `reason` tells the activity log whether it was the renewal's "Now". */
-	deleteOldToken(appKey: string, reason: 'manual' | 'renewal-now' = 'manual'): Promise<KeyRow> {
+	deleteOldToken(appKey: string, reason: 'manual' | 'renewal-now' = 'manual', expected?: Expected<GeneratedKey>): Promise<KeyRow> {
 		return this.change('Renew API token', 'delete old tokens', 'delete old token', (data, ctx) => {
+			asShown(data, appKey, expected);
 			const {key, summary} = deleteOldToken(data, appKey, reason);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
-	undoRenewal(appKey: string): Promise<KeyRow> {
+	undoRenewal(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
 		return this.change('Renew API token', 'undo renewals', 'undo renewal', (data, ctx) => {
+			asShown(data, appKey, expected);
 			const {key, summary} = undoRenewal(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}
 
-	deleteKey(appKey: string): Promise<{appKey: string; name: string}> {
+	/** Revokes the key's unused link and the token only it held (see core revokeLink); a renewal can start at once. */
+	revokeLink(appKey: string, expected?: Expected<GeneratedKey>): Promise<{row: KeyRow; restored: boolean}> {
+		return this.change('Renew API token', 'revoke links', 'revoke link', (data, ctx) => {
+			asShown(data, appKey, expected);
+			const {key, summary, restored} = revokeLink(data, appKey, ctx.now);
+			return {result: {row: keyRow(data, key, ctx.now), restored}, appKey, summary};
+		});
+	}
+
+	deleteKey(appKey: string, expected?: Expected<GeneratedKey>): Promise<{appKey: string; name: string}> {
 		return this.change('Edit API Keys', 'delete keys', 'delete', data => {
+			asShown(data, appKey, expected);
 			const {key, summary} = deleteKey(data, appKey);
 			return {result: {appKey: key.appKey, name: key.name}, appKey, summary};
 		});
@@ -282,15 +305,17 @@ export class ApiKeysService extends ServiceReads {
 		});
 	}
 
-	editExternal(appKey: string, roles: readonly string[]): Promise<ExternalRow> {
+	editExternal(appKey: string, roles: readonly string[], expected?: Expected<ExternalKey>): Promise<ExternalRow> {
 		return this.change('Edit API Keys', 'edit external keys', 'external edit', data => {
+			requireExternalAsShown(data, findExternal(data, appKey), expected);
 			const {key, summary} = editExternalRoles(data, appKey, roles);
 			return {result: externalRow(key), appKey, summary};
 		});
 	}
 
-	removeExternal(appKey: string): Promise<ExternalRow> {
+	removeExternal(appKey: string, expected?: Expected<ExternalKey>): Promise<ExternalRow> {
 		return this.change('Edit API Keys', 'remove external keys', 'external remove', data => {
+			requireExternalAsShown(data, findExternal(data, appKey), expected);
 			const {key, summary} = removeExternalKey(data, appKey);
 			return {result: externalRow(key), appKey, summary};
 		});
@@ -298,8 +323,9 @@ export class ApiKeysService extends ServiceReads {
 
 	// ---- settings, roles, operators ----
 
-	updateSettings(patch: SettingsPatch): Promise<Settings> {
+	updateSettings(patch: SettingsPatch, expected?: Expected<Settings>): Promise<Settings> {
 		return this.change('Edit API Keys settings', 'change settings', 'settings', data => {
+			requireSettingsAsShown(data, expected);
 			const summary = updateSettings(data, patch);
 			return {result: {...data.settings}, summary};
 		});

@@ -8,7 +8,7 @@ import {generate} from './generate.js';
 import {init} from './init.js';
 import {list} from './list.js';
 import {operators} from './operators.js';
-import {deleteOldToken, renew, undoRenewal} from './renewal.js';
+import {deleteOldToken, renew, revokeLink, undoRenewal} from './renewal.js';
 import {roles} from './roles.js';
 import {serve} from './serve.js';
 import {settings} from './settings.js';
@@ -26,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
 	renew,
 	'delete-old-token': deleteOldToken,
 	'undo-renewal': undoRenewal,
+	'revoke-link': revokeLink,
 	delete: deleteCommand,
 	redeem,
 	verify,

@@ -47,3 +47,20 @@ export const undoRenewal: Command = {
 		ctx.out.out(`Undid the renewal of ${describeKey(row)}; the old token is current again.`);
 	},
 };
+
+export const revokeLink: Command = {
+	usage: 'revoke-link APPKEY --yes',
+	summary: "revoke the key's unused single-access link and the token it holds, so a renewal can start at once",
+	flags: ['yes', 'json'],
+	async run(ctx) {
+		const appKey = onlyArgument(ctx, 'appKey');
+		requireYes(ctx, 'revoking the link destroys the token it holds');
+		const {row, restored} = await (await ctx.service()).revokeLink(appKey);
+		if (ctx.flags.json) return ctx.out.json({...keyJson(row), oldTokenCurrent: restored});
+		ctx.out.out(
+			restored
+				? `Revoked the unused link of ${describeKey(row)}: its new token is destroyed and the old token is current again.`
+				: `Revoked the unused link of ${describeKey(row)}: its token is destroyed; the key has no usable token until you renew it.`,
+		);
+	},
+};

@@ -102,7 +102,7 @@ export function renewalBlocker(data: StoreSnapshot, key: GeneratedKey, now: numb
 	}
 	const link = openLinkFor(data, key.appKey, now);
 	if (link) {
-		return `${key.appKey} has a single-access link that has not been used yet (valid until ${formatTime(link.expires)}): use it or wait until it expires before renewing again`;
+		return `${key.appKey} has a single-access link that has not been used yet (valid until ${formatTime(link.expires)}): use it or revoke it (Revoke Link, or apikeys revoke-link ${key.appKey} --yes) before renewing again`;
 	}
 	return null;
 }
@@ -142,6 +142,23 @@ export function undoRenewal(data: StoreData, appKey: string): Change<string> {
 	destroyLinks(data, l => l.appKey === appKey && l.tokenDigest === newDigest);
 	const {oldToken, ...rest} = key;
 	return {key: replaceKey(data, key, {...rest, token: oldToken}), summary: 'new token and its link destroyed; old token current again'};
+}
+
+/**
+ * Revokes the key's unused link, and the token only it could reveal: for a renewal whose old token
+ * is still kept, the old token is current again (as after Undo); otherwise the key has no usable
+ * token until it is renewed. A new renewal can start at once.
+ */
+export function revokeLink(data: StoreData, appKey: string, now: number): Change<string> & {restored: boolean} {
+	const key = findKey(data, appKey);
+	const link = openLinkFor(data, appKey, now);
+	if (!link) throw refused(`${appKey} has no unused single-access link to revoke`);
+	destroyLinks(data, l => l === link);
+	const {oldToken, ...rest} = key;
+	if (oldToken && key.token.digest === link.tokenDigest) {
+		return {key: replaceKey(data, key, {...rest, token: oldToken}), restored: true, summary: 'unused link and its new token destroyed; old token current again'};
+	}
+	return {key, restored: false, summary: 'unused link and its token destroyed; no usable token until renewed'};
 }
 
 export function deleteKey(data: StoreData, appKey: string): Change<string> {

@@ -1,7 +1,8 @@
 import {Text, useStdout} from 'ink';
 import {join} from 'node:path';
-import {useState} from 'react';
+import {useMemo, useState} from 'react';
 import {externalKeyProblem, ownerOf} from '../core/external.js';
+import {openLinkFor} from '../core/links.js';
 import type {KeyResource, StoreSnapshot} from '../core/types.js';
 import {defaultExportName} from '../export/write-export.js';
 import type {ApiKeysService} from '../service.js';
@@ -18,6 +19,7 @@ import {RevealDialog, type OldTokenChoice} from './dialogs/reveal.js';
 import {SettingsDialog} from './dialogs/settings.js';
 import {sanitize} from '../text/sanitize.js';
 import {HelpOverlay} from './screens/help.js';
+import {useExpected} from './hooks/use-expected.js';
 import type {Action, AppState, Dialog} from './state.js';
 
 /** What the dialogs do to the app: open another dialog, close with a footer line, run a service call. */
@@ -71,13 +73,16 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 	const common = {width, busy: state.busy, error: state.dialogError};
 	const listHeight = Math.max(3, Math.min(10, rows - (compact ? 17 : 24)));
 	const subject = dialogSubject(dialog, data);
+	const {shown: expected, guard} = useExpected(dialog, data);
+	// Stable while the dialog's basis is: the Edit dialog re-bases the person's choices when it moves.
+	const externalBasis = useMemo(() => ({roles: expected.external?.shown.roles ?? []}), [expected.external]);
 	// The key as text for the dialogs' sentences (an older store may hold any bytes in it).
-	const shown = {key: sanitize(subject.appKey ?? subject.externalKey ?? ''), name: sanitize(subject.key?.name ?? ''), owner: sanitize(ownerOf(subject.externalKey ?? '') ?? '?')};
+	const text = {key: sanitize(subject.appKey ?? subject.externalKey ?? ''), name: sanitize(subject.key?.name ?? ''), owner: sanitize(ownerOf(subject.externalKey ?? '') ?? '?')};
 
 	if (subject.vanished) {
 		return (
 			<ConfirmDialog title="Key no longer exists" action="Close" {...common} onConfirm={cancel} onCancel={cancel}>
-				<Text>{shown.key} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
+				<Text>{text.key} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
 			</ConfirmDialog>
 		);
 	}
@@ -100,13 +105,15 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 				onConfirm={() =>
 					next
 						? open(next)
-						: perform(async () => {
-								await confirmation.call(service, confirmed);
-								close(confirmation.success(confirmed));
-							})
+						: perform(() =>
+								guard('externalKey' in dialog ? 'external' : 'key', `Press ${confirmation.action} again to go ahead anyway.`, async () => {
+									await confirmation.call(service, confirmed, expected);
+									close(confirmation.success(confirmed));
+								}),
+							)
 				}
 			>
-				<Text>{confirmation.body(confirmed, shown)}</Text>
+				<Text>{confirmation.body(confirmed, text)}</Text>
 			</ConfirmDialog>
 		);
 	}
@@ -120,10 +127,14 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 			case 'deactivate':
 				return open({kind: 'deactivate', appKey, step: 1});
 			case 'renew':
-				return perform(async () => {
-					const {row, reveal} = await service.renew(appKey, 'later');
-					open({kind: 'reveal', appKey, name: row.name, reveal, purpose: 'renew'});
-				});
+				return perform(() =>
+					guard('key', 'Choose Renew Token again to go ahead anyway.', async () => {
+						const {row, reveal} = await service.renew(appKey, 'later', expected.key);
+						open({kind: 'reveal', appKey, name: row.name, reveal, purpose: 'renew'});
+					}),
+				);
+			case 'revoke-link':
+				return open({kind: 'revoke-link', appKey, renewal: Boolean(subject.key?.oldToken)});
 			default:
 				return open({kind: item.action, appKey});
 		}
@@ -147,7 +158,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 				<ActionMenu
 					appKey={dialog.appKey}
 					name={subject.key?.name ?? ''}
-					items={menuItems({active: subject.key?.active ?? true, pending: Boolean(subject.key?.oldToken)}, missing)}
+					items={menuItems({active: subject.key?.active ?? true, pending: Boolean(subject.key?.oldToken), unusedLink: Boolean(subject.key && openLinkFor(data, subject.key.appKey, now))}, missing)}
 					{...common}
 					onChoose={item => chooseMenuItem(item, dialog.appKey)}
 					onCancel={cancel}
@@ -175,15 +186,17 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					appKey={dialog.appKey}
 					name={subject.key?.name ?? ''}
 					roles={pickerRoles}
-					current={{roles: subject.key?.roles ?? [], active: subject.key?.active ?? true}}
+					current={expected.key?.shown ?? {roles: [], active: true}}
 					listHeight={listHeight}
 					{...common}
 					onCancel={cancel}
 					onSave={input =>
-						perform(async () => {
-							const {changed} = await service.edit(dialog.appKey, input);
-							close(changed ? `Saved ${dialog.appKey}.` : `Nothing changed for ${dialog.appKey}.`);
-						})
+						perform(() =>
+							guard('key', 'Shown as it is now, your changes on top: Save again to apply them.', async () => {
+								const {changed} = await service.edit(dialog.appKey, input, expected.key);
+								close(changed ? `Saved ${dialog.appKey}.` : `Nothing changed for ${dialog.appKey}.`);
+							}),
+						)
 					}
 				/>
 			);
@@ -222,29 +235,33 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					appKey={dialog.externalKey}
 					name={`owner ${ownerOf(dialog.externalKey) ?? '?'}`}
 					roles={pickerRoles}
-					current={{roles: subject.external?.roles ?? []}}
+					current={externalBasis}
 					listHeight={listHeight}
 					{...common}
 					onCancel={cancel}
 					onSave={input =>
-						perform(async () => {
-							await service.editExternal(dialog.externalKey, input.roles);
-							close(`Saved ${dialog.externalKey}.`);
-						})
+						perform(() =>
+							guard('external', 'Shown as it is now, your changes on top: Save again to apply them.', async () => {
+								await service.editExternal(dialog.externalKey, input.roles, expected.external);
+								close(`Saved ${dialog.externalKey}.`);
+							}),
+						)
 					}
 				/>
 			);
 		case 'settings':
 			return (
 				<SettingsDialog
-					current={data.settings}
+					current={expected.settings?.shown ?? data.settings}
 					{...common}
 					onCancel={cancel}
 					onApply={settings =>
-						perform(async () => {
-							await service.updateSettings(settings);
-							close('Settings applied.');
-						})
+						perform(() =>
+							guard('settings', 'Shown as they are now, your changes on top: Apply again to apply them.', async () => {
+								await service.updateSettings(settings, expected.settings);
+								close('Settings applied.');
+							}),
+						)
 					}
 				/>
 			);

@@ -16,6 +16,8 @@ export type Dialog =
 	| {kind: 'activate'; appKey: string}
 	| {kind: 'delete-old-token'; appKey: string}
 	| {kind: 'undo-renewal'; appKey: string}
+	/** `renewal`: the link is a pending renewal's, so the old token becomes current again. */
+	| {kind: 'revoke-link'; appKey: string; renewal: boolean}
 	| {kind: 'delete-key'; appKey: string}
 	| {kind: 'open-link'}
 	| {kind: 'export'}

@@ -188,7 +188,7 @@ describe('apikeys, as a new user walks it', () => {
 		expect(result.code).toBe(1);
 		const until = `${linkExpires.slice(0, 10)} ${linkExpires.slice(11, 16)} UTC`;
 		expect(result.stderr).toBe(
-			`apikeys: ${appKey} has a single-access link that has not been used yet (valid until ${until}): use it or wait until it expires before renewing again\n`,
+			`apikeys: ${appKey} has a single-access link that has not been used yet (valid until ${until}): use it or revoke it (Revoke Link, or apikeys revoke-link ${appKey} --yes) before renewing again\n`,
 		);
 	});
 

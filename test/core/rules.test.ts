@@ -179,7 +179,7 @@ describe('Renew token', () => {
 		const data = freshStore();
 		const {key} = generateKey(data, {name: 'ERP', roles: []}, ctx);
 		expect(refusal(() => renewToken(data, key.appKey, 'now', context(T0 + HOUR)))).toBe(
-			`${key.appKey} has a single-access link that has not been used yet (valid until 2026-01-16 12:00 UTC): use it or wait until it expires before renewing again`,
+			`${key.appKey} has a single-access link that has not been used yet (valid until 2026-01-16 12:00 UTC): use it or revoke it (Revoke Link, or apikeys revoke-link ${key.appKey} --yes) before renewing again`,
 		);
 		expect(() => renewToken(data, key.appKey, 'now', context(T0 + LINK_TTL))).not.toThrow();
 	});

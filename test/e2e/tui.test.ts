@@ -98,7 +98,8 @@ describe.each([
 
 		await app.type('.');
 		await app.waitFor('Delete Key');
-		await app.type('j', 'j', 'j', KEY.enter);
+		// The renewal's link was never opened, so Revoke Link stands before Delete Key.
+		await app.type('j', 'j', 'j', 'j', KEY.enter);
 		await app.waitFor('I understand');
 		await app.type(KEY.space);
 		await app.waitFor('[x] I understand');

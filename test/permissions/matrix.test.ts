@@ -16,6 +16,8 @@ interface Action {
 interface Target {
 	appKey: string;
 	pending: string;
+	/** A key whose link was never used. */
+	linked: string;
 	external: string;
 	role: string;
 	login: string;
@@ -40,6 +42,7 @@ const ACTIONS: Action[] = [
 	{what: 'renew', resource: 'Renew API token', service: (s, t) => s.renew(t.appKey, 'now'), cli: t => ['renew', t.appKey, '--delete-old', 'now']},
 	{what: 'delete an old token', resource: 'Renew API token', service: (s, t) => s.deleteOldToken(t.pending), cli: t => ['delete-old-token', t.pending, '--yes']},
 	{what: 'undo a renewal', resource: 'Renew API token', service: (s, t) => s.undoRenewal(t.pending), cli: t => ['undo-renewal', t.pending, '--yes']},
+	{what: 'revoke a link', resource: 'Renew API token', service: (s, t) => s.revokeLink(t.linked), cli: t => ['revoke-link', t.linked, '--yes']},
 	{what: 'change settings', resource: 'Edit API Keys settings', service: s => s.updateSettings({renewalAlertMonths: 6}), cli: () => ['settings', '--renewal-alert', '6']},
 ];
 
@@ -53,6 +56,7 @@ async function world(dir = tempDir()) {
 	if (pendingReveal.kind === 'link') await owner.redeem(pendingReveal.url);
 	const renewal = await owner.renew(pending.appKey, 'later');
 	if (renewal.reveal.kind === 'link') await owner.redeem(renewal.reveal.url);
+	const {row: linked} = await owner.generate({name: 'linked', roles: []});
 	await owner.addExternal({appKey: 'vtexappkey-partner-QWERTY', roles: []});
 	await owner.addRole({name: 'Unused role', resources: ['View orders']});
 	await owner.addOperator({login: 'leaving', roles: ['API Keys - Read only']});
@@ -61,7 +65,7 @@ async function world(dir = tempDir()) {
 		await owner.addRole({name: `all but ${resource}`, resources: others});
 		await owner.addOperator({login: `no-${resource.toLowerCase().replace(/ /g, '-')}`, roles: [`all but ${resource}`]});
 	}
-	const target: Target = {appKey: key.appKey, pending: pending.appKey, external: 'vtexappkey-partner-QWERTY', role: 'Unused role', login: 'leaving'};
+	const target: Target = {appKey: key.appKey, pending: pending.appKey, linked: linked.appKey, external: 'vtexappkey-partner-QWERTY', role: 'Unused role', login: 'leaving'};
 	return {path, owner, target};
 }
 

@@ -7,7 +7,7 @@ import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
 import {useKeys} from '../hooks/use-keys.js';
 
-export type MenuAction = 'edit' | 'deactivate' | 'activate' | 'renew' | 'delete-old-token' | 'undo-renewal' | 'delete-key' | 'external-edit' | 'external-remove';
+export type MenuAction = 'edit' | 'deactivate' | 'activate' | 'renew' | 'revoke-link' | 'delete-old-token' | 'undo-renewal' | 'delete-key' | 'external-edit' | 'external-remove';
 
 export interface MenuItem {
 	action: MenuAction;
@@ -17,7 +17,7 @@ export interface MenuItem {
 }
 
 /** The kebab menu's entries for a key: what applies to its state, in the seed's order. */
-export function menuItems(key: {active: boolean; pending: boolean}, missing: (resource: KeyResource) => KeyResource | null): MenuItem[] {
+export function menuItems(key: {active: boolean; pending: boolean; unusedLink?: boolean}, missing: (resource: KeyResource) => KeyResource | null): MenuItem[] {
 	const item = (action: MenuAction, label: string, resource: KeyResource): MenuItem => ({action, label, missing: missing(resource)});
 	return [
 		item('edit', 'Edit', 'Edit API Keys'),
@@ -26,6 +26,7 @@ export function menuItems(key: {active: boolean; pending: boolean}, missing: (re
 		...(key.pending
 			? [item('delete-old-token', 'Delete Old Token', 'Renew API token'), item('undo-renewal', 'Undo Renewal', 'Renew API token')]
 			: []),
+		...(key.unusedLink ? [item('revoke-link', 'Revoke Link', 'Renew API token')] : []),
 		item('delete-key', 'Delete Key', 'Edit API Keys'),
 	];
 }
@@ -49,7 +50,7 @@ export interface ActionMenuProps {
 	onCancel(): void;
 }
 
-const DESTRUCTIVE: ReadonlySet<MenuAction> = new Set(['delete-key', 'deactivate', 'delete-old-token', 'external-remove']);
+const DESTRUCTIVE: ReadonlySet<MenuAction> = new Set(['delete-key', 'deactivate', 'revoke-link', 'delete-old-token', 'external-remove']);
 
 /**
  * The row's action menu (⋮): ↑/↓ or k/j move (round the ends), 1–9 and Enter choose; forbidden

@@ -1,8 +1,9 @@
 import {ACTIVATE_WARNING} from '../../core/keys.js';
 import type {ApiKeysService} from '../../service.js';
+import type {ShownState} from '../hooks/use-expected.js';
 import type {Dialog} from '../state.js';
 
-export const CONFIRM_KINDS = ['deactivate', 'activate', 'delete-old-token', 'undo-renewal', 'delete-key', 'external-remove'] as const;
+export const CONFIRM_KINDS = ['deactivate', 'activate', 'delete-old-token', 'undo-renewal', 'revoke-link', 'delete-key', 'external-remove'] as const;
 export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
 export type ConfirmDialogOf<K extends ConfirmKind> = Extract<Dialog, {kind: K}>;
 
@@ -25,7 +26,8 @@ export interface Confirmation<K extends ConfirmKind> {
 	acknowledge?: string;
 	/** A confirmation that asks again opens its next step instead of acting. */
 	next?(dialog: ConfirmDialogOf<K>): Dialog | undefined;
-	call(service: ApiKeysService, dialog: ConfirmDialogOf<K>): Promise<unknown>;
+	/** `shown`: the key as the dialog showed it, which the service checks is still so. */
+	call(service: ApiKeysService, dialog: ConfirmDialogOf<K>, shown: ShownState): Promise<unknown>;
 	/** The line in the footer once the call succeeded. */
 	success(dialog: ConfirmDialogOf<K>): string;
 }
@@ -41,7 +43,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		action: 'Deactivate',
 		destructive: true,
 		next: d => (d.step === 1 ? {...d, step: 2} : undefined),
-		call: (service, d) => service.deactivate(d.appKey),
+		call: (service, d, shown) => service.deactivate(d.appKey, shown.key),
 		success: d => `Deactivated ${d.appKey}.`,
 	},
 	activate: {
@@ -49,7 +51,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		body: (_, shown) => `Activate ${shown.key} (${shown.name})?`,
 		action: 'Activate',
 		warning: ACTIVATE_WARNING,
-		call: (service, d) => service.activate(d.appKey),
+		call: (service, d, shown) => service.activate(d.appKey, shown.key),
 		success: d => `Activated ${d.appKey}.`,
 	},
 	'delete-old-token': {
@@ -58,15 +60,26 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		action: 'Delete',
 		destructive: true,
 		warning: 'Make sure no integration still uses the old token. This cannot be undone.',
-		call: (service, d) => service.deleteOldToken(d.appKey),
+		call: (service, d, shown) => service.deleteOldToken(d.appKey, 'manual', shown.key),
 		success: d => `Deleted the old token of ${d.appKey}.`,
 	},
 	'undo-renewal': {
 		title: () => 'Undo renewal',
 		body: (_, shown) => `Undo the renewal of ${shown.key} (${shown.name})? The new token and its link are destroyed and the old token is current again.`,
 		action: 'Undo',
-		call: (service, d) => service.undoRenewal(d.appKey),
+		call: (service, d, shown) => service.undoRenewal(d.appKey, shown.key),
 		success: d => `Undid the renewal of ${d.appKey}; the old token is current again.`,
+	},
+	'revoke-link': {
+		title: () => 'Revoke link',
+		body: (d, shown) =>
+			d.renewal
+				? `Revoke the unused link of ${shown.key} (${shown.name})? The new token it holds is destroyed and the old token is current again.`
+				: `Revoke the unused link of ${shown.key} (${shown.name})? The token it holds is destroyed: the key has no usable token until it is renewed.`,
+		action: 'Revoke',
+		destructive: true,
+		call: (service, d, shown) => service.revokeLink(d.appKey, shown.key),
+		success: d => `Revoked the link of ${d.appKey}.`,
 	},
 	'delete-key': {
 		title: () => 'Delete key',
@@ -75,7 +88,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		destructive: true,
 		acknowledge: 'I understand that this action cannot be undone',
 		warning: 'Make sure no integration uses this key any more.',
-		call: (service, d) => service.deleteKey(d.appKey),
+		call: (service, d, shown) => service.deleteKey(d.appKey, shown.key),
 		success: d => `Deleted ${d.appKey}.`,
 	},
 	'external-remove': {
@@ -83,7 +96,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		body: (_, shown) => `Remove ${shown.key}? Account ${shown.owner} loses the roles it had in this account.`,
 		action: 'Remove',
 		destructive: true,
-		call: (service, d) => service.removeExternal(d.externalKey),
+		call: (service, d, shown) => service.removeExternal(d.externalKey, shown.external),
 		success: d => `Removed ${d.externalKey}.`,
 	},
 };

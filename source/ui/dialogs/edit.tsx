@@ -25,11 +25,25 @@ export interface EditProps {
 	onCancel(): void;
 }
 
+/** `now` with the changes the person made to `shown` (roles added, roles taken away). */
+export function rebaseRoles(chosen: readonly string[], shown: readonly string[], now: readonly string[]): string[] {
+	const added = chosen.filter(r => !shown.includes(r));
+	const removed = shown.filter(r => !chosen.includes(r));
+	return [...now.filter(r => !removed.includes(r)), ...added.filter(r => !now.includes(r))];
+}
+
 /** Edit: the key's roles and its Activate checkbox, then Save. */
 export function EditDialog({appKey, name, roles, current, title, width, listHeight, busy, error, onSave, onCancel}: EditProps) {
 	const options = [...roles, ...current.roles.filter(r => !roles.includes(r))];
 	const [pick, setPick] = useState<MultiSelectState>({cursor: 0, selected: new Set(current.roles)});
 	const [active, setActive] = useState(current.active ?? true);
+	// After a conflict `current` is the key as it is now: the person's own changes go on top of it.
+	const [basis, setBasis] = useState(current);
+	if (basis !== current) {
+		setBasis(current);
+		setPick(p => ({...p, selected: new Set(rebaseRoles([...p.selected], basis.roles, current.roles))}));
+		if (active === basis.active) setActive(current.active ?? true);
+	}
 	const withActive = current.active !== undefined;
 	const focus = useFocusRing(withActive ? FIELDS : FIELDS.filter(f => f !== 'active'), 'roles');
 	const save = () => onSave({roles: options.filter(r => pick.selected.has(r)), ...(withActive ? {active} : {})});

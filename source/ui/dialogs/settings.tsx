@@ -29,6 +29,14 @@ export function SettingsDialog({current, width, busy, error, onApply, onCancel}:
 	const [reveal, setReveal] = useState<RevealMode>(current.reveal);
 	const [url, setUrl] = useState(current.shareBaseUrl);
 	const focus = useFocusRing(FIELDS, 'period');
+	// After a conflict `current` is the settings as they are now: what the person changed stays theirs.
+	const [basis, setBasis] = useState(current);
+	if (basis !== current) {
+		setBasis(current);
+		if (period === basis.renewalAlertMonths) setPeriod(current.renewalAlertMonths);
+		if (reveal === basis.reveal) setReveal(current.reveal);
+		if (url === basis.shareBaseUrl) setUrl(current.shareBaseUrl);
+	}
 	const problem = urlProblem(url);
 	const apply = () => (problem ? focus.focus('url') : onApply({renewalAlertMonths: period, reveal, shareBaseUrl: url}));
 	useKeys(
