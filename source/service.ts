@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import {recordActivity, recordStoreCreated} from './core/activity.js';
 import {requireExternalAsShown, requireKeyAsShown, requireSettingsAsShown, type Expected} from './core/conflict.js';
-import {refused, usage} from './core/errors.js';
+import {usage} from './core/errors.js';
 import {addExternalKey, editExternalRoles, findExternal, removeExternalKey} from './core/external.js';
 import {
 	activateKey,
@@ -31,9 +31,8 @@ import {MANAGE_OPERATORS} from './core/types.js';
 import type {CustomRole, ExternalKey, GeneratedKey, Operator, Settings, StoreData, StoreSnapshot} from './core/types.js';
 import {MemoryStore} from './memory-store.js';
 import {isPostgresLocation, displayUrl} from './store/postgres/location.js';
+import {asDatabaseLogin, copyCounts, displayLocation, type CopyCounts} from './service/locations.js';
 import {PgStore} from './store/postgres/pg-store.js';
-import {LOGIN_RULE, isLogin} from './core/permissions.js';
-import {sanitize} from './text/sanitize.js';
 import {Store} from './store/store.js';
 import {externalRow, ServiceReads, type ExternalRow} from './service/reads.js';
 import type {ServiceOptions, StoreBackend} from './service/session.js';
@@ -46,33 +45,6 @@ function newStore(account: string, options: ServiceOptions): StoreData {
 	const data = emptyStore(account, options.operator, (options.clock ?? Date.now)());
 	recordStoreCreated(data, options.operator);
 	return data;
-}
-
-export interface CopyCounts {
-	from: string;
-	to: string;
-	keys: number;
-	pendingRenewals: number;
-	unusedLinks: number;
-	external: number;
-	operators: number;
-	roles: number;
-	activity: number;
-}
-
-const displayLocation = (location: string) => (isPostgresLocation(location) ? displayUrl(location) : location);
-
-/**
- * In a PostgreSQL store each admin logs in as their own database role, and that login is the
- * operator: it is proven by the database's authentication, so no environment variable can claim
- * another. APIKEYS_OPERATOR naming someone else is refused rather than ignored.
- */
-function asDatabaseLogin(store: {login: string; path: string}, options: ServiceOptions): ServiceOptions {
-	if (!isLogin(store.login)) throw refused(`the database login "${sanitize(store.login.slice(0, 64))}" cannot be an operator login (${LOGIN_RULE})`);
-	if (options.claimedOperator !== undefined && options.claimedOperator !== store.login) {
-		throw refused(`in the PostgreSQL store ${store.path} you act as your database login "${store.login}", not "${sanitize(options.claimedOperator.slice(0, 64))}": unset APIKEYS_OPERATOR, or log in as that role`);
-	}
-	return {...options, operator: store.login};
 }
 
 /** Refuses a change to a key that is no longer as the dialog showed it (a no-op without `expected`: the command line merges). */
@@ -150,18 +122,7 @@ export class ApiKeysService extends ServiceReads {
 			recordActivity(whole, {at, operator: source.operator, action: 'copy store', summary: `from ${displayLocation(from)}`});
 			if (isPostgresLocation(to)) await (await PgStore.create(to, () => whole)).close();
 			else await Store.create(to, whole);
-			const now = source.clock();
-			return {
-				from: displayLocation(from),
-				to: displayLocation(to),
-				keys: whole.keys.length,
-				pendingRenewals: whole.keys.filter(k => k.oldToken).length,
-				unusedLinks: whole.links.filter(l => l.used === undefined && l.expires > now).length,
-				external: whole.external.length,
-				operators: whole.operators.length,
-				roles: whole.roles.length,
-				activity: whole.activity.length,
-			};
+			return copyCounts(from, to, whole, source.clock());
 		} finally {
 			await source.close();
 		}
