@@ -198,10 +198,15 @@ async function main(argv: string[]): Promise<number> {
 		env: process.env,
 		storePath,
 		operator,
-		service: () => (service ??= ApiKeysService.open(storePath, {operator})),
+		service: () => (service ??= ApiKeysService.open(storePath, {operator, claimedOperator: process.env.APIKEYS_OPERATOR})),
 	};
-	const code = await command.run(ctx);
-	return typeof code === 'number' ? code : 0;
+	try {
+		const code = await command.run(ctx);
+		return typeof code === 'number' ? code : 0;
+	} finally {
+		// A PostgreSQL store's connections would keep the process alive.
+		await service?.then(opened => opened.close(), () => undefined);
+	}
 }
 
 const exitCode = (error: ApiKeysError) => (error.kind === 'usage' ? 2 : 1);

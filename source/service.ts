@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {recordStoreCreated} from './core/activity.js';
+import {recordActivity, recordStoreCreated} from './core/activity.js';
 import {requireExternalAsShown, requireKeyAsShown, requireSettingsAsShown, type Expected} from './core/conflict.js';
 import {usage} from './core/errors.js';
 import {addExternalKey, editExternalRoles, findExternal, removeExternalKey} from './core/external.js';
@@ -21,7 +21,7 @@ import {
 	type VerifyResult,
 } from './core/keys.js';
 import {redeemLink} from './core/links.js';
-import {addOperator, removeOperator} from './core/permissions.js';
+import {addOperator, removeOperator, requireResource} from './core/permissions.js';
 import {keyRow, type KeyRow} from './core/query.js';
 import {addCustomRole, removeCustomRole, type RoleChange} from './core/roles.js';
 import {emptyStore} from './core/empty-store.js';
@@ -30,6 +30,9 @@ import {MINUTE} from './core/time.js';
 import {MANAGE_OPERATORS} from './core/types.js';
 import type {CustomRole, ExternalKey, GeneratedKey, Operator, Settings, StoreData, StoreSnapshot} from './core/types.js';
 import {MemoryStore} from './memory-store.js';
+import {isPostgresLocation, displayUrl} from './store/postgres/location.js';
+import {asDatabaseLogin, copyCounts, displayLocation, type CopyCounts} from './service/locations.js';
+import {PgStore} from './store/postgres/pg-store.js';
 import {Store} from './store/store.js';
 import {externalRow, ServiceReads, type ExternalRow} from './service/reads.js';
 import type {ServiceOptions, StoreBackend} from './service/session.js';
@@ -60,19 +63,74 @@ export class ApiKeysService extends ServiceReads {
 		super(store, options);
 	}
 
-	/** `preview`: open a large store from its newest keys only, for a first frame (see Store.open). */
-	static async open(path: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService> {
-		return new ApiKeysService(await Store.open(path, undefined, {preview: options.preview}), options);
+	/**
+	 * Opens the store at `location`: a file path, or a postgres:// URL. `preview`: open a large
+	 * store file from its newest keys only, for a first frame (see Store.open). In a PostgreSQL
+	 * store the operator is the database login (see asDatabaseLogin).
+	 */
+	static async open(location: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService> {
+		if (isPostgresLocation(location)) {
+			const store = await PgStore.open(location);
+			return new ApiKeysService(store, asDatabaseLogin(store, options));
+		}
+		return new ApiKeysService(await Store.open(location, undefined, {preview: options.preview}), options);
 	}
 
-	/** Opens the store at `path`, or null when there is no file there yet (the interface then offers to create one). */
-	static async openIfPresent(path: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService | null> {
-		return existsSync(path) ? ApiKeysService.open(path, options) : null;
+	/** Opens the store at `location`, or null when there is no file there yet (the interface then offers to create one). */
+	static async openIfPresent(location: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService | null> {
+		return isPostgresLocation(location) || existsSync(location) ? ApiKeysService.open(location, options) : null;
 	}
 
 	/** Creates a store for `account`; the operator who creates it becomes its Owner (Admin Super). */
-	static async init(path: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
-		return new ApiKeysService(await Store.create(path, newStore(account, options)), options);
+	static async init(location: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
+		if (isPostgresLocation(location)) {
+			let operator = options.operator;
+			const store = await PgStore.create(location, login => {
+				operator = asDatabaseLogin({login, path: displayUrl(location)}, options).operator;
+				return newStore(account, {...options, operator});
+			});
+			return new ApiKeysService(store, {...options, operator});
+		}
+		return new ApiKeysService(await Store.create(location, newStore(account, options)), options);
+	}
+
+	/**
+	 * Copies a whole store into a new one (a file or PostgreSQL, either way): keys with their token
+	 * digests, pending renewals, unused links, external keys, operators, roles, settings and the
+	 * whole log (the archived part too), then a last entry saying who copied it from where. Needs
+	 * Manage operators and roles on the source, which it copies all of; refused when the target exists.
+	 */
+	static async copy(from: string, to: string, options: ServiceOptions): Promise<CopyCounts> {
+		const source = await ApiKeysService.open(from, options);
+		try {
+			const data = await source.view();
+			requireResource(data, source.operator, MANAGE_OPERATORS, 'copy a whole store');
+			const archived = await source.store.archivedActivity(data);
+			const {archive: _extent, ...rest} = data;
+			const whole: StoreData = {
+				...rest,
+				settings: {...rest.settings},
+				roles: [...rest.roles],
+				operators: [...rest.operators],
+				keys: [...rest.keys],
+				external: [...rest.external],
+				links: [...rest.links],
+				activity: [...archived, ...data.activity],
+				revision: 0,
+			};
+			const at = source.clock();
+			recordActivity(whole, {at, operator: source.operator, action: 'copy store', summary: `from ${displayLocation(from)}`});
+			if (isPostgresLocation(to)) await (await PgStore.create(to, () => whole)).close();
+			else await Store.create(to, whole);
+			return copyCounts(from, to, whole, source.clock());
+		} finally {
+			await source.close();
+		}
+	}
+
+	/** Lets go of the store's connections (a PostgreSQL store's pool); a file store holds none. */
+	async close(): Promise<void> {
+		await this.store.close?.();
 	}
 
 	/**

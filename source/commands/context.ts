@@ -36,6 +36,8 @@ export const FLAGS = {
 	port: {type: 'string'},
 	socket: {type: 'string'},
 	socketGroup: {type: 'string'},
+	from: {type: 'string'},
+	to: {type: 'string'},
 	demo: {type: 'boolean'},
 	color: {type: 'boolean'},
 	help: {type: 'boolean'},
@@ -75,6 +77,8 @@ export interface Flags {
 	port?: string;
 	socket?: string;
 	socketGroup?: string;
+	from?: string;
+	to?: string;
 }
 
 export interface CommandContext {

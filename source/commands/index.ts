@@ -12,6 +12,7 @@ import {deleteOldToken, renew, revokeLink, undoRenewal} from './renewal.js';
 import {roles} from './roles.js';
 import {serve} from './serve.js';
 import {settings} from './settings.js';
+import {store} from './store.js';
 import {activate, deactivate} from './status.js';
 import {redeem, verify} from './tokens.js';
 
@@ -36,4 +37,5 @@ export const COMMANDS: Record<string, Command> = {
 	audit,
 	export: exportCommand,
 	serve,
+	store,
 };

@@ -10,8 +10,12 @@ export const init: Command = {
 	async run(ctx) {
 		noArguments(ctx);
 		if (!ctx.flags.account) throw usage('name the account: apikeys init --account NAME');
-		const service = await ApiKeysService.init(ctx.storePath, ctx.flags.account, {operator: ctx.operator});
-		if (ctx.flags.json) return ctx.out.json({account: ctx.flags.account, store: service.path, owner: ctx.operator});
-		ctx.out.out(`Created store ${sanitize(service.path)} for account ${sanitize(ctx.flags.account)}; ${sanitize(ctx.operator)} is its Owner (Admin Super).`);
+		const service = await ApiKeysService.init(ctx.storePath, ctx.flags.account, {operator: ctx.operator, claimedOperator: ctx.env.APIKEYS_OPERATOR});
+		try {
+			if (ctx.flags.json) return ctx.out.json({account: ctx.flags.account, store: service.path, owner: service.operator});
+			ctx.out.out(`Created store ${sanitize(service.path)} for account ${sanitize(ctx.flags.account)}; ${sanitize(service.operator)} is its Owner (Admin Super).`);
+		} finally {
+			await service.close();
+		}
 	},
 };

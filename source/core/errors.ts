@@ -25,4 +25,11 @@ export class StoreGoneError extends ApiKeysError {
 	}
 }
 
+/** The database cannot be reached now: the data read last is all there is to show until it can. */
+export class StoreUnreachableError extends ApiKeysError {
+	constructor(message: string) {
+		super('store', message);
+	}
+}
+
 export const isApiKeysError = (error: unknown): error is ApiKeysError => error instanceof ApiKeysError;

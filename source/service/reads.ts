@@ -40,6 +40,11 @@ export abstract class ServiceReads extends ServiceSession {
 		return preview && this.mayView(preview.data) ? preview : null;
 	}
 
+	/** Calls `onChange` when another process changes a store that can say so (PostgreSQL); null for one that must be polled. */
+	watch(onChange: () => void): (() => void) | null {
+		return this.store.watch?.(onChange) ?? null;
+	}
+
 	/** The data last read, if the operator may view it, without touching the disk; null otherwise. */
 	snapshotNow(): StoreSnapshot | null {
 		const data = this.store.peek();

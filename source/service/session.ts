@@ -8,13 +8,15 @@ export interface ServiceOptions {
 	operator: string;
 	clock?: () => Millis;
 	random?: (bytes: number) => Uint8Array;
+	/** The operator named by APIKEYS_OPERATOR, if any: a PostgreSQL store refuses it unless it is the database login. */
+	claimedOperator?: string;
 	/** Set in a shared deployment: exports are not written to files as the service account, and this says why. */
 	fileExportsRefused?: string;
 }
 
 /**
- * What the service needs of a store, whatever keeps it: the file (store/store.ts), or a draft in
- * memory (memory-store.ts).
+ * What the service needs of a store, whatever keeps it: the file (store/store.ts), PostgreSQL
+ * (store/postgres/pg-store.ts), or a draft in memory (memory-store.ts).
  */
 export interface StoreBackend {
 	/** Where the store is, as it may be shown. */
@@ -33,6 +35,8 @@ export interface StoreBackend {
 	archivedActivity(data: StoreSnapshot): Promise<readonly ActivityEntry[]>;
 	/** Lets go of what the store holds open (connections); nothing for a file. */
 	close?(): Promise<void>;
+	/** Calls `onChange` when another process changes the store (PostgreSQL's NOTIFY); a file is polled instead. Returns the way to stop. */
+	watch?(onChange: () => void): () => void;
 }
 
 /** What a change hands back: its result, the key it concerned, and its activity summary (null: nothing changed). */

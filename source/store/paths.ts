@@ -1,9 +1,10 @@
 import {homedir} from 'node:os';
 import {isAbsolute, join, resolve} from 'node:path';
+import {storeLocation} from './postgres/location.js';
 import type {SystemConfig} from './system-config.js';
 
 /**
- * --store, else APIKEYS_STORE, else $XDG_DATA_HOME/apikeys/store.json, else
+ * --store, else APIKEYS_STORE (a path, a file:// URL, or a postgres:// URL), else $XDG_DATA_HOME/apikeys/store.json, else
  * ~/.local/share/apikeys/store.json. A system configuration's store comes first for everyone
  * but root (enforcePins has refused any other choice), and is root's default too.
  */
@@ -15,7 +16,10 @@ export function resolveStorePath(
 ): string {
 	const chosen = flag ?? env.APIKEYS_STORE;
 	if (system && (uid !== 0 || !chosen)) return system.store;
-	if (chosen) return resolve(chosen);
+	if (chosen) {
+		const location = storeLocation(chosen, flag === undefined ? 'env' : 'argv');
+		return location.kind === 'postgres' ? location.url : resolve(location.path);
+	}
 	const dataHome = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
 	return join(dataHome, 'apikeys', 'store.json');
 }

@@ -5,6 +5,7 @@ import {notFound, refused, storeFailure} from '../core/errors.js';
 import type {ActivityEntry, StoreData, StoreSnapshot} from '../core/types.js';
 import {ACTIVITY_IN_STORE_MAX, ACTIVITY_KEPT, ActivityArchive} from './activity-archive.js';
 import {AtomicJsonFile} from './adapter.js';
+import {draftOf} from './draft.js';
 import {StaleWriteError, tempFilePattern} from './atomic-write.js';
 import {DEFAULT_LOCK, acquireLock, withLockIfFree, type LockOptions} from './lock.js';
 
@@ -15,22 +16,6 @@ export interface Transaction {
 	/** Leave the file as it is: the change turned out to change nothing. */
 	skipWrite(): void;
 }
-
-/**
- * A copy for a change to work on: the top level, the settings and every list are new; the keys,
- * entries and records in the lists are shared, since a change replaces them and never changes one
- * in place (which also lets the writer reuse the bytes of every one left as it was).
- */
-const draftOf = (data: StoreData): StoreData => ({
-	...data,
-	settings: {...data.settings},
-	roles: [...data.roles],
-	operators: [...data.operators],
-	keys: [...data.keys],
-	external: [...data.external],
-	links: [...data.links],
-	activity: [...data.activity],
-});
 
 /**
  * The store file behind lowdb's `Low`: reads need no lock (renames are atomic); every change

@@ -44,7 +44,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const path = demo?.path ?? options.storePath;
 	// Open before taking over the screen, so a damaged store is reported as one plain line.
 	// A large store draws its first frame from its newest keys; the rest is read right after.
-	const serviceOptions: ServiceOptions = {operator: options.operator, fileExportsRefused: options.fileExportsRefused};
+	const serviceOptions: ServiceOptions = {operator: options.operator, claimedOperator: process.env.APIKEYS_OPERATOR, fileExportsRefused: options.fileExportsRefused};
 	const service = await ApiKeysService.openIfPresent(path, {...serviceOptions, preview: PREVIEW_ROWS});
 	const keys = keyAtATime(process.stdin);
 	// Keys typed before the whole store is read wait for it, so nothing acts on part of the data.
@@ -80,6 +80,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		await instance.waitUntilExit();
 	} finally {
 		restore();
+		await service?.close();
 	}
 	return 0;
 }

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import {StoreGoneError, isApiKeysError} from '../../core/errors.js';
+import {StoreGoneError, StoreUnreachableError, isApiKeysError} from '../../core/errors.js';
 import type {StoreSnapshot} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 
@@ -22,7 +22,10 @@ export interface StoreView {
 
 type Shown = Omit<StoreView, 'refresh' | 'syncNow' | 'snapshot'>;
 
-/** Polls the store so that another admin's change shows within a second; a poll of an unchanged file is one stat(). */
+/**
+ * Keeps the data on screen current: another admin's change shows within a second, through the
+ * store's announcements where it makes them, else by polling (an unchanged file costs one stat()).
+ */
 export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	// What the service already read on opening draws the first frame; no "loading" frame before it.
 	// A large store was opened from its newest keys: they draw the first frame, the full read follows.
@@ -40,12 +43,15 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 				setView({data, revision: data.revision, error: null, notice: null, keyCount: null});
 			}
 		} catch (error) {
-			// A deleted store leaves its last read on screen, with a word on why nothing changes any more.
-			if (error instanceof StoreGoneError && last.current.data) {
-				if (!last.current.gone) {
-					last.current = {...last.current, gone: true};
-					setView(previous => ({...previous, notice: `${error.message}; the keys shown are the last read`}));
-				}
+			// A deleted store, or a database out of reach, leaves its last read on screen with a word on
+			// why nothing changes; the polls go on, and the first that reads again clears it.
+			if ((error instanceof StoreGoneError || error instanceof StoreUnreachableError) && last.current.data) {
+				const notice =
+					error instanceof StoreUnreachableError
+						? `the store is out of reach; the keys shown are the last read, retrying (${error.message})`
+						: `${error.message}; the keys shown are the last read`;
+				last.current = {...last.current, gone: true};
+				setView(previous => (previous.notice === notice ? previous : {...previous, notice}));
 				return;
 			}
 			last.current = {data: null, revision: -1, gone: false};
@@ -55,9 +61,15 @@ export function useStore(service: ApiKeysService, intervalMs = 400): StoreView {
 	}, [service]);
 	useEffect(() => {
 		void load();
-		const timer = setInterval(() => void load(), intervalMs);
-		return () => clearInterval(timer);
-	}, [load, intervalMs]);
+		// A store that announces its changes (PostgreSQL's NOTIFY) is read when it does, and polled
+		// only seldom besides; a file is polled.
+		const unwatch = service.watch(() => void load());
+		const timer = setInterval(() => void load(), unwatch ? Math.max(intervalMs, 5000) : intervalMs);
+		return () => {
+			clearInterval(timer);
+			unwatch?.();
+		};
+	}, [service, load, intervalMs]);
 	const syncNow = () => {
 		const data = service.snapshotNow();
 		if (data && (data !== last.current.data || data.revision !== last.current.revision)) {

@@ -1,0 +1,82 @@
+import {readFileSync} from 'node:fs';
+import {homedir, userInfo} from 'node:os';
+import {join} from 'node:path';
+import pg from 'pg';
+import {parse} from 'pg-connection-string';
+import {StoreUnreachableError, usage} from '../../core/errors.js';
+
+/** Service-file keys that name a connection parameter, as libpq reads them. */
+const SERVICE_KEYS: Record<string, string> = {host: 'host', hostaddr: 'host', port: 'port', dbname: 'database', user: 'user', password: 'password', sslmode: 'sslmode', sslrootcert: 'sslrootcert', sslcert: 'sslcert', sslkey: 'sslkey', application_name: 'application_name', connect_timeout: 'connect_timeout'};
+
+/**
+ * The parameters of a service in pg_service.conf, as libpq finds it: PGSERVICEFILE, else
+ * ~/.pg_service.conf, then the system file in PGSYSCONFDIR (Debian: /etc/postgresql-common).
+ */
+export function serviceParameters(name: string, env: NodeJS.ProcessEnv): Record<string, string> {
+	const files = [env.PGSERVICEFILE ?? join(homedir(), '.pg_service.conf'), join(env.PGSYSCONFDIR ?? '/etc/postgresql-common', 'pg_service.conf')];
+	for (const file of files) {
+		let text: string;
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch {
+			continue;
+		}
+		let inside = false;
+		const found: Record<string, string> = {};
+		for (const raw of text.split('\n')) {
+			const line = raw.trim();
+			if (!line || line.startsWith('#')) continue;
+			const section = /^\[(.+)\]$/.exec(line);
+			if (section) {
+				if (inside) break;
+				inside = section[1] === name;
+				continue;
+			}
+			const pair = /^([a-z_]+)\s*=\s*(.*)$/.exec(line);
+			if (inside && pair && SERVICE_KEYS[pair[1]!]) found[pair[1]!] = pair[2]!;
+		}
+		if (inside) return found;
+	}
+	throw usage(`no PostgreSQL service "${name.slice(0, 60)}" in ${files.join(' or ')}`);
+}
+
+/**
+ * What the driver connects with, as libpq would: the URL first, then the service's parameters
+ * (?service= or PGSERVICE), then the PG* environment (PGHOST, PGPORT, PGUSER, PGDATABASE,
+ * PGSSLMODE, PGSSLROOTCERT), then the defaults (the local socket, the login name). With no
+ * password given, node-postgres takes PGPASSWORD, else ~/.pgpass. sslmode=verify-full checks the
+ * server's certificate against sslrootcert and its name against the host.
+ */
+export function connectionConfig(location: string, env: NodeJS.ProcessEnv = process.env): pg.ClientConfig {
+	const url = new URL(location);
+	const serviceName = url.searchParams.get('service') ?? env.PGSERVICE;
+	url.searchParams.delete('service');
+	const service = serviceName ? serviceParameters(serviceName, env) : {};
+	if (!url.searchParams.has('sslmode') && (service.sslmode ?? env.PGSSLMODE)) url.searchParams.set('sslmode', (service.sslmode ?? env.PGSSLMODE)!);
+	if (!url.searchParams.has('sslrootcert') && (service.sslrootcert ?? env.PGSSLROOTCERT)) url.searchParams.set('sslrootcert', (service.sslrootcert ?? env.PGSSLROOTCERT)!);
+	const parsed = parse(url.toString());
+	const user = parsed.user || service.user || env.PGUSER || userInfo().username;
+	return {
+		host: parsed.host || service.host || service.hostaddr || env.PGHOST || '/var/run/postgresql',
+		port: Number(parsed.port || service.port || env.PGPORT || 5432),
+		database: parsed.database || service.dbname || env.PGDATABASE || user,
+		user,
+		...(parsed.password || service.password ? {password: parsed.password || service.password} : {}),
+		...(parsed.ssl !== undefined ? {ssl: parsed.ssl as pg.ClientConfig['ssl']} : {}),
+		application_name: 'apikeys',
+		connectionTimeoutMillis: 10_000,
+	};
+}
+
+/** A connection failure as one line: which server, and why, never a password. */
+export function connectionFailure(where: string, error: unknown): Error {
+	const code = (error as {code?: string}).code;
+	const message = (error as Error).message?.split('\n')[0] ?? String(error);
+	const reason =
+		code === 'ECONNREFUSED'
+			? 'the server refused the connection (is PostgreSQL running there?)'
+			: code === 'ENOTFOUND'
+				? 'the host name does not resolve'
+				: message;
+	return new StoreUnreachableError(`could not reach the PostgreSQL store ${where}: ${reason}`);
+}

@@ -1,0 +1,47 @@
+import {fileURLToPath} from 'node:url';
+import {usage} from '../../core/errors.js';
+
+const POSTGRES = /^postgres(ql)?:\/\//i;
+
+/** Whether a store location names a PostgreSQL database (postgres:// or postgresql://) rather than a file. */
+export const isPostgresLocation = (location: string) => POSTGRES.test(location);
+
+/**
+ * The store a `--store` value or APIKEYS_STORE names: a PostgreSQL URL as given, or a file path
+ * (`file://` URLs included). A password inside a URL given on the command line is refused, since
+ * every user of the machine can read a process's arguments; PGPASSWORD, ~/.pgpass or a service
+ * file carry it instead.
+ */
+export function storeLocation(value: string, from: 'argv' | 'env'): {kind: 'postgres'; url: string} | {kind: 'file'; path: string} {
+	if (isPostgresLocation(value)) {
+		let url: URL;
+		try {
+			url = new URL(value);
+		} catch {
+			throw usage('the PostgreSQL URL does not parse: postgres://[user@]host[:port]/database[?sslmode=verify-full]');
+		}
+		if (url.password && from === 'argv') {
+			throw usage('a password in a --store URL is readable by every user of this machine: leave it out and use PGPASSWORD, ~/.pgpass or PGSERVICE');
+		}
+		return {kind: 'postgres', url: value};
+	}
+	if (value.startsWith('file://')) {
+		try {
+			return {kind: 'file', path: fileURLToPath(value)};
+		} catch {
+			throw usage(`the file URL ${value.slice(0, 100)} does not parse`);
+		}
+	}
+	return {kind: 'file', path: value};
+}
+
+/** A PostgreSQL URL as it may be shown: never its password. */
+export function displayUrl(location: string): string {
+	try {
+		const url = new URL(location);
+		url.password = '';
+		return url.toString();
+	} catch {
+		return 'postgres://…';
+	}
+}

@@ -1,0 +1,133 @@
+import {spawn} from 'node:child_process';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {bundleScript} from '../bundle.js';
+import {TOKEN_IN_TEXT, runCli} from '../helpers.js';
+import {postgresReason, testDatabase} from '../pg.js';
+
+const LINK_IN_TEXT = /https?:\/\/\S+\/credentials\/\S+/;
+
+describe.skipIf(postgresReason !== null)(`the PostgreSQL store${postgresReason ? ` (skipped: ${postgresReason})` : ''}`, () => {
+	let db: Awaited<ReturnType<typeof testDatabase>>;
+	let worker: {file: string; remove(): void};
+	beforeAll(async () => {
+		db = await testDatabase();
+		worker = await bundleScript(join(import.meta.dirname, '..', 'reliability', 'worker.ts'));
+		const init = await runCli(['init', '--account', 'acme'], {store: db.url('alice'), env: db.env('alice')});
+		expect(init).toMatchObject({code: 0, stderr: ''});
+		expect(init.stdout).toBe(`Created store ${db.url('alice')} for account acme; alice is its Owner (Admin Super).\n`);
+	});
+	afterAll(async () => {
+		worker?.remove();
+		await db?.drop();
+	});
+
+	const as = (login: 'alice' | 'bob' | 'carol', args: string[], input?: string) => runCli(args, {store: db.url(login), env: db.env(login), input});
+
+	it('keeps keys, tokens, links and the log in rows of their own, never a token', async () => {
+		const generated = await as('alice', ['generate', '--name', 'ERP integration', '--role', 'OMS - Full access']);
+		expect(generated.code).toBe(0);
+		const appKey = /appkey-acme-[A-Z]{6}/.exec(generated.stdout)![0];
+		const link = LINK_IN_TEXT.exec(generated.stdout)![0];
+		const redeemed = await as('alice', ['redeem'], link);
+		const token = TOKEN_IN_TEXT.exec(redeemed.stdout)![0];
+		expect((await as('alice', ['verify', '--key', appKey], token)).stdout).toContain('valid');
+		const keys = await db.query('SELECT app_key, name, roles, active FROM apikeys.keys');
+		expect(keys.rows).toEqual([{app_key: appKey, name: 'ERP integration', roles: ['OMS - Full access'], active: true}]);
+		expect((await db.query('SELECT state FROM apikeys.tokens WHERE app_key = $1', [appKey])).rows).toEqual([{state: 'current'}]);
+		const log = await db.query('SELECT operator, action, app_key FROM apikeys.activity ORDER BY id');
+		expect(log.rows.map(r => `${r.operator} ${r.action}`)).toEqual(['alice create store', 'alice generate', 'alice redeem link']);
+		// Nothing in the database holds the token or the link's secret.
+		const dump = await db.query(
+			`SELECT string_agg(t::text, ' ') AS all FROM (SELECT k::text FROM apikeys.keys k UNION ALL SELECT t::text FROM apikeys.tokens t UNION ALL SELECT l::text FROM apikeys.links l UNION ALL SELECT a::text FROM apikeys.activity a) t`,
+		);
+		expect(dump.rows[0].all).not.toContain(token);
+		expect(dump.rows[0].all).not.toContain(link.split('/').at(-1));
+	});
+
+	it('makes the database login the operator: no environment variable claims another', async () => {
+		expect(await as('bob', ['list'])).toMatchObject({code: 1, stderr: 'apikeys: operator "bob" is not in this store: ask alice to run "apikeys operators add bob --role ROLE"\n'});
+		const claimed = await runCli(['list'], {store: db.url('bob'), env: {...db.env('bob'), APIKEYS_OPERATOR: 'alice'}});
+		expect(claimed).toMatchObject({code: 1, stdout: ''});
+		expect(claimed.stderr).toBe(`apikeys: in the PostgreSQL store ${db.url('bob')} you act as your database login "bob", not "alice": unset APIKEYS_OPERATOR, or log in as that role\n`);
+		expect((await as('alice', ['operators', 'add', 'bob', '--role', 'API Keys - Read only'])).code).toBe(0);
+		expect((await as('bob', ['list'])).stdout).toContain('ERP integration');
+		expect((await as('bob', ['generate', '--name', 'Nope'])).stderr).toContain('it needs the resource "Edit API Keys"');
+	});
+
+	it('refuses a password in a --store URL without printing it, and names an unreachable server in one line', async () => {
+		const withPassword = await runCli(['list', '--store', `postgres://alice:hunter2-secret@127.0.0.1/${db.name}`], {env: db.env('alice')});
+		expect(withPassword).toMatchObject({code: 2, stdout: ''});
+		expect(withPassword.stderr).not.toContain('hunter2-secret');
+		expect(withPassword.stderr).toContain('a password in a --store URL is readable by every user of this machine');
+		const away = await runCli(['list'], {store: `postgres://alice@127.0.0.1:1/${db.name}`, env: db.env('alice')});
+		expect(away).toMatchObject({code: 1, stdout: ''});
+		expect(away.stderr).toMatch(/^apikeys: could not reach the PostgreSQL store postgres:\/\/alice@127\.0\.0\.1:1\/\w+: the server refused the connection \(is PostgreSQL running there\?\)\n$/);
+	});
+
+	it('keeps the log append-only for every admin, its owner included', async () => {
+		for (const login of ['alice', 'bob'] as const) {
+			const {Client} = (await import('pg')).default;
+			const client = new Client({host: '127.0.0.1', database: db.name, user: login, password: db.env(login).PGPASSWORD});
+			await client.connect();
+			try {
+				await expect(client.query("UPDATE apikeys.activity SET summary = 'rewritten'")).rejects.toThrow(/append-only|permission denied/);
+				await expect(client.query('DELETE FROM apikeys.activity')).rejects.toThrow(/append-only|permission denied/);
+			} finally {
+				await client.end();
+			}
+		}
+		expect((await db.query("SELECT count(*)::int AS n FROM apikeys.activity WHERE summary = 'rewritten'")).rows[0].n).toBe(0);
+	});
+
+	it('lets exactly one of 50 redeemers in two processes have the token', async () => {
+		const generated = await as('alice', ['generate', '--name', 'Race']);
+		const link = LINK_IN_TEXT.exec(generated.stdout)![0];
+		const run = () =>
+			new Promise<string>((resolve, reject) => {
+				const child = spawn(process.execPath, [worker.file, 'redeem', db.url('alice'), '25'], {env: {...process.env, ...db.env('alice')}, stdio: ['pipe', 'pipe', 'pipe']});
+				let out = '';
+				let err = '';
+				child.stdout.on('data', chunk => (out += chunk));
+				child.stderr.on('data', chunk => (err += chunk));
+				child.on('error', reject);
+				child.on('close', code => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${code}: ${err}`))));
+				child.stdin.end(link);
+			});
+		const lines = (await Promise.all([run(), run()])).join('').trim().split('\n');
+		expect(lines).toHaveLength(50);
+		expect(lines.filter(line => line.startsWith('won '))).toHaveLength(1);
+		expect(lines.filter(line => line.startsWith('lost this link was already used'))).toHaveLength(49);
+		expect((await db.query("SELECT count(*)::int AS n FROM apikeys.activity WHERE action = 'redeem link'")).rows[0].n).toBe(2);
+	});
+
+	it('loses no change from two processes writing at once', async () => {
+		const run = (label: string) =>
+			new Promise<string[]>((resolve, reject) => {
+				const child = spawn(process.execPath, [worker.file, 'write', db.url('alice'), '30', label], {env: {...process.env, ...db.env('alice')}, stdio: ['ignore', 'pipe', 'pipe']});
+				let out = '';
+				child.stdout.on('data', chunk => (out += chunk));
+				child.on('error', reject);
+				child.on('close', code => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`worker exited ${code}`))));
+			});
+		const acks = (await Promise.all([run('left'), run('right')])).flat();
+		expect(acks).toHaveLength(60);
+		const names = await db.query("SELECT name FROM apikeys.keys WHERE name LIKE 'left-%' OR name LIKE 'right-%'");
+		expect(names.rows).toHaveLength(60);
+		const logged = await db.query("SELECT count(*)::int AS n FROM apikeys.activity WHERE action = 'generate' AND summary LIKE 'name: left-%' OR summary LIKE 'name: right-%'");
+		expect(logged.rows[0].n).toBe(60);
+		const listed = await as('alice', ['list', '--search', 'left-', '--json']);
+		expect(JSON.parse(listed.stdout)).toHaveLength(30);
+	});
+
+	it('refuses a schema newer than this program knows, as with a file', async () => {
+		await db.query('INSERT INTO apikeys.schema_version (version) VALUES (99)');
+		try {
+			const list = await as('alice', ['list']);
+			expect(list).toMatchObject({code: 1, stdout: ''});
+			expect(list.stderr).toContain('was made by a newer apikeys (schema version 99; this one knows up to 1)');
+		} finally {
+			await db.query('DELETE FROM apikeys.schema_version WHERE version = 99');
+		}
+	});
+});
