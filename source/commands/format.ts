@@ -9,7 +9,8 @@ export const rolesCell = (roles: readonly string[]) => (roles.length > 0 ? roles
 export const durationCell = (row: KeyRow) =>
 	row.oldToken ? `${row.token.age} (old: ${row.oldToken.age}, pending deletion)` : row.token.age;
 
-const alertCell = (row: KeyRow) => (row.alert === 'none' ? '' : row.alert === 'red' ? 'RENEW!' : 'renew');
+const ALERT_CELLS: Record<KeyRow['alert'], string> = {none: '', 'due-soon': 'due soon', orange: 'renew', red: 'RENEW!'};
+const alertCell = (row: KeyRow) => ALERT_CELLS[row.alert];
 
 export const keyTableHeaders = ['KEY', 'NAME', 'TOKEN DURATION', 'ROLES', 'CREATED', 'STATUS', 'LAST USED', 'ALERT'];
 
