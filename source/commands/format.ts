@@ -38,7 +38,7 @@ export function keyJson(row: KeyRow) {
 		oldToken: row.oldToken ? {hint: row.oldToken.hint, created: isoTime(row.oldToken.created), age: row.oldToken.age} : null,
 		alert: row.alert,
 		lastUsed: row.lastUsed === undefined ? null : isoTime(row.lastUsed),
-		linkValidUntil: row.linkValidUntil === undefined ? null : isoTime(row.linkValidUntil),
+		linkExpires: row.linkValidUntil === undefined ? null : isoTime(row.linkValidUntil),
 	};
 }
 

@@ -2,6 +2,7 @@ import {Text, useStdout} from 'ink';
 import {join} from 'node:path';
 import {useState} from 'react';
 import {externalKeyProblem, ownerOf} from '../core/external.js';
+import {renewalBlocker} from '../core/keys.js';
 import type {KeyResource, StoreSnapshot} from '../core/types.js';
 import {defaultExportName} from '../export/write-export.js';
 import type {ApiKeysService} from '../service.js';
@@ -14,7 +15,8 @@ import {EditDialog} from './dialogs/edit.js';
 import {ExportDialog, type ExportProgress} from './dialogs/export.js';
 import {GenerateDialog} from './dialogs/generate.js';
 import {OpenLinkDialog} from './dialogs/open-link.js';
-import {RevealDialog, type OldTokenChoice} from './dialogs/reveal.js';
+import {RenewDialog} from './dialogs/renew.js';
+import {RevealDialog} from './dialogs/reveal.js';
 import {SettingsDialog} from './dialogs/settings.js';
 import {sanitize} from '../text/sanitize.js';
 import {HelpOverlay} from './screens/help.js';
@@ -113,30 +115,23 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 
 	const chooseMenuItem = (item: MenuItem, appKey: string) => {
 		if (item.missing) return actions.dispatch({type: 'failed', message: `${item.label} needs the resource "${item.missing}"`});
+		if (item.blocked) return actions.dispatch({type: 'failed', message: item.blocked.message});
 		switch (item.action) {
 			case 'external-edit':
 			case 'external-remove':
 				return open({kind: item.action, externalKey: appKey});
 			case 'deactivate':
 				return open({kind: 'deactivate', appKey, step: 1});
-			case 'renew':
-				return perform(async () => {
-					const {row, reveal} = await service.renew(appKey, 'later');
-					open({kind: 'reveal', appKey, name: row.name, reveal, purpose: 'renew'});
-				});
 			default:
 				return open({kind: item.action, appKey});
 		}
 	};
 
-	const finishReveal = (appKey: string, purpose: 'generate' | 'renew' | 'redeem', choice: OldTokenChoice) => {
-		if (purpose === 'generate') return close(`Generated ${appKey}.`);
-		if (purpose === 'redeem') return close(`The link for ${appKey} is used up.`);
-		if (choice === 'later') return close(`Renewed ${appKey}: both tokens are valid until you delete the old one.`);
-		return perform(async () => {
-			await service.deleteOldToken(appKey, 'renewal-now');
-			close(`Renewed ${appKey}: the old token was deleted.`);
-		});
+	const finishReveal = (dialog: Extract<Dialog, {kind: 'reveal'}>) => {
+		if (dialog.purpose === 'generate') return close(`Generated ${dialog.appKey}.`);
+		if (dialog.purpose === 'redeem') return close(`The link for ${dialog.appKey} is used up.`);
+		if (dialog.deleteOld === 'now') return close(`Renewed ${dialog.appKey}: the old token was deleted.`);
+		return close(`Renewed ${dialog.appKey}: both tokens are valid until you delete the old one.`);
 	};
 
 	switch (dialog.kind) {
@@ -147,10 +142,28 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 				<ActionMenu
 					appKey={dialog.appKey}
 					name={subject.key?.name ?? ''}
-					items={menuItems({active: subject.key?.active ?? true, pending: Boolean(subject.key?.oldToken)}, missing)}
+					items={menuItems(
+						{active: subject.key?.active ?? true, pending: Boolean(subject.key?.oldToken), renewalBlocked: subject.key ? renewalBlocker(data, subject.key, now) : null},
+						missing,
+					)}
 					{...common}
 					onChoose={item => chooseMenuItem(item, dialog.appKey)}
 					onCancel={cancel}
+				/>
+			);
+		case 'renew':
+			return (
+				<RenewDialog
+					appKey={dialog.appKey}
+					name={subject.key?.name ?? ''}
+					{...common}
+					onCancel={cancel}
+					onRenew={deleteOld =>
+						perform(async () => {
+							const {row, reveal} = await service.renew(dialog.appKey, deleteOld);
+							open({kind: 'reveal', appKey: dialog.appKey, name: row.name, reveal, purpose: 'renew', deleteOld});
+						})
+					}
 				/>
 			);
 		case 'generate':
@@ -286,13 +299,14 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					name={dialog.name}
 					reveal={dialog.reveal}
 					purpose={dialog.purpose}
+					deleteOld={dialog.deleteOld}
 					copied={copied}
 					{...common}
 					onCopy={text => {
 						stdout.write(osc52(text));
 						setCopied(true);
 					}}
-					onDone={choice => finishReveal(dialog.appKey, dialog.purpose, choice)}
+					onDone={() => finishReveal(dialog)}
 				/>
 			);
 	}

@@ -1,5 +1,5 @@
-import type {Reveal} from '../core/keys.js';
-import {SORT_COLUMNS, STATUS_FILTERS, type SortColumn, type StatusFilter} from '../core/query.js';
+import type {DeleteOld, Reveal} from '../core/keys.js';
+import {KEY_FILTERS, SORT_COLUMNS, type KeyFilter, type SortColumn} from '../core/query.js';
 
 export const TABS = ['generated', 'external', 'activity', 'settings'] as const;
 export type Tab = (typeof TABS)[number];
@@ -10,6 +10,7 @@ export type Dialog =
 	| {kind: 'menu'; appKey: string}
 	| {kind: 'generate'}
 	| {kind: 'edit'; appKey: string}
+	| {kind: 'renew'; appKey: string}
 	| {kind: 'deactivate'; appKey: string; step: 1 | 2}
 	| {kind: 'activate'; appKey: string}
 	| {kind: 'delete-old-token'; appKey: string}
@@ -22,7 +23,7 @@ export type Dialog =
 	| {kind: 'external-menu'; externalKey: string}
 	| {kind: 'external-edit'; externalKey: string}
 	| {kind: 'external-remove'; externalKey: string}
-	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'};
+	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'; deleteOld?: DeleteOld};
 
 export type Tone = 'info' | 'success' | 'error';
 
@@ -31,7 +32,8 @@ export interface AppState {
 	search: string;
 	/** The search bar has the keyboard. */
 	searching: boolean;
-	status: StatusFilter;
+	/** The `f` filter: a status or a renewal-alert level. */
+	status: KeyFilter;
 	sort: SortColumn;
 	/** The selected key, kept across refreshes; the index is the fallback when it vanishes. */
 	selectedKey: string | null;
@@ -119,7 +121,7 @@ export function reducer(state: AppState, action: Action): AppState {
 		case 'search.clear':
 			return {...withSearch(state, ''), searching: false};
 		case 'filter.cycle':
-			return {...state, status: cycle(STATUS_FILTERS, state.status)};
+			return {...state, status: cycle(KEY_FILTERS, state.status)};
 		case 'sort.cycle':
 			return {...state, sort: cycle(SORT_COLUMNS, state.sort)};
 		case 'select':

@@ -49,7 +49,7 @@ describe.each([
 		const link = linkOn(reveal);
 		expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}$/);
 		await app.type(KEY.enter);
-		await app.waitFor(/Generated appkey-acme-[A-Z]{6}\. · 1 of 1 keys/);
+		await app.waitFor(/Generated appkey-acme-[A-Z]{6}\. · 1 of 1 key/);
 		const appKey = selectedRow(app.screen()).match(/appkey-acme-[A-Z]{6}/)![0];
 		const redeemed = await runCli(['redeem'], {store, input: link});
 		const token = redeemed.stdout.match(TOKEN_IN_TEXT)![0];
@@ -63,7 +63,11 @@ describe.each([
 		await app.type(KEY.enter);
 		await app.waitFor('Renew Token');
 		await app.type('j', 'j', KEY.enter);
-		await app.waitFor('Later');
+		await app.waitFor('(•) Later');
+		await app.type(KEY.enter);
+		await app.waitFor('[ Renew ]');
+		await app.type(KEY.enter);
+		await app.waitFor('Old token: still valid');
 		await app.type(KEY.escape);
 		const renewed = await app.waitFor('both tokens are valid');
 		expect(selectedRow(renewed)).toMatch(/just now · old/);
@@ -256,9 +260,9 @@ describe('exits and first run', () => {
 		expect(screen).toMatch(/│ ! {2}appkey-acme-/);
 		expect(screen).toContain('Inactive');
 		await app.type('f', 'f');
-		expect(await app.waitFor('3 of 40 keys · status: inactive')).not.toContain('Active ');
-		await app.type('f', 'G');
-		await app.waitFor(/40 of 40 keys · status: all/);
+		expect(await app.waitFor(/3 of 40 keys · (\d+ due soon · )?\d+ past due · status: inactive/)).not.toContain('Active ');
+		await app.type('f', 'f', 'f', 'G');
+		await app.waitFor(/40 of 40 keys · (\d+ due soon · )?\d+ past due · status: all/);
 		const pending = (await app.waitFor('[pending dele')).split('\n').filter(l => l.includes('[pending dele'));
 		expect(pending.length).toBeGreaterThanOrEqual(1);
 		await app.type('q');

@@ -26,7 +26,7 @@ describe('the External tab', () => {
 	it('lists other accounts\' keys with their owner, searches live, and adds one validated as it is typed', async () => {
 		const {ui, service} = await open();
 		await ui.press(KEYS.tab);
-		const tab = await ui.waitFor('1 of 1 external keys');
+		const tab = await ui.waitFor('1 of 1 external key');
 		expect(tab).toMatch(/│ Key\/Owner\s+│ Roles\s+│ Added on\s+│ Status\s+│/);
 		expect(selectedRow(tab)).toMatch(/vtexappkey-partnerco-QWERTY partnerco\s+│ OMS - Read only\s+│ \d{4}-\d{2}-\d{2} │ Active/);
 		await ui.press('n');
@@ -48,7 +48,7 @@ describe('the External tab', () => {
 	it('edits an external key\'s roles (Save) and removes it (Remove)', async () => {
 		const {ui, service} = await open();
 		await ui.press(KEYS.tab);
-		await ui.waitFor('1 of 1 external keys');
+		await ui.waitFor('1 of 1 external key');
 		await ui.press(KEYS.enter);
 		await ui.waitFor('Edit roles');
 		await ui.press(KEYS.enter);
