@@ -7,6 +7,8 @@ import type {KeyResource, StoreSnapshot} from '../core/types.js';
 import {defaultExportName} from '../export/write-export.js';
 import type {ApiKeysService} from '../service.js';
 import {osc52} from './clipboard.js';
+import {Buttons} from './components/buttons.js';
+import {DialogFrame} from './components/dialog-frame.js';
 import {ActionMenu, externalMenuItems, menuItems, type MenuItem} from './dialogs/action-menu.js';
 import {AddExternalDialog} from './dialogs/add-external.js';
 import {ConfirmDialog} from './dialogs/confirm.js';
@@ -77,10 +79,12 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 	const shown = {key: sanitize(subject.appKey ?? subject.externalKey ?? ''), name: sanitize(subject.key?.name ?? ''), owner: sanitize(ownerOf(subject.externalKey ?? '') ?? '?')};
 
 	if (subject.vanished) {
+		// One button and one way out: Enter or Esc (read by the app's keys, hooks/use-app-keys.ts) closes it.
 		return (
-			<ConfirmDialog title="Key no longer exists" action="Close" {...common} onConfirm={cancel} onCancel={cancel}>
+			<DialogFrame title="Key no longer exists" width={width}>
 				<Text>{shown.key} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
-			</ConfirmDialog>
+				<Buttons buttons={[{label: 'Close'}]} focused={0} />
+			</DialogFrame>
 		);
 	}
 

@@ -398,7 +398,11 @@ describe('live refresh and hostile data', () => {
 		await ui.waitFor('Delete Key');
 		const other = await ApiKeysService.open(path, {operator: 'alice'});
 		await other.deleteKey(keyNamed('ERP integration'));
-		expect(await ui.waitFor('Key no longer exists', 1500)).toContain('was deleted by another operator');
+		const notice = await ui.waitFor('Key no longer exists', 1500);
+		expect(notice).toContain('was deleted by another operator');
+		// One way to close it: a single Close button (Enter or Esc), no Cancel beside it.
+		expect(notice).toContain('[ Close ]');
+		expect(notice).not.toContain('Cancel');
 		await ui.press(KEYS.enter);
 		await ui.waitFor(f => f.includes('3 of 3 keys') && !f.includes('Key no longer exists'));
 	});

@@ -173,6 +173,25 @@ describe('export from the app', () => {
 	});
 });
 
+describe('an export that fails', () => {
+	it('shows the failure on the progress line, in the error colour, where it stopped', async () => {
+		const fixture = await fixtureService();
+		const ui = renderSized(<App service={fixture.service} />, {columns: 120, rows: 40}, {colour: true});
+		await ui.waitFor('4 of 4 keys');
+		const file = join(tempDir(), 'missing', 'keys.xlsx');
+		await ui.press('x');
+		await ui.waitFor('Export keys');
+		await typeFileName(ui, file);
+		await ui.press(KEYS.enter);
+		const failed = await ui.waitFor('✗ Failed while', 30_000);
+		expect(flat(failed)).toContain('its directory does not exist');
+		expect(failed).toMatch(/✗ Failed while writing \[█{20}\]/);
+		expect(failed).not.toContain('Writing…');
+		// The progress line itself is drawn in the error colour (red), not the accent of a running export.
+		expect((ui.lastFrame() ?? '').split('\n').find(line => line.includes('Failed while'))).toMatch(/\u001b\[31m/);
+	});
+});
+
 describe('export from the app in a shared deployment', () => {
 	it('refuses to write a file as the service account, says why, and writes nothing', async () => {
 		const {path} = await fixtureService('alice');

@@ -2,13 +2,13 @@ import {Box, Text} from 'ink';
 import {sanitize} from '../../text/sanitize.js';
 import {useTheme} from '../theme.js';
 
-/** The line above a table: the search being typed, the kept filter, or a hint. */
+/** The line above a table: the search being typed, the kept filter, or a hint; cut with … when it does not fit. */
 export function SearchLine({search, searching, idle}: {search: string; searching: boolean; idle: string}) {
 	const theme = useTheme();
 	return (
 		<Box height={1}>
 			{searching || search ? (
-				<Text>
+				<Text wrap="truncate-end">
 					<Text color={theme.color('accent')} bold>
 						/{' '}
 					</Text>
@@ -25,7 +25,9 @@ export function SearchLine({search, searching, idle}: {search: string; searching
 					)}
 				</Text>
 			) : (
-				<Text color={theme.color('muted')}>{idle}</Text>
+				<Text color={theme.color('muted')} wrap="truncate-end">
+					{idle}
+				</Text>
 			)}
 		</Box>
 	);
