@@ -119,7 +119,7 @@ export function GeneratedKeys({data, keys, now, search, searching, selectedIndex
 				selectedIndex={selectedIndex}
 				bodyHeight={bodyHeight}
 				width={width}
-				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the status filter.'}
+				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the filter.'}
 			/>
 			<Text>{selected ? fittedText(details(knownOf(selected).row), width, theme) : ' '}</Text>
 		</Box>
