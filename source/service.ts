@@ -192,11 +192,10 @@ export class ApiKeysService extends ServiceReads {
 		});
 	}
 
-	/** Deletes the old token; `reason` tells the activity log whether it was the renewal's "Now". */
-	deleteOldToken(appKey: string, reason: 'manual' | 'renewal-now' = 'manual', expected?: Expected<GeneratedKey>): Promise<KeyRow> {
+	deleteOldToken(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
 		return this.change('Renew API token', 'delete old tokens', 'delete old token', (data, ctx) => {
 			asShown(data, appKey, expected);
-			const {key, summary} = deleteOldToken(data, appKey, reason);
+			const {key, summary} = deleteOldToken(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
 		});
 	}

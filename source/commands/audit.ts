@@ -3,6 +3,7 @@ import {DAY, HOUR, MINUTE, formatTime, isoTime} from '../core/time.js';
 import {noArguments, type Command} from './context.js';
 import {filterActivity} from '../core/activity.js';
 import {renderTable} from './output.js';
+import {counted} from '../text/plural.js';
 
 const UNITS: Record<string, number> = {m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY};
 
@@ -29,6 +30,6 @@ export const audit: Command = {
 		if (ctx.flags.json) return ctx.out.json(entries.map(e => ({...e, at: isoTime(e.at)})));
 		const rows = entries.map(e => [formatTime(e.at), e.operator, e.action, e.appKey ?? '', e.summary ?? '']);
 		if (rows.length > 0) for (const line of renderTable(['TIME', 'OPERATOR', 'ACTION', 'KEY', 'WHAT CHANGED'], rows)) ctx.out.out(line);
-		ctx.out.out(`${entries.length} entries`);
+		ctx.out.out(counted(entries.length, 'entry', 'entries'));
 	},
 };

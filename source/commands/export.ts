@@ -2,6 +2,7 @@ import {usage} from '../core/errors.js';
 import {EXPORT_FORMATS, defaultExportName, exportText, formatOf, type ExportFormat} from '../export/write-export.js';
 import {noArguments, type Command} from './context.js';
 import {sanitize} from '../text/sanitize.js';
+import {counted} from '../text/plural.js';
 
 export const exportCommand: Command = {
 	usage: 'export [--format xlsx|csv|json] [--output FILE|-] [--sheet generated|external]',
@@ -32,6 +33,6 @@ export const exportCommand: Command = {
 		if (shown) process.stderr.write('\r\u001b[K');
 		const {files, generated, external} = written;
 		if (ctx.flags.json) return ctx.out.json({files, generated, external});
-		ctx.out.out(`Exported ${generated} generated and ${external} external keys to ${sanitize(files.join(' and '))}`);
+		ctx.out.out(`Exported ${counted(generated, 'generated key')} and ${counted(external, 'external key')} to ${sanitize(files.join(' and '))}`);
 	},
 };

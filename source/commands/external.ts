@@ -5,6 +5,7 @@ import {onlyArgument, requireYes, dispatch, type Actions, type Command, type Com
 import {rolesCell, rolesText} from './format.js';
 import {sanitize} from '../text/sanitize.js';
 import {renderTable} from './output.js';
+import {counted} from '../text/plural.js';
 
 const externalJson = (row: ExternalRow) => ({
 	appKey: row.appKey,
@@ -41,7 +42,7 @@ const actions: Actions = {
 		if (ctx.flags.json) return ctx.out.json(rows.map(externalJson));
 		const table = rows.map(r => [r.appKey, r.owner, rolesCell(r.roles), formatDate(r.added), r.active ? 'Active' : 'Inactive']);
 		if (rows.length > 0) for (const line of renderTable(['KEY', 'OWNER', 'ROLES', 'ADDED ON', 'STATUS'], table)) ctx.out.out(line);
-		ctx.out.out(`${rows.length} external keys`);
+		ctx.out.out(counted(rows.length, 'external key'));
 	},
 };
 

@@ -9,7 +9,8 @@ export const rolesCell = (roles: readonly string[]) => (roles.length > 0 ? roles
 export const durationCell = (row: KeyRow) =>
 	row.oldToken ? `${row.token.age} (old: ${row.oldToken.age}, pending deletion)` : row.token.age;
 
-const alertCell = (row: KeyRow) => (row.alert === 'none' ? '' : row.alert === 'red' ? 'RENEW!' : 'renew');
+const ALERT_CELLS: Record<KeyRow['alert'], string> = {none: '', 'due-soon': 'due soon', orange: 'renew', red: 'RENEW!'};
+const alertCell = (row: KeyRow) => ALERT_CELLS[row.alert];
 
 export const keyTableHeaders = ['KEY', 'NAME', 'TOKEN DURATION', 'ROLES', 'CREATED', 'STATUS', 'LAST USED', 'ALERT'];
 
@@ -37,7 +38,7 @@ export function keyJson(row: KeyRow) {
 		oldToken: row.oldToken ? {hint: row.oldToken.hint, created: isoTime(row.oldToken.created), age: row.oldToken.age} : null,
 		alert: row.alert,
 		lastUsed: row.lastUsed === undefined ? null : isoTime(row.lastUsed),
-		linkValidUntil: row.linkValidUntil === undefined ? null : isoTime(row.linkValidUntil),
+		linkExpires: row.linkValidUntil === undefined ? null : isoTime(row.linkValidUntil),
 	};
 }
 

@@ -3,6 +3,7 @@ import {SORT_COLUMNS, STATUS_FILTERS, type SortColumn, type StatusFilter} from '
 import {noArguments, type Command} from './context.js';
 import {keyJson, keyTableHeaders, keyTableRow} from './format.js';
 import {renderTable} from './output.js';
+import {countedOf} from '../text/plural.js';
 
 export const list: Command = {
 	usage: 'list [--search Q] [--status active|inactive] [--alert] [--sort COLUMN] [--json]',
@@ -18,6 +19,6 @@ export const list: Command = {
 		const {rows, total} = await service.listKeys({search: ctx.flags.search, status, alertOnly: ctx.flags.alert, sort});
 		if (ctx.flags.json) return ctx.out.json(rows.map(keyJson));
 		if (rows.length > 0) for (const line of renderTable(keyTableHeaders, rows.map(keyTableRow))) ctx.out.out(line);
-		ctx.out.out(`${rows.length} of ${total} keys`);
+		ctx.out.out(countedOf(rows.length, total, 'key'));
 	},
 };

@@ -95,14 +95,20 @@ export function activateKey(data: StoreData, appKey: string): Change<string> {
 export const ACTIVATE_WARNING =
 	'Only reactivate a key you are sure was not compromised: anyone with its token can access the account while it is active.';
 
-/** Why a renewal is not possible now, or null. */
-export function renewalBlocker(data: StoreSnapshot, key: GeneratedKey, now: number): string | null {
+/** Why a renewal is not possible now, or null: `reason` fits an action menu, `message` is the refusal. */
+export function renewalBlocker(data: StoreSnapshot, key: GeneratedKey, now: number): {reason: string; message: string} | null {
 	if (key.oldToken) {
-		return `${key.appKey} already has a renewed token pending: delete the old token or undo the renewal first`;
+		return {
+			reason: 'a renewal is pending',
+			message: `${key.appKey} already has a renewed token pending: delete the old token or undo the renewal first`,
+		};
 	}
 	const link = openLinkFor(data, key.appKey, now);
 	if (link) {
-		return `${key.appKey} has a single-access link that has not been used yet (valid until ${formatTime(link.expires)}): use it or revoke it (Revoke Link, or apikeys revoke-link ${key.appKey} --yes) before renewing again`;
+		return {
+			reason: `its link is unused until ${formatTime(link.expires)}`,
+			message: `${key.appKey} has a single-access link that has not been used yet (valid until ${formatTime(link.expires)}): use it or revoke it (Revoke Link, or apikeys revoke-link ${key.appKey} --yes) before renewing again`,
+		};
 	}
 	return null;
 }
@@ -115,7 +121,7 @@ export function renewToken(
 ): {key: GeneratedKey; reveal: Reveal; summary: string} {
 	const key = findKey(data, appKey);
 	const blocker = renewalBlocker(data, key, ctx.now);
-	if (blocker) throw refused(blocker);
+	if (blocker) throw refused(blocker.message);
 	const token = mintToken(ctx.random(TOKEN_RANDOM_BYTES));
 	const {oldToken: _previousOld, ...rest} = key;
 	const renewed = replaceKey(data, key, {...rest, token: tokenRecord(token, ctx.now), ...(deleteOld === 'later' ? {oldToken: key.token} : {})});
@@ -125,12 +131,11 @@ export function renewToken(
 	return {key: renewed, reveal, summary};
 }
 
-/** Deletes the old token; `reason` tells the activity log whether it was the renewal's "Now". */
-export function deleteOldToken(data: StoreData, appKey: string, reason: 'manual' | 'renewal-now' = 'manual'): Change<string> {
+export function deleteOldToken(data: StoreData, appKey: string): Change<string> {
 	const key = findKey(data, appKey);
 	if (!key.oldToken) throw refused(`${appKey} has no old token to delete: no renewal is pending`);
 	const {oldToken: _deleted, ...rest} = key;
-	return {key: replaceKey(data, key, rest), summary: reason === 'renewal-now' ? 'renewal completed: Now' : 'old token deleted'};
+	return {key: replaceKey(data, key, rest), summary: 'old token deleted'};
 }
 
 export function undoRenewal(data: StoreData, appKey: string): Change<string> {

@@ -1,10 +1,15 @@
 import {statusText} from './keys.js';
 import {openLinkFor} from './links.js';
-import {renewalAlert, tokenAgeLabel, type AlertLevel} from './time.js';
-import type {GeneratedKey, Millis, StoreSnapshot} from './types.js';
+import {isPastDue, renewalAlert, tokenAgeLabel, type AlertLevel} from './time.js';
+import type {GeneratedKey, Millis, RenewalPeriod, StoreSnapshot} from './types.js';
 
 export type StatusFilter = 'all' | 'active' | 'inactive';
 export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'active', 'inactive'];
+
+/** The app's `f` filter: a status, or a renewal-alert level (past due is orange and red). */
+export type KeyFilter = StatusFilter | 'due-soon' | 'past-due';
+export const KEY_FILTERS: readonly KeyFilter[] = [...STATUS_FILTERS, 'due-soon', 'past-due'];
+export const isAlertFilter = (filter: KeyFilter): filter is 'due-soon' | 'past-due' => filter === 'due-soon' || filter === 'past-due';
 
 export type SortColumn = 'created' | 'name' | 'appKey' | 'tokenAge' | 'status' | 'lastUsed';
 export const SORT_COLUMNS: readonly SortColumn[] = ['created', 'name', 'appKey', 'tokenAge', 'status', 'lastUsed'];
@@ -300,6 +305,32 @@ function scan(index: KeyIndex, among: ArrayLike<number> | null, needle: string, 
 	}
 	// Found into one reused buffer, then copied at their exact count: no list grown key by key.
 	return scratch.slice(0, found);
+}
+
+/** The keys among `keys` whose renewal alert is at the filter's level, in their order. */
+export function filterByAlert(keys: Iterable<GeneratedKey>, filter: 'due-soon' | 'past-due', period: RenewalPeriod, now: Millis): GeneratedKey[] {
+	const out: GeneratedKey[] = [];
+	for (const key of keys) {
+		const level = renewalAlert(key.token.created, period, now);
+		if (filter === 'due-soon' ? level === 'due-soon' : isPastDue(level)) out.push(key);
+	}
+	return out;
+}
+
+export interface AlertCounts {
+	dueSoon: number;
+	pastDue: number;
+}
+
+/** How many keys are due soon and how many past due (orange or red), for the footer. */
+export function countAlerts(keys: Iterable<GeneratedKey>, period: RenewalPeriod, now: Millis): AlertCounts {
+	const counts = {dueSoon: 0, pastDue: 0};
+	for (const key of keys) {
+		const level = renewalAlert(key.token.created, period, now);
+		if (level === 'due-soon') counts.dueSoon++;
+		else if (isPastDue(level)) counts.pastDue++;
+	}
+	return counts;
 }
 
 /** Filtered and sorted keys (the command line's list); the same index as the app's table. */

@@ -41,17 +41,41 @@ export function tokenAgeLabel(created: Millis, now: Millis): string {
 	return rest === 0 ? plural(years, 'year') : `${plural(years, 'year')} ${plural(rest, 'month')}`;
 }
 
-export type AlertLevel = 'none' | 'orange' | 'red';
+/** From least to most urgent: due soon warns before the period ends; orange and red are past due. */
+export type AlertLevel = 'none' | 'due-soon' | 'orange' | 'red';
+
+/** How long before the end of the renewal period a key is "due soon". */
+export const DUE_SOON_DAYS = 14;
 
 /**
- * Orange once the token is older than the recommended period; red from 3 months past it.
- * Counted from the current token's creation. The alert never disables anything.
+ * Due soon in the last 14 days of the recommended period; orange once the token is older than the
+ * period; red from 3 months past it. Counted from the current token's creation. The alert never
+ * disables anything.
  */
 export function renewalAlert(tokenCreated: Millis, period: RenewalPeriod, now: Millis): AlertLevel {
+	// Most tokens are far from every boundary: an age past the longest possible months, or short of
+	// the shortest, decides without the calendar (the footer counts every key of the store).
+	const age = now - tokenCreated;
+	if (age >= (period + 3) * LONGEST_MONTH) return 'red';
+	if (age <= period * SHORTEST_MONTH - DUE_SOON_DAYS * DAY) return 'none';
+	return calendarAlert(tokenCreated, period, now);
+}
+
+/** A month is at most 31 days; adding months to the 31st can land up to 3 days short of a 28-day step. */
+const LONGEST_MONTH = 31 * DAY;
+const SHORTEST_MONTH = 28 * DAY - 3 * DAY;
+
+/** The rule itself, on the calendar. */
+export function calendarAlert(tokenCreated: Millis, period: RenewalPeriod, now: Millis): AlertLevel {
+	const due = addMonths(tokenCreated, period);
 	if (now >= addMonths(tokenCreated, period + 3)) return 'red';
-	if (now > addMonths(tokenCreated, period)) return 'orange';
+	if (now > due) return 'orange';
+	if (now > due - DUE_SOON_DAYS * DAY) return 'due-soon';
 	return 'none';
 }
+
+/** Orange and red: the token is older than the recommended period. */
+export const isPastDue = (level: AlertLevel) => level === 'orange' || level === 'red';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

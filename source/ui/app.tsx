@@ -2,6 +2,7 @@ import {Box, Text, useApp} from 'ink';
 import {useEffect, useReducer} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {missingResource} from '../core/permissions.js';
+import type {AlertCounts, KeyFilter} from '../core/query.js';
 import type {KeyResource} from '../core/types.js';
 import type {ApiKeysService} from '../service.js';
 import {Hints, StatusLine, StoreError, TabBar, TitleBar, TooSmall} from './components/chrome.js';
@@ -19,6 +20,7 @@ import {GeneratedKeys} from './screens/generated-keys.js';
 import {SettingsView} from './screens/settings.js';
 import {initialState, reducer, type AppState, type Tab} from './state.js';
 import {CompactProvider} from './theme.js';
+import {countedOf} from '../text/plural.js';
 
 export const MIN_COLUMNS = 54;
 export const MIN_ROWS = 14;
@@ -28,6 +30,11 @@ const CHROME_ROWS = 11;
 const TAB_MODE: Record<Tab, Mode> = {generated: 'table', external: 'external', activity: 'activity', settings: 'settings'};
 
 const SORT_LABELS = {created: 'created', name: 'name', appKey: 'key', tokenAge: 'token age', status: 'status', lastUsed: 'last used'};
+
+const FILTER_LABELS: Record<KeyFilter, string> = {all: 'all', active: 'active', inactive: 'inactive', 'due-soon': 'due soon', 'past-due': 'past due'};
+
+/** " · 3 due soon · 5 past due", each part only when there is such a key. */
+const alertCounts = ({dueSoon, pastDue}: AlertCounts) => `${dueSoon > 0 ? ` · ${dueSoon} due soon` : ''}${pastDue > 0 ? ` · ${pastDue} past due` : ''}`;
 
 const message = (error: unknown) => (isApiKeysError(error) ? error.message : `unexpected error: ${(error as Error).message}`);
 
@@ -167,12 +174,12 @@ function countsLine(state: AppState, store: StoreView, table: KeyTable, missing:
 	if (!data) return '';
 	switch (state.tab) {
 		case 'generated':
-			return `${store.keyCount ?? table.keys.length} of ${store.keyCount ?? data.keys.length} keys · status: ${state.status} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`;
+			return `${countedOf(store.keyCount ?? table.keys.length, store.keyCount ?? data.keys.length, 'key')}${store.keyCount === null ? alertCounts(table.alerts) : ''} · status: ${FILTER_LABELS[state.status]} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`;
 		case 'external':
-			return `${table.externalKeys.length} of ${data.external.length} external keys${state.externalSearch ? ` · search: ${sanitize(state.externalSearch)}` : ''}`;
+			return `${countedOf(table.externalKeys.length, data.external.length, 'external key')}${state.externalSearch ? ` · search: ${sanitize(state.externalSearch)}` : ''}`;
 		case 'settings':
 			return missing('Edit API Keys settings') ? 'Changing settings needs the resource "Edit API Keys settings".' : 'Enter changes the settings.';
 		case 'activity':
-			return `${table.activity.length} of ${data.activity.length + (data.archive?.entries ?? 0)} entries${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
+			return `${countedOf(table.activity.length, data.activity.length + (data.archive?.entries ?? 0), 'entry', 'entries')}${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
 	}
 }

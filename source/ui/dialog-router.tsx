@@ -2,11 +2,14 @@ import {Text, useStdout} from 'ink';
 import {join} from 'node:path';
 import {useMemo, useState} from 'react';
 import {externalKeyProblem, ownerOf} from '../core/external.js';
+import {renewalBlocker} from '../core/keys.js';
 import {openLinkFor} from '../core/links.js';
 import type {KeyResource, StoreSnapshot} from '../core/types.js';
 import {defaultExportName} from '../export/write-export.js';
 import type {ApiKeysService} from '../service.js';
 import {clipboardSend, readTmuxClipboard, type ClipboardSend} from './clipboard.js';
+import {Buttons} from './components/buttons.js';
+import {DialogFrame} from './components/dialog-frame.js';
 import {ActionMenu, externalMenuItems, menuItems, type MenuItem} from './dialogs/action-menu.js';
 import {AddExternalDialog} from './dialogs/add-external.js';
 import {ConfirmDialog} from './dialogs/confirm.js';
@@ -15,7 +18,8 @@ import {EditDialog} from './dialogs/edit.js';
 import {ExportDialog, type ExportProgress} from './dialogs/export.js';
 import {GenerateDialog} from './dialogs/generate.js';
 import {OpenLinkDialog} from './dialogs/open-link.js';
-import {RevealDialog, type OldTokenChoice} from './dialogs/reveal.js';
+import {RenewDialog} from './dialogs/renew.js';
+import {RevealDialog} from './dialogs/reveal.js';
 import {SettingsDialog} from './dialogs/settings.js';
 import {sanitize} from '../text/sanitize.js';
 import {HelpOverlay} from './screens/help.js';
@@ -80,10 +84,12 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 	const text = {key: sanitize(subject.appKey ?? subject.externalKey ?? ''), name: sanitize(subject.key?.name ?? ''), owner: sanitize(ownerOf(subject.externalKey ?? '') ?? '?')};
 
 	if (subject.vanished) {
+		// One button and one way out: Enter or Esc (read by the app's keys, hooks/use-app-keys.ts) closes it.
 		return (
-			<ConfirmDialog title="Key no longer exists" action="Close" {...common} onConfirm={cancel} onCancel={cancel}>
+			<DialogFrame title="Key no longer exists" width={width}>
 				<Text>{text.key} was deleted by another operator while this dialog was open. Nothing was changed.</Text>
-			</ConfirmDialog>
+				<Buttons buttons={[{label: 'Close'}]} focused={0} />
+			</DialogFrame>
 		);
 	}
 
@@ -120,19 +126,13 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 
 	const chooseMenuItem = (item: MenuItem, appKey: string) => {
 		if (item.missing) return actions.dispatch({type: 'failed', message: `${item.label} needs the resource "${item.missing}"`});
+		if (item.blocked) return actions.dispatch({type: 'failed', message: item.blocked.message});
 		switch (item.action) {
 			case 'external-edit':
 			case 'external-remove':
 				return open({kind: item.action, externalKey: appKey});
 			case 'deactivate':
 				return open({kind: 'deactivate', appKey, step: 1});
-			case 'renew':
-				return perform(() =>
-					guard('key', 'Choose Renew Token again to go ahead anyway.', async () => {
-						const {row, reveal} = await service.renew(appKey, 'later', expected.key);
-						open({kind: 'reveal', appKey, name: row.name, reveal, purpose: 'renew'});
-					}),
-				);
 			case 'revoke-link':
 				return open({kind: 'revoke-link', appKey, renewal: Boolean(subject.key?.oldToken)});
 			default:
@@ -140,14 +140,11 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 		}
 	};
 
-	const finishReveal = (appKey: string, purpose: 'generate' | 'renew' | 'redeem', choice: OldTokenChoice) => {
-		if (purpose === 'generate') return close(`Generated ${appKey}.`);
-		if (purpose === 'redeem') return close(`The link for ${appKey} is used up.`);
-		if (choice === 'later') return close(`Renewed ${appKey}: both tokens are valid until you delete the old one.`);
-		return perform(async () => {
-			await service.deleteOldToken(appKey, 'renewal-now');
-			close(`Renewed ${appKey}: the old token was deleted.`);
-		});
+	const finishReveal = (dialog: Extract<Dialog, {kind: 'reveal'}>) => {
+		if (dialog.purpose === 'generate') return close(`Generated ${dialog.appKey}.`);
+		if (dialog.purpose === 'redeem') return close(`The link for ${dialog.appKey} is used up.`);
+		if (dialog.deleteOld === 'now') return close(`Renewed ${dialog.appKey}: the old token was deleted.`);
+		return close(`Renewed ${dialog.appKey}: both tokens are valid until you delete the old one.`);
 	};
 
 	switch (dialog.kind) {
@@ -159,10 +156,35 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 				<ActionMenu
 					appKey={dialog.appKey}
 					name={subject.key?.name ?? ''}
-					items={menuItems({active: subject.key?.active ?? true, pending: Boolean(subject.key?.oldToken), unusedLink: Boolean(subject.key && openLinkFor(data, subject.key.appKey, now))}, missing)}
+					items={menuItems(
+						{
+							active: subject.key?.active ?? true,
+							pending: Boolean(subject.key?.oldToken),
+							unusedLink: Boolean(subject.key && openLinkFor(data, subject.key.appKey, now)),
+							renewalBlocked: subject.key ? renewalBlocker(data, subject.key, now) : null,
+						},
+						missing,
+					)}
 					{...common}
 					onChoose={item => chooseMenuItem(item, dialog.appKey)}
 					onCancel={cancel}
+				/>
+			);
+		case 'renew':
+			return (
+				<RenewDialog
+					appKey={dialog.appKey}
+					name={subject.key?.name ?? ''}
+					{...common}
+					onCancel={cancel}
+					onRenew={deleteOld =>
+						perform(() =>
+							guard('key', 'Choose Renew again to go ahead anyway.', async () => {
+								const {row, reveal} = await service.renew(dialog.appKey, deleteOld, expected.key);
+								open({kind: 'reveal', appKey: dialog.appKey, name: row.name, reveal, purpose: 'renew', deleteOld});
+							}),
+						)
+					}
 				/>
 			);
 		case 'generate':
@@ -304,6 +326,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					name={dialog.name}
 					reveal={dialog.reveal}
 					purpose={dialog.purpose}
+					deleteOld={dialog.deleteOld}
 					copied={copied}
 					{...common}
 					onCopy={text =>
@@ -313,7 +336,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 							setCopied(send);
 						})
 					}
-					onDone={choice => finishReveal(dialog.appKey, dialog.purpose, choice)}
+					onDone={() => finishReveal(dialog)}
 				/>
 			);
 	}

@@ -1,6 +1,6 @@
-import type {Reveal} from '../core/keys.js';
+import type {DeleteOld, Reveal} from '../core/keys.js';
 import type {Key} from 'ink';
-import {SORT_COLUMNS, STATUS_FILTERS, type SortColumn, type StatusFilter} from '../core/query.js';
+import {KEY_FILTERS, SORT_COLUMNS, type KeyFilter, type SortColumn} from '../core/query.js';
 import {deleteBefore, editLine, insert, type Line} from './line-editor.js';
 
 export const TABS = ['generated', 'external', 'activity', 'settings'] as const;
@@ -12,6 +12,7 @@ export type Dialog =
 	| {kind: 'menu'; appKey: string}
 	| {kind: 'generate'}
 	| {kind: 'edit'; appKey: string}
+	| {kind: 'renew'; appKey: string}
 	| {kind: 'deactivate'; appKey: string; step: 1 | 2}
 	| {kind: 'activate'; appKey: string}
 	| {kind: 'delete-old-token'; appKey: string}
@@ -26,7 +27,7 @@ export type Dialog =
 	| {kind: 'external-menu'; externalKey: string}
 	| {kind: 'external-edit'; externalKey: string}
 	| {kind: 'external-remove'; externalKey: string}
-	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'};
+	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'; deleteOld?: DeleteOld};
 
 export type Tone = 'info' | 'success' | 'error';
 
@@ -37,7 +38,8 @@ export interface AppState {
 	searching: boolean;
 	/** Where the cursor is in the search being typed, in code points. */
 	searchCursor: number;
-	status: StatusFilter;
+	/** The `f` filter: a status or a renewal-alert level. */
+	status: KeyFilter;
 	sort: SortColumn;
 	/** The selected key, kept across refreshes; the index is the fallback when it vanishes. */
 	selectedKey: string | null;
@@ -139,7 +141,7 @@ export function reducer(state: AppState, action: Action): AppState {
 		case 'search.clear':
 			return {...withSearch(state, ''), searching: false};
 		case 'filter.cycle':
-			return {...state, status: cycle(STATUS_FILTERS, state.status)};
+			return {...state, status: cycle(KEY_FILTERS, state.status)};
 		case 'sort.cycle':
 			return {...state, sort: cycle(SORT_COLUMNS, state.sort)};
 		case 'select':

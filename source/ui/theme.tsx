@@ -4,6 +4,8 @@ import {createContext, useContext, type ReactNode} from 'react';
 const PALETTE = {
 	accent: 'cyan',
 	orange: '#ff8700',
+	/** Due soon: a warning before the alert, apart from orange and red. */
+	dueSoon: 'yellow',
 	red: 'red',
 	active: 'green',
 	inactive: 'gray',

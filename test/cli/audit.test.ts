@@ -19,7 +19,7 @@ describe('apikeys audit', () => {
 		const byBob = JSON.parse((await cli(['audit', '--json', '--operator', 'bob'])).stdout) as Array<{action: string}>;
 		expect(byBob.map(e => e.action)).toEqual(['deactivate', 'generate']);
 		const deactivations = (await cli(['audit', '--action', 'deact'])).stdout;
-		expect(deactivations).toMatch(/bob\s+deactivate\s+appkey-acme-[A-Z]{6}\s+status: Active → Inactive\n1 entries\n$/);
+		expect(deactivations).toMatch(/bob\s+deactivate\s+appkey-acme-[A-Z]{6}\s+status: Active → Inactive\n1 entry\n$/);
 		expect((await cli(['audit', '--search', 'renewalAlertMonths'])).stdout).toContain('renewalAlertMonths: 3 → 6');
 		expect((await cli(['audit', '--since', 'yesterday'])).code).toBe(2);
 	});

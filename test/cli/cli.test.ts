@@ -251,6 +251,50 @@ describe('apikeys, as a new user walks it', () => {
 	});
 });
 
+describe('list: due soon, one spelling of the link field, counts that agree', () => {
+	it('shows a key within 14 days of its renewal period as due soon, in --json and under --alert', async () => {
+		const now = Date.now();
+		const data = freshStore('acme', 'alice', addMonths(now, -12));
+		const make = (name: string, created: number) => {
+			const {key, reveal} = generateKey(data, {name, roles: []}, context(created, 'alice'));
+			if (reveal.kind === 'link') redeemLink(data, reveal.url, context(created, 'alice'));
+			return key;
+		};
+		make('fresh', now - 30 * DAY);
+		make('soon', addMonths(now, -3) + 5 * DAY);
+		make('past', addMonths(now, -4));
+		data.revision = 1;
+		writeFileSync(store, serializeStore(data), {mode: 0o600});
+
+		const rows = JSON.parse((await cli(['list', '--json', '--sort', 'name'])).stdout) as Array<Record<string, any>>;
+		expect(rows.map(r => [r.name, r.alert])).toEqual([
+			['fresh', 'none'],
+			['past', 'orange'],
+			['soon', 'due-soon'],
+		]);
+		const alerts = await cli(['list', '--alert', '--sort', 'name']);
+		expect(alerts.stdout).toMatch(/\bpast\b.*\brenew\s*\n/);
+		expect(alerts.stdout).toMatch(/\bsoon\b.*\bdue soon\s*\n/);
+		expect(alerts.stdout).not.toContain('fresh');
+		expect(alerts.stdout).toContain('2 of 3 keys');
+	});
+
+	it('names the unused link\'s end linkExpires in list --json, as generate --json does', async () => {
+		const {appKey, linkExpires} = await generate();
+		const [row] = JSON.parse((await cli(['list', '--json'])).stdout) as Array<Record<string, unknown>>;
+		expect(row).toMatchObject({appKey, linkExpires});
+		expect(row).not.toHaveProperty('linkValidUntil');
+	});
+
+	it('says "1 key", "1 external key" and "1 entry" for one', async () => {
+		await generate();
+		expect((await cli(['list'])).stdout).toMatch(/\n1 of 1 key\n$/);
+		expect((await cli(['external', 'add', 'vtexappkey-partner-ABCDEF', '--role', 'OMS - Read only'])).code).toBe(0);
+		expect((await cli(['external', 'list'])).stdout).toMatch(/\n1 external key\n$/);
+		expect((await cli(['audit', '--action', 'external add'])).stdout).toMatch(/\n1 entry\n$/);
+	});
+});
+
 describe('errors and usage', () => {
 	it.each([
 		[['frobnicate'], 'apikeys: unknown command "frobnicate" (see apikeys --help)'],

@@ -56,7 +56,7 @@ describe('apikeys export', () => {
 		const {dir, cli, erp, evil, data} = await populated();
 		const file = join(dir, 'keys.xlsx');
 		const result = await cli(['export', '--output', file]);
-		expect(result.stdout).toBe(`Exported 2 generated and 1 external keys to ${file}\n`);
+		expect(result.stdout).toBe(`Exported 2 generated keys and 1 external key to ${file}\n`);
 		const sheets = await readXlsxFile(file);
 		expect(sheets.map(s => s.sheet)).toEqual(['Generated', 'External']);
 		const [generated, external] = sheets.map(s => s.data as unknown[][]);
@@ -82,7 +82,7 @@ describe('apikeys export', () => {
 	it('writes CSV (RFC 4180, formulas neutralized) as two files, and JSON with the same fields', async () => {
 		const {dir, cli, evil, erp} = await populated();
 		const file = join(dir, 'keys.csv');
-		expect((await cli(['export', '--output', file])).stdout).toBe(`Exported 2 generated and 1 external keys to ${file} and ${join(dir, 'keys.external.csv')}\n`);
+		expect((await cli(['export', '--output', file])).stdout).toBe(`Exported 2 generated keys and 1 external key to ${file} and ${join(dir, 'keys.external.csv')}\n`);
 		const csv = readFileSync(file, 'utf8');
 		expect(csv.split('\r\n')[0]).toBe(quotedLine(GENERATED_HEADER));
 		expect(csv).toContain(`,"${erp.appKey}","OMS - Full access, Checkout Admin","ERP, ""main""",`);
@@ -181,7 +181,7 @@ describe('apikeys export', () => {
 		const store = join(dir, 'store.json');
 		writeFileSync(store, serializeStore(data), {mode: 0o600});
 		const result = await runCli(['export', '--output', join(dir, 'big.xlsx')], {store});
-		expect(result.stdout).toBe(`Exported 10000 generated and 0 external keys to ${join(dir, 'big.xlsx')}\n`);
+		expect(result.stdout).toBe(`Exported 10000 generated keys and 0 external keys to ${join(dir, 'big.xlsx')}\n`);
 		const [generated] = await readXlsxFile(join(dir, 'big.xlsx'));
 		expect(generated!.data).toHaveLength(10_001);
 		const rows = generated!.data.slice(1);

@@ -4,10 +4,10 @@ import {ApiKeysError} from '../../source/core/errors.js';
 import {addExternalKey, editExternalRoles, ownerOf, removeExternalKey} from '../../source/core/external.js';
 import {generateKey, replaceKey} from '../../source/core/keys.js';
 import {addOperator, removeOperator, requireResource} from '../../source/core/permissions.js';
-import {buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, queryKeys, type StatusFilter} from '../../source/core/query.js';
+import {buildKeyIndex, countAlerts, filterByAlert, filterKeyIndex, indexCharacterPairs, indexCharacters, queryKeys, type StatusFilter} from '../../source/core/query.js';
 import {OWNER_ROLE, PREDEFINED_ROLES, USER_ADMIN_ROLE, addCustomRole, resolveRoles, resourcesOfRoles} from '../../source/core/roles.js';
 import {KEY_RESOURCES, MANAGE_OPERATORS} from '../../source/core/types.js';
-import {DAY, HOUR} from '../../source/core/time.js';
+import {DAY, HOUR, addMonths} from '../../source/core/time.js';
 import {T0, context, freshStore} from '../helpers.js';
 
 describe('roles catalog', () => {
@@ -192,5 +192,21 @@ describe('search and sort', () => {
 	it('filters to keys with a renewal alert', () => {
 		expect(queryKeys(data, {alertOnly: true}, T0 + DAY)).toEqual([]);
 		expect(queryKeys(data, {alertOnly: true}, T0 + 100 * DAY)).toHaveLength(4);
+	});
+
+	it('counts and filters keys due soon (within 14 days of the period) apart from those past due (orange and red)', () => {
+		const store = freshStore('acme', 'alice', addMonths(T0, -12));
+		const made = (name: string, tokenCreated: number) => generateKey(store, {name, roles: []}, context(tokenCreated)).key;
+		const fresh = made('fresh', T0 - 10 * DAY);
+		const soon = [made('soon a', addMonths(T0, -3) + 13 * DAY), made('soon b', addMonths(T0, -3) + DAY)];
+		const orange = made('orange', addMonths(T0, -4));
+		const red = made('red', addMonths(T0, -7));
+		expect(countAlerts(store.keys, 3, T0)).toEqual({dueSoon: 2, pastDue: 2});
+		expect(filterByAlert(store.keys, 'due-soon', 3, T0)).toEqual(soon);
+		expect(filterByAlert(store.keys, 'past-due', 3, T0)).toEqual([orange, red]);
+		expect(queryKeys(store, {alertOnly: true, sort: 'name'}, T0).map(k => k.name)).toEqual(['orange', 'red', 'soon a', 'soon b']);
+		// With a 6-month period none is past due, and the 4-month-old token is not yet within 14 days.
+		expect(countAlerts(store.keys, 6, T0)).toEqual({dueSoon: 0, pastDue: 1});
+		expect(filterByAlert([fresh], 'due-soon', 3, T0)).toEqual([]);
 	});
 });

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {DAY, HOUR, MINUTE, addMonths, renewalAlert, tokenAgeLabel} from '../../source/core/time.js';
+import {DAY, HOUR, MINUTE, addMonths, calendarAlert, renewalAlert, tokenAgeLabel} from '../../source/core/time.js';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -30,8 +31,10 @@ describe('token-age labels', () => {
 
 describe('renewal alert', () => {
 	const created = t('2026-01-15T00:00:00Z');
-	it('is none up to the period, orange past it, red from 3 months past it (3-month period)', () => {
-		expect(renewalAlert(created, 3, t('2026-04-15T00:00:00Z'))).toBe('none');
+	it('is none up to 14 days before the period ends, due soon in those 14 days, orange past it, red from 3 months past it (3-month period)', () => {
+		expect(renewalAlert(created, 3, t('2026-04-01T00:00:00Z'))).toBe('none');
+		expect(renewalAlert(created, 3, t('2026-04-01T00:00:01Z'))).toBe('due-soon');
+		expect(renewalAlert(created, 3, t('2026-04-15T00:00:00Z'))).toBe('due-soon');
 		expect(renewalAlert(created, 3, t('2026-04-15T00:00:01Z'))).toBe('orange');
 		expect(renewalAlert(created, 3, t('2026-07-14T23:59:59Z'))).toBe('orange');
 		expect(renewalAlert(created, 3, t('2026-07-15T00:00:00Z'))).toBe('red');
@@ -39,7 +42,30 @@ describe('renewal alert', () => {
 
 	it('moves with a 6-month period', () => {
 		expect(renewalAlert(created, 6, t('2026-05-01T00:00:00Z'))).toBe('none');
+		expect(renewalAlert(created, 6, t('2026-07-01T00:00:00Z'))).toBe('none');
+		expect(renewalAlert(created, 6, t('2026-07-02T12:00:00Z'))).toBe('due-soon');
 		expect(renewalAlert(created, 6, t('2026-07-16T00:00:00Z'))).toBe('orange');
 		expect(renewalAlert(created, 6, t('2026-10-15T00:00:00Z'))).toBe('red');
+	});
+
+	it('counts the 14 days on the calendar: a token made on 31 January is due soon from 14 days before 30 April', () => {
+		const lastOfJanuary = t('2026-01-31T08:00:00Z');
+		expect(renewalAlert(lastOfJanuary, 3, t('2026-04-16T08:00:00Z'))).toBe('none');
+		expect(renewalAlert(lastOfJanuary, 3, t('2026-04-16T08:00:01Z'))).toBe('due-soon');
+		expect(renewalAlert(lastOfJanuary, 3, t('2026-04-30T08:00:01Z'))).toBe('orange');
+	});
+
+	it('answers as the calendar rule does for any token age (its shortcut for ages far from every boundary is exact)', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({min: t('2020-01-01T00:00:00Z'), max: t('2030-01-01T00:00:00Z')}),
+				fc.integer({min: 0, max: 400 * DAY}),
+				fc.constantFrom(3 as const, 6 as const),
+				(tokenCreated, age, period) => {
+					expect(renewalAlert(tokenCreated, period, tokenCreated + age)).toBe(calendarAlert(tokenCreated, period, tokenCreated + age));
+				},
+			),
+			{numRuns: 5000},
+		);
 	});
 });

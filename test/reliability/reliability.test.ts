@@ -237,7 +237,7 @@ describe.skipIf(!canMount)('a full disk under the full-screen app', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'apikeys-full-tui-'));
 		const script = `mount -t tmpfs -o size=256k,mode=0700 tmpfs "${dir}" && export APIKEYS_STORE="${dir}/store.json" APIKEYS_OPERATOR=alice && "${process.execPath}" "${CLI}" init --account acme >/dev/null && "${process.execPath}" "${CLI}" generate --name existing >/dev/null && (dd if=/dev/zero of="${dir}/filler" bs=4k 2>/dev/null; true) && exec "${process.execPath}" "${CLI}"`;
 		const app = startTui([], {columns: 100, rows: 30, env: {}, command: ['unshare', '-m', 'sh', '-c', script]});
-		await app.waitFor('1 of 1 keys');
+		await app.waitFor('1 of 1 key');
 		await app.type('n');
 		await app.waitFor('Key identification');
 		await app.type(...'no room', KEY.tab, KEY.tab, KEY.tab, KEY.enter);
@@ -247,7 +247,7 @@ describe.skipIf(!canMount)('a full disk under the full-screen app', () => {
 		await app.type(KEY.escape);
 		// The table is back (the dialog closed) and still holds only the one key.
 		const table = await app.waitFor('Press / to search');
-		expect(table).toContain('1 of 1 keys');
+		expect(table).toContain('1 of 1 key');
 		expect(table).not.toContain('no room');
 		spawnSync('nsenter', [`--mount=/proc/${app.pid}/ns/mnt`, 'rm', '-f', join(dir, 'filler')]);
 		await app.type('n');

@@ -31,7 +31,7 @@ describe('the Generated tab', () => {
 		expect(frame).toContain(`apikeys · account acme · operator alice · ${path}`);
 		expect(frame).toMatch(/Generated\s+External\s+Activity\s+Settings/);
 		expect(frame).toMatch(/│ Key\/Name\s+│ Token duration\s+│ Roles\s+│ Created\s+│ Status\s+│ Last used\s+│/);
-		expect(frame).toContain('4 of 4 keys · status: all · sort: created ↓');
+		expect(frame).toContain('4 of 4 keys · 2 past due · status: all · sort: created ↓');
 		expect(selectedRow(frame)).toContain(keyNamed('ERP integration'));
 		expect(rowOf(frame, keyNamed('Marketplace feed'))).toMatch(/│ ! {2}appkey-acme-[A-Z]{6} Marketplace f.*│ 4 months/);
 		expect(rowOf(frame, keyNamed('Legacy bridge'))).toMatch(/│ !! appkey-acme-[A-Z]{6} Legacy bridge.*│ 8 months.*│ Inactive/);
@@ -94,7 +94,7 @@ describe('the Generated tab', () => {
 		await ui.press('/');
 		await ui.waitFor('Enter keep filter');
 		await ui.press(KEYS.escape);
-		await ui.waitFor('3 of 4 keys · status: active');
+		await ui.waitFor('3 of 4 keys · 2 past due · status: active');
 		await ui.press('/');
 		await ui.waitFor('Enter keep filter');
 		const suffix = keyNamed('Legacy bridge').slice(-6).toLowerCase();
@@ -109,18 +109,27 @@ describe('the Generated tab', () => {
 		const ui = renderSized(<App service={fixture.service} />, {columns: 120, rows: 40}, {colour: true});
 		await ui.waitFor('4 of 4 keys');
 		await ui.press('/', 'f', 'e', 'e', 'd');
-		await ui.waitFor('1 of 4 keys · status: all · sort: created ↓ · search: feed');
+		await ui.waitFor('1 of 4 keys · 2 past due · status: all · sort: created ↓ · search: feed');
 		expect(ui.lastFrame()).toMatch(/\u001b\[4m[^\u001b]*(\u001b\[[0-9;]*m)*feed/);
 	});
 
 	it('cycles the status filter and the sort', async () => {
 		const {ui, keyNamed} = await open();
 		await ui.press('f');
-		await ui.waitFor('3 of 4 keys · status: active');
+		await ui.waitFor('3 of 4 keys · 2 past due · status: active');
 		await ui.press('f');
-		const inactive = await ui.waitFor('1 of 4 keys · status: inactive');
+		const inactive = await ui.waitFor('1 of 4 keys · 2 past due · status: inactive');
 		expect(inactive).toContain('Legacy bridge');
-		await ui.press('f', 's');
+		await ui.press('f');
+		expect(await ui.waitFor('0 of 4 keys · 2 past due · status: due soon')).toContain('No key matches');
+		await ui.press('f');
+		const pastDue = await ui.waitFor('2 of 4 keys · 2 past due · status: past due');
+		expect(pastDue).toContain(keyNamed('Legacy bridge'));
+		expect(pastDue).toContain(keyNamed('Marketplace feed'));
+		expect(pastDue).not.toContain(keyNamed('ERP integration'));
+		await ui.press('f');
+		await ui.waitFor('4 of 4 keys · 2 past due · status: all');
+		await ui.press('s');
 		const byName = await ui.waitFor('sort: name');
 		const order = ['ERP integration', 'Legacy bridge', 'Marketplace feed', 'Payments webhook'].map(n => byName.indexOf(keyNamed(n)));
 		expect(order).not.toContain(-1);
@@ -296,32 +305,48 @@ describe('the action menu and its dialogs', () => {
 		expect((await service.listKeys()).rows.map(r => r.appKey)).not.toContain(erp);
 	});
 
-	it('renew reveals the new link and asks Later or Now; Now deletes the old token', async () => {
+	it('renew asks Later or Now first, then reveals the new link; Now is one renewal, recorded as the command line records it', async () => {
+		const {ui, service, keyNamed} = await open();
+		const erp = keyNamed('ERP integration');
+		const entries = (await service.activity()).length;
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Delete Key');
+		await ui.press('j', 'j', KEYS.enter);
+		const choice = await ui.waitFor('Renew token');
+		expect(choice).toContain('(•) Later');
+		await ui.press(KEYS.space);
+		await ui.waitFor('(•) Now');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('[ Renew ]');
+		await ui.press(KEYS.enter);
+		const reveal = await ui.waitFor('Token renewed');
+		expect(reveal).toContain('Old token: deleted (Now)');
+		expect((await service.getKey(erp)).oldToken).toBeUndefined();
+		await ui.press(KEYS.enter);
+		await ui.waitFor(`Renewed ${erp}: the old token was deleted.`);
+		const activity = await service.activity();
+		expect(activity.length).toBe(entries + 1);
+		expect(activity[0]).toMatchObject({action: 'renew token', appKey: erp, summary: 'delete old token: Now (old token deleted)'});
+	});
+
+	it('Esc in the renew dialog renews nothing; Later keeps both tokens and both durations show', async () => {
 		const {ui, service, keyNamed} = await open();
 		const erp = keyNamed('ERP integration');
 		await ui.press(KEYS.enter);
 		await ui.waitFor('Delete Key');
 		await ui.press('j', 'j', KEYS.enter);
-		const reveal = await ui.waitFor('Token renewed');
-		expect(reveal).toContain('(•) Later');
-		expect((await service.getKey(erp)).oldToken).toBeDefined();
-		await ui.press(KEYS.space);
-		await ui.waitFor('(•) Now');
-		await ui.press(KEYS.enter);
-		await ui.waitFor('[ Complete ]');
-		await ui.press(KEYS.enter);
-		await ui.waitFor(`Renewed ${erp}: the old token was deleted.`);
+		await ui.waitFor('Renew token');
+		await ui.press(KEYS.escape);
+		await ui.waitFor(f => !f.includes('Renew token'));
 		expect((await service.getKey(erp)).oldToken).toBeUndefined();
-		expect((await service.activity()).slice(0, 2).map(e => e.summary)).toEqual(['renewal completed: Now', 'delete old token: Later (both tokens valid)']);
-	});
-
-	it('renew then Esc means Later: both durations show', async () => {
-		const {ui, keyNamed} = await open();
-		const erp = keyNamed('ERP integration');
 		await ui.press(KEYS.enter);
 		await ui.waitFor('Delete Key');
 		await ui.press('j', 'j', KEYS.enter);
-		await ui.waitFor('Token renewed');
+		await ui.waitFor('Renew token');
+		await ui.press(KEYS.enter);
+		await ui.waitFor('[ Renew ]');
+		await ui.press(KEYS.enter);
+		expect(await ui.waitFor('Token renewed')).toContain('Old token: still valid (Later)');
 		await ui.press(KEYS.escape);
 		const table = await ui.waitFor(`Renewed ${erp}: both tokens are valid`);
 		expect(rowOf(table, erp)).toMatch(/\[pending dele.*│ just now · old 5 days/);
@@ -377,7 +402,11 @@ describe('live refresh and hostile data', () => {
 		await ui.waitFor('Delete Key');
 		const other = await ApiKeysService.open(path, {operator: 'alice'});
 		await other.deleteKey(keyNamed('ERP integration'));
-		expect(await ui.waitFor('Key no longer exists', 1500)).toContain('was deleted by another operator');
+		const notice = await ui.waitFor('Key no longer exists', 1500);
+		expect(notice).toContain('was deleted by another operator');
+		// One way to close it: a single Close button (Enter or Esc), no Cancel beside it.
+		expect(notice).toContain('[ Close ]');
+		expect(notice).not.toContain('Cancel');
 		await ui.press(KEYS.enter);
 		await ui.waitFor(f => f.includes('3 of 3 keys') && !f.includes('Key no longer exists'));
 	});

@@ -36,6 +36,6 @@ describe('a store file deleted while the app is open', () => {
 		expect(await ui.waitFor(f => !f.includes('confirm again'))).toContain(keyNamed('ERP integration'));
 		writeFileSync(path, saved, {mode: 0o600});
 		const back = await ui.waitFor(f => !f.includes('was deleted'), 1500);
-		expect(back).toContain('4 of 4 keys · status: all');
+		expect(back).toContain('4 of 4 keys · 2 past due · status: all');
 	});
 });

@@ -28,7 +28,7 @@ describe('the External tab', () => {
 	it('lists other accounts\' keys with their owner, searches live, and adds one validated as it is typed', async () => {
 		const {ui, service} = await open();
 		await ui.press(KEYS.tab);
-		const tab = await ui.waitFor('1 of 1 external keys');
+		const tab = await ui.waitFor('1 of 1 external key');
 		expect(tab).toMatch(/│ Key\/Owner\s+│ Roles\s+│ Added on\s+│ Status\s+│/);
 		expect(selectedRow(tab)).toMatch(/vtexappkey-partnerco-QWERTY partnerco\s+│ OMS - Read only\s+│ \d{4}-\d{2}-\d{2} │ Active/);
 		await ui.press('n');
@@ -50,7 +50,7 @@ describe('the External tab', () => {
 	it('edits an external key\'s roles (Save) and removes it (Remove)', async () => {
 		const {ui, service} = await open();
 		await ui.press(KEYS.tab);
-		await ui.waitFor('1 of 1 external keys');
+		await ui.waitFor('1 of 1 external key');
 		await ui.press(KEYS.enter);
 		await ui.waitFor('Edit roles');
 		await ui.press(KEYS.enter);
@@ -152,6 +152,25 @@ describe('export from the app', () => {
 		await ui.press(KEYS.enter);
 		await ui.waitFor(f => !f.includes('Export done'));
 		rmSync(file);
+	});
+});
+
+describe('an export that fails', () => {
+	it('shows the failure on the progress line, in the error colour, where it stopped', async () => {
+		const fixture = await fixtureService();
+		const ui = renderSized(<App service={fixture.service} />, {columns: 120, rows: 40}, {colour: true});
+		await ui.waitFor('4 of 4 keys');
+		const file = join(tempDir(), 'missing', 'keys.xlsx');
+		await ui.press('x');
+		await ui.waitFor('Export keys');
+		await ui.press(CTRL_U, file);
+		await ui.press(KEYS.enter);
+		const failed = await ui.waitFor('✗ Failed while', 30_000);
+		expect(flat(failed)).toContain('its directory does not exist');
+		expect(failed).toMatch(/✗ Failed while writing \[█{20}\]/);
+		expect(failed).not.toContain('Writing…');
+		// The progress line itself is drawn in the error colour (red), not the accent of a running export.
+		expect((ui.lastFrame() ?? '').split('\n').find(line => line.includes('Failed while'))).toMatch(/\u001b\[31m/);
 	});
 });
 

@@ -14,15 +14,20 @@ export interface MenuItem {
 	label: string;
 	/** The resource the operator lacks for this action, if any: shown dimmed, refused when chosen. */
 	missing: KeyResource | null;
+	/** Why the key's state refuses this action now, if it does: shown dimmed with `reason`, refused with `message` when chosen. */
+	blocked?: {reason: string; message: string} | null;
 }
 
 /** The kebab menu's entries for a key: what applies to its state, in the seed's order. */
-export function menuItems(key: {active: boolean; pending: boolean; unusedLink?: boolean}, missing: (resource: KeyResource) => KeyResource | null): MenuItem[] {
+export function menuItems(
+	key: {active: boolean; pending: boolean; unusedLink?: boolean; renewalBlocked: {reason: string; message: string} | null},
+	missing: (resource: KeyResource) => KeyResource | null,
+): MenuItem[] {
 	const item = (action: MenuAction, label: string, resource: KeyResource): MenuItem => ({action, label, missing: missing(resource)});
 	return [
 		item('edit', 'Edit', 'Edit API Keys'),
 		key.active ? item('deactivate', 'Deactivate', 'Edit API Keys') : item('activate', 'Activate', 'Edit API Keys'),
-		item('renew', 'Renew Token', 'Renew API token'),
+		{...item('renew', 'Renew Token', 'Renew API token'), blocked: key.renewalBlocked},
 		...(key.pending
 			? [item('delete-old-token', 'Delete Old Token', 'Renew API token'), item('undo-renewal', 'Undo Renewal', 'Renew API token')]
 			: []),
@@ -54,7 +59,7 @@ const DESTRUCTIVE: ReadonlySet<MenuAction> = new Set(['delete-key', 'deactivate'
 
 /**
  * The row's action menu (⋮): ↑/↓ or k/j move (round the ends), 1–9 and Enter choose; forbidden
- * actions are dimmed with the missing resource. ink-select-input's list, on the app's input hook.
+ * actions are dimmed with the missing resource, refused ones with the reason. ink-select-input's list, on the app's input hook.
  */
 export function ActionMenu({appKey, name, items, width, busy, error, onChoose, onCancel}: ActionMenuProps) {
 	const theme = useTheme();
@@ -80,9 +85,9 @@ export function ActionMenu({appKey, name, items, width, busy, error, onChoose, o
 					return (
 						<Box key={item.action}>
 							<Text>{selected ? '› ' : '  '}</Text>
-							{item.missing ? (
+							{item.missing || item.blocked ? (
 								<Text dimColor inverse={selected}>
-									{item.label} — needs {item.missing}
+									{item.label} — {item.missing ? `needs ${item.missing}` : item.blocked!.reason}
 								</Text>
 							) : (
 								<Text inverse={selected} bold={selected} color={selected ? undefined : DESTRUCTIVE.has(item.action) ? theme.color('red') : undefined}>

@@ -60,7 +60,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		action: 'Delete',
 		destructive: true,
 		warning: 'Make sure no integration still uses the old token. This cannot be undone.',
-		call: (service, d, shown) => service.deleteOldToken(d.appKey, 'manual', shown.key),
+		call: (service, d, shown) => service.deleteOldToken(d.appKey, shown.key),
 		success: d => `Deleted the old token of ${d.appKey}.`,
 	},
 	'undo-renewal': {

@@ -82,14 +82,23 @@ export function ExportDialog({
 			{!valid ? <Text color={theme.color('error')}>✗ the name must end in .xlsx, .csv or .json</Text> : null}
 			{progress ? (
 				<Box marginTop={gap}>
-					<Text>
-						{progress.phase === 'rows' ? `Writing rows: ${progress.done} of ${progress.total}` : `${progress.phase[0]!.toUpperCase()}${progress.phase.slice(1)}…`}{' '}
-						<Text color={theme.color('accent')}>{bar(progress.total === 0 ? 1 : progress.done / progress.total, 20)}</Text>
-					</Text>
+					<ProgressLine progress={progress} failed={error !== null} />
 				</Box>
 			) : null}
 			<Buttons buttons={[{label: 'Cancel'}, {label: busy ? 'Exporting…' : 'Export', disabled: busy || !valid}]} focused={focus.field === 'cancel' ? 0 : focus.field === 'export' ? 1 : null} />
 		</DialogFrame>
+	);
+}
+
+/** How far the export got; when it failed, the line says so in the error colour, where it stopped. */
+function ProgressLine({progress, failed}: {progress: ExportProgress; failed: boolean}) {
+	const theme = useTheme();
+	const phase = progress.phase === 'rows' ? `rows: ${progress.done} of ${progress.total}` : progress.phase;
+	const label = failed ? `✗ Failed while ${progress.phase === 'rows' ? `writing ${phase}` : phase}` : progress.phase === 'rows' ? `Writing ${phase}` : `${phase[0]!.toUpperCase()}${phase.slice(1)}…`;
+	return (
+		<Text color={failed ? theme.color('error') : undefined} bold={failed}>
+			{label} <Text color={theme.color(failed ? 'error' : 'accent')}>{bar(progress.total === 0 ? 1 : progress.done / progress.total, 20)}</Text>
+		</Text>
 	);
 }
 

@@ -1,9 +1,7 @@
 import {Box, Text} from 'ink';
-import {useState} from 'react';
-import type {Reveal} from '../../core/keys.js';
+import type {DeleteOld, Reveal} from '../../core/keys.js';
 import {formatTime} from '../../core/time.js';
 import {Buttons} from '../components/buttons.js';
-import {useFocusRing} from '../hooks/use-focus-ring.js';
 import {isCommand} from '../keymap.js';
 import {sanitize} from '../../text/sanitize.js';
 import {useGap, useTheme} from '../theme.js';
@@ -11,54 +9,37 @@ import {useKeys} from '../hooks/use-keys.js';
 import {useWindowSize} from '../hooks/use-window-size.js';
 import type {ClipboardSend} from '../clipboard.js';
 
-export type OldTokenChoice = 'later' | 'now';
-
 export interface RevealProps {
 	appKey: string;
 	name: string;
 	reveal: Reveal;
 	purpose: 'generate' | 'renew' | 'redeem';
+	/** For a renewal: what was done with the old token (chosen before renewing). */
+	deleteOld?: DeleteOld;
 	width: number;
 	busy: boolean;
 	error: string | null;
 	/** What pressing c did: sent to the terminal's clipboard, or why it could not be. */
 	copied: ClipboardSend | null;
 	onCopy(text: string): void;
-	/** Closing: for a renewal, with the choice for the old token (Esc = Later). */
-	onDone(choice: OldTokenChoice): void;
+	onDone(): void;
 }
 
-/** Shows the link (or, in direct mode, the token) once; a renewal also asks Later or Now for the old token. */
-export function RevealDialog({appKey, name, reveal, purpose, width, busy, error, copied, onCopy, onDone}: RevealProps) {
+/** Shows the link (or, in direct mode, the token) once; after a renewal, also what became of the old token. */
+export function RevealDialog({appKey, name, reveal, purpose, deleteOld, width, busy, error, copied, onCopy, onDone}: RevealProps) {
 	const theme = useTheme();
 	const gap = useGap();
 	const {columns} = useWindowSize();
 	const renewal = purpose === 'renew';
-	const fields = renewal ? (['choice', 'complete'] as const) : (['close'] as const);
-	const focus = useFocusRing<(typeof fields)[number]>(fields, renewal ? 'choice' : 'close');
-	const [choice, setChoice] = useState<OldTokenChoice>('later');
 	const secret = reveal.kind === 'link' ? reveal.url : reveal.token;
 	const what = reveal.kind === 'link' ? 'link' : 'token';
 
 	useKeys(
 		(input, key) => {
 			if (isCommand('reveal.copy', input, key)) return onCopy(secret);
-			if (isCommand('dialog.cancel', input, key)) return onDone('later');
-			if (focus.field === 'choice') {
-				if (key.leftArrow || key.rightArrow || input === ' ') return setChoice(c => (c === 'later' ? 'now' : 'later'));
-				if (key.return || key.tab || key.downArrow) return focus.next();
-				return;
-			}
-			if (key.tab || key.upArrow || key.leftArrow) return focus.previous();
-			if (key.return) return onDone(renewal ? choice : 'later');
+			if (isCommand('dialog.cancel', input, key) || key.return) return onDone();
 		},
 		{isActive: !busy},
-	);
-
-	const radio = (value: OldTokenChoice, label: string) => (
-		<Text inverse={focus.field === 'choice' && choice === value} bold={choice === value}>
-			{choice === value ? '(•)' : '( )'} {label}
-		</Text>
 	);
 
 	const frame = {borderStyle: 'round', borderColor: theme.color('accent'), paddingX: 1, width, flexDirection: 'column'} as const;
@@ -96,16 +77,14 @@ export function RevealDialog({appKey, name, reveal, purpose, width, busy, error,
 					</Text>
 				) : null}
 				{renewal ? (
-					<Box marginTop={gap} flexDirection="column">
-						<Text bold={focus.field === 'choice'}>Delete old token</Text>
-						<Box gap={3}>{radio('later', 'Later: both tokens stay valid until you delete the old one')}</Box>
-						<Box gap={3}>{radio('now', 'Now: only the new token is valid once you complete')}</Box>
+					<Box marginTop={gap}>
+						<Text>
+							Old token:{' '}
+							{deleteOld === 'now' ? 'deleted (Now); only the new token is valid.' : 'still valid (Later) until you delete it with Delete Old Token.'}
+						</Text>
 					</Box>
 				) : null}
-				<Buttons
-					buttons={[{label: renewal ? (busy ? 'Completing…' : 'Complete') : 'Close', disabled: busy}]}
-					focused={focus.field === 'choice' ? null : 0}
-				/>
+				<Buttons buttons={[{label: 'Close', disabled: busy}]} focused={0} />
 				{error ? (
 					<Box marginTop={gap}>
 						<Text color={theme.color('error')} bold>

@@ -1,7 +1,7 @@
 import {useEffect, useMemo, useState} from 'react';
 import {activitySince, filterActivity} from '../../core/activity.js';
 import {ownerOf} from '../../core/external.js';
-import {KeyList, buildKeyIndex, filterKeyIndex, indexCharacterPairs, indexCharacters, matchesSearch} from '../../core/query.js';
+import {KeyList, buildKeyIndex, countAlerts, filterByAlert, filterKeyIndex, indexCharacterPairs, indexCharacters, isAlertFilter, matchesSearch} from '../../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../../core/roles.js';
 import {isApiKeysError} from '../../core/errors.js';
 import type {ActivityEntry, StoreSnapshot} from '../../core/types.js';
@@ -34,7 +34,14 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 		}, 0);
 		return () => clearTimeout(timer);
 	}, [index]);
-	const keys = useMemo(() => (index ? filterKeyIndex(index, {search: state.search, status: state.status}) : new KeyList([])), [index, state.search, state.status]);
+	const period = snapshot.data?.settings.renewalAlertMonths ?? 3;
+	const byStatus = useMemo(
+		() => (index ? filterKeyIndex(index, {search: state.search, status: isAlertFilter(state.status) ? 'all' : state.status}) : new KeyList([])),
+		[index, state.search, state.status],
+	);
+	// The alert filters depend on the clock too, so they narrow the search's answer rather than the index.
+	const keys = useMemo(() => (isAlertFilter(state.status) ? filterByAlert(byStatus, state.status, period, now) : byStatus), [byStatus, state.status, period, now]);
+	const alerts = useMemo(() => countAlerts(snapshot.data?.keys ?? [], period, now), [snapshot, period, now]);
 	// The selection is remembered by appKey; look it up only when it is no longer where it was.
 	const foundKey = !state.selectedKey ? -1 : keys.at(state.selectedIndex)?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);
 
@@ -64,6 +71,7 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 	return {
 		now,
 		keys,
+		alerts,
 		selectedIndex: resolve(foundKey, state.selectedIndex, keys.length),
 		externalKeys,
 		externalIndex: resolve(foundExternal, state.externalIndex, externalKeys.length),

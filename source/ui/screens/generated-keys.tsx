@@ -41,14 +41,19 @@ const namesOf = (row: KeyRow): Names => {
 	return {appKey, appKeyLower: appKey.toLowerCase(), name, nameLower: name.toLowerCase()};
 };
 
+/** The renewal alert's mark before the key: `~` due soon, `!` past due (orange), `!!` 3 months past (red). */
+const ALERT_MARKS: Record<KeyRow['alert'], Segment> = {
+	none: {text: '   '},
+	'due-soon': {text: '~  ', color: 'dueSoon', bold: true},
+	orange: {text: '!  ', color: 'orange', bold: true},
+	red: {text: '!! ', color: 'red', bold: true},
+};
+
+const ALERT_DETAILS: Record<KeyRow['alert'], string> = {none: '', 'due-soon': ' · renewal due soon', orange: ' · renewal due', red: ' · renewal overdue'};
+
 /** The Key/Name cell: the renewal alert, then appKey and name with the search's matches marked. */
 function keyCell(row: KeyRow, names: Names, search: string): Segment[] {
-	const alert: Segment =
-		row.alert === 'red'
-			? {text: '!! ', color: 'red', bold: true}
-			: row.alert === 'orange'
-				? {text: '!  ', color: 'orange', bold: true}
-				: {text: '   '};
+	const alert = ALERT_MARKS[row.alert];
 	// The marker goes before the name so a long name is what gets cut, not the marker.
 	return [
 		alert,
@@ -116,7 +121,7 @@ export function GeneratedKeys({data, keys, now, search, searching, searchCursor,
 				selectedIndex={selectedIndex}
 				bodyHeight={bodyHeight}
 				width={width}
-				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the status filter.'}
+				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the filter.'}
 			/>
 			<Text>{selected ? fittedText(details(knownOf(selected).row), width, theme) : ' '}</Text>
 		</Box>
@@ -135,7 +140,7 @@ function details(row: KeyRow): Segment[] {
 		{
 			text:
 				` · token ${row.token.hint}… ${row.token.age}` +
-				(row.alert === 'none' ? '' : row.alert === 'red' ? ' · renewal overdue' : ' · renewal due') +
+				ALERT_DETAILS[row.alert] +
 				` · roles ${row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—'}` +
 				(row.lastUsed === undefined ? ' · never used' : ` · last used ${formatTime(row.lastUsed)}`) +
 				(row.linkValidUntil ? ` · unused link until ${formatTime(row.linkValidUntil)}` : ''),

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {sanitize} from '../../text/sanitize.js';
 import {useTheme} from '../theme.js';
 
-/** The line above a table: the search being typed (with its cursor), the kept filter, or a hint. */
+/** The line above a table: the search being typed (with its cursor), the kept filter, or a hint; cut with … when it does not fit. */
 export function SearchLine({search, searching, cursor, idle}: {search: string; searching: boolean; cursor?: number; idle: string}) {
 	const theme = useTheme();
 	const chars = [...search];
@@ -10,7 +10,7 @@ export function SearchLine({search, searching, cursor, idle}: {search: string; s
 	return (
 		<Box height={1}>
 			{searching || search ? (
-				<Text>
+				<Text wrap="truncate-end">
 					<Text color={theme.color('accent')} bold>
 						/{' '}
 					</Text>
@@ -28,7 +28,9 @@ export function SearchLine({search, searching, cursor, idle}: {search: string; s
 					)}
 				</Text>
 			) : (
-				<Text color={theme.color('muted')}>{idle}</Text>
+				<Text color={theme.color('muted')} wrap="truncate-end">
+					{idle}
+				</Text>
 			)}
 		</Box>
 	);
