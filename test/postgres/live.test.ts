@@ -21,7 +21,7 @@ describe.skipIf(reason !== null)(`the app on a PostgreSQL store${reason ? ` (ski
 	it("shows another host's change within a second, and says so when the database goes away, keeping the keys on screen until it is back", async () => {
 		const app = startTmux([], {columns: 120, rows: 40, env: {APIKEYS_STORE: db.url('alice'), ...db.env('alice')}});
 		try {
-			await app.waitFor('1 of 1 keys');
+			await app.waitFor('1 of 1 key ');
 			expect(app.screen()).toContain('operator alice');
 			// Another admin, another connection: the app reads it on its own.
 			expect((await runCli(['generate', '--name', 'Marketplace feed'], {store: db.url('bob'), env: db.env('bob')})).code).toBe(0);

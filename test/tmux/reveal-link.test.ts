@@ -49,7 +49,7 @@ describe.skipIf(!hasTmux)('the reveal dialog shows the link on rows of its own, 
 				// As long as the terminal allows: one row when it fits, full rows otherwise.
 				for (const line of linkLines.slice(0, -1)) expect(line).toHaveLength(columns);
 				app.press(TMUX_KEY.enter);
-				await app.waitFor('1 of 1 keys');
+				await app.waitFor('1 of 1 key ');
 			} finally {
 				app.close();
 			}
