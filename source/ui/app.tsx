@@ -23,7 +23,8 @@ import {CompactProvider} from './theme.js';
 import {countedOf} from '../text/plural.js';
 
 export const MIN_COLUMNS = 54;
-export const MIN_ROWS = 14;
+/** Below 17 rows the dialogs (Edit's role list, Generate's name field and buttons) no longer fit. */
+export const MIN_ROWS = 17;
 /** Lines around the table body: header, tabs, search line, 3 table head lines, bottom border, details line, 2 footer lines, and the row Ink keeps free. */
 const CHROME_ROWS = 11;
 

@@ -10,9 +10,13 @@ function afterImmediates(turns: number, then: () => void): void {
 	else setImmediate(() => afterImmediates(turns - 1, then));
 }
 
+/** The Delete key (ESC [ 3 ~). Ink reports it as it reports Backspace, so it goes on as Ctrl-D, readline's delete-forward. */
+const DELETE_KEY = '\u001b[3~';
+const CTRL_D = '\u0004';
+
 /** Splits what a terminal sent into single keypresses, keeping escape sequences whole. */
 export function splitKeys(chunk: string): string[] {
-	return chunk.match(KEY) ?? [];
+	return (chunk.match(KEY) ?? []).map(key => (key === DELETE_KEY ? CTRL_D : key));
 }
 
 /** Bracketed paste (enabled by ESC[?2004h): the terminal sends a paste between these two. */

@@ -40,6 +40,10 @@ describe.skipIf(!hasTmux)('text fields edit like readline, in tmux', () => {
 			await step(app, accountField, ['C-e', 'M-b', {type: '2'}], '<2acme1 >');
 			await step(app, accountField, ['C-a', 'C-f', 'C-k'], '<');
 			await step(app, accountField, ['C-b', {type: 'x'}, 'C-e', {type: 'y'}], 'x<y');
+			// The Delete key deletes forward, as Ctrl-D does; Backspace deletes back.
+			await step(app, accountField, [{type: 'abcd'}, 'Left', 'Left', 'DC'], 'x<yabd');
+			await step(app, accountField, ['C-a', 'DC', 'C-e', TMUX_KEY.backspace], '<yab');
+			await step(app, accountField, ['C-a', {type: 'x'}, 'C-e', {type: 'cd'}, 'C-u', {type: 'x<y'}], 'x<y');
 			// Control and Alt keys with no editing meaning change nothing: none inserts its letter.
 			await step(app, accountField, ['C-t', 'C-y', 'C-g', 'C-o', 'C-r', 'C-v', 'C-x', 'C-n', 'C-p', 'M-x', 'M-1', 'F2', {type: 'z'}], 'x<yz');
 			await step(app, accountField, ['C-e', 'C-u', {type: 'acme'}], 'acme');

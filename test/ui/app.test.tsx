@@ -56,7 +56,7 @@ describe('the Generated tab', () => {
 		expect(frame).not.toContain('Last used');
 		expect(frame).not.toContain('Roles');
 		ui.resize(40, 10);
-		expect(await ui.waitFor('Terminal too small')).toContain('40×10; apikeys needs at least 54×14.');
+		expect(await ui.waitFor('Terminal too small')).toContain('40×10; apikeys needs at least 54×17.');
 		ui.resize(120, 40);
 		expect(await ui.waitFor('Last used')).toContain('4 of 4 keys');
 	});
