@@ -11,7 +11,8 @@ interface Holder {
 	current: string;
 	old: string | null;
 	/** The answers for a valid token, built once: a check allocates nothing when it succeeds. */
-	answers: {current: VerifyResult; old: VerifyResult};
+	currentAnswer: VerifyResult;
+	oldAnswer: VerifyResult;
 }
 
 /** Why a token that matched no digest of `appKey` is refused: its shape, its checksum, or the key. */
@@ -45,7 +46,8 @@ export class TokenIndex {
 				active: key.active,
 				current: key.token.digest,
 				old: key.oldToken?.digest ?? null,
-				answers: {current: answer('current'), old: answer('old')},
+				currentAnswer: answer('current'),
+				oldAnswer: answer('old'),
 			});
 		}
 	}
@@ -53,9 +55,11 @@ export class TokenIndex {
 	/** Valid iff the token is a current or pending old token of `appKey`, and that key is active. */
 	verify(appKey: string, token: string): VerifyResult {
 		const holder = token.length === TOKEN_LENGTH ? this.byAppKey.get(appKey) : undefined;
-		const digest = holder ? tokenDigest(token) : null;
-		const matched = !holder ? null : digest === holder.current ? 'current' : digest === holder.old ? 'old' : null;
-		if (!matched) return refusal(appKey, token, this.byAppKey.has(appKey));
-		return holder!.active ? holder!.answers[matched] : inactive(appKey);
+		if (holder) {
+			const digest = tokenDigest(token);
+			const answer = digest === holder.current ? holder.currentAnswer : digest === holder.old ? holder.oldAnswer : null;
+			if (answer) return holder.active ? answer : inactive(appKey);
+		}
+		return refusal(appKey, token, this.byAppKey.has(appKey));
 	}
 }
