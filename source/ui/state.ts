@@ -140,10 +140,11 @@ export function reducer(state: AppState, action: Action): AppState {
 			return {...state, searching: false};
 		case 'search.clear':
 			return {...withSearch(state, ''), searching: false};
+		// The last action's outcome gives way to the counts that the filter and the sort change.
 		case 'filter.cycle':
-			return {...state, status: cycle(KEY_FILTERS, state.status)};
+			return {...state, status: cycle(KEY_FILTERS, state.status), flash: null};
 		case 'sort.cycle':
-			return {...state, sort: cycle(SORT_COLUMNS, state.sort)};
+			return {...state, sort: cycle(SORT_COLUMNS, state.sort), flash: null};
 		case 'select':
 			return {...state, selectedKey: action.appKey, selectedIndex: action.index};
 		case 'select.external':

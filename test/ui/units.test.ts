@@ -14,6 +14,8 @@ describe('splitting coalesced keys', () => {
 		expect(splitKeys('\u001b[B\u001b[Bjj\t\r')).toEqual(['\u001b[B', '\u001b[B', 'j', 'j', '\t', '\r']);
 		expect(splitKeys('\u001b[6~\u001b[Z\u001bOP\u001b')).toEqual(['\u001b[6~', '\u001b[Z', '\u001bOP', '\u001b']);
 		expect(splitKeys('鍵🔑')).toEqual(['鍵', '🔑']);
+		// The Delete key goes on as Ctrl-D (delete forward): Ink reports it as Backspace.
+		expect(splitKeys('a\u001b[3~\u007f')).toEqual(['a', '\u0004', '\u007f']);
 	});
 });
 
@@ -54,6 +56,11 @@ describe('state machine', () => {
 		expect(state).toMatchObject({search: '', searching: false});
 		expect(reducer(initialState, {type: 'filter.cycle'}).status).toBe('active');
 		expect(reducer(initialState, {type: 'sort.cycle'}).sort).toBe('name');
+		// The last action's outcome gives way to the counts the filter and the sort change.
+		const flashed = reducer(initialState, {type: 'dialog.close', flash: {text: 'Renewed appkey-acme-QWERTY.', tone: 'success'}});
+		expect(flashed.flash).not.toBeNull();
+		expect(reducer(flashed, {type: 'filter.cycle'}).flash).toBeNull();
+		expect(reducer(flashed, {type: 'sort.cycle'}).flash).toBeNull();
 		expect(reducer(initialState, {type: 'tab', step: -1}).tab).toBe('settings');
 	});
 });
