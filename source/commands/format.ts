@@ -7,7 +7,7 @@ import {sanitize} from '../text/sanitize.js';
 export const rolesCell = (roles: readonly string[]) => (roles.length > 0 ? roles.join(', ') : '—');
 
 export const durationCell = (row: KeyRow) =>
-	row.oldToken ? `${row.token.age} (old: ${row.oldToken.age}, pending deletion)` : row.token.age;
+	row.token.revoked ? 'none (link revoked)' : row.oldToken ? `${row.token.age} (old: ${row.oldToken.age}, pending deletion)` : row.token.age;
 
 const ALERT_CELLS: Record<KeyRow['alert'], string> = {none: '', 'due-soon': 'due soon', orange: 'renew', red: 'RENEW!'};
 const alertCell = (row: KeyRow) => ALERT_CELLS[row.alert];
@@ -33,7 +33,7 @@ export function keyJson(row: KeyRow) {
 		roles: row.roles,
 		status: row.status,
 		created: isoTime(row.created),
-		token: {hint: row.token.hint, created: isoTime(row.token.created), age: row.token.age},
+		token: {hint: row.token.hint, created: isoTime(row.token.created), age: row.token.age, ...(row.token.revoked ? {revoked: isoTime(row.token.revoked)} : {})},
 		pendingRenewal: row.oldToken !== undefined,
 		oldToken: row.oldToken ? {hint: row.oldToken.hint, created: isoTime(row.oldToken.created), age: row.oldToken.age} : null,
 		alert: row.alert,

@@ -124,10 +124,15 @@ export function renewToken(
 	if (blocker) throw refused(blocker.message);
 	const token = mintToken(ctx.random(TOKEN_RANDOM_BYTES));
 	const {oldToken: _previousOld, ...rest} = key;
-	const renewed = replaceKey(data, key, {...rest, token: tokenRecord(token, ctx.now), ...(deleteOld === 'later' ? {oldToken: key.token} : {})});
+	// A revoked token is never kept as the old one: nobody holds it.
+	const keepOld = deleteOld === 'later' && !key.token.revoked;
+	const renewed = replaceKey(data, key, {...rest, token: tokenRecord(token, ctx.now), ...(keepOld ? {oldToken: key.token} : {})});
 	const reveal = revealNewToken(data, appKey, 'renew', token, ctx);
-	const summary =
-		deleteOld === 'later' ? 'delete old token: Later (both tokens valid)' : 'delete old token: Now (old token deleted)';
+	const summary = key.token.revoked
+		? 'no old token (its link was revoked)'
+		: deleteOld === 'later'
+			? 'delete old token: Later (both tokens valid)'
+			: 'delete old token: Now (old token deleted)';
 	return {key: renewed, reveal, summary};
 }
 
@@ -163,7 +168,9 @@ export function revokeLink(data: StoreData, appKey: string, now: number): Change
 	if (oldToken && key.token.digest === link.tokenDigest) {
 		return {key: replaceKey(data, key, {...rest, token: oldToken}), restored: true, summary: 'unused link and its new token destroyed; old token current again'};
 	}
-	return {key, restored: false, summary: 'unused link and its token destroyed; no usable token until renewed'};
+	// Nobody holds the token now: it is marked so, verifies nothing, and a renewal does not keep it.
+	const revoked = replaceKey(data, key, {...key, token: {...key.token, revoked: now}});
+	return {key: revoked, restored: false, summary: 'unused link and its token destroyed; no usable token until renewed'};
 }
 
 export function deleteKey(data: StoreData, appKey: string): Change<string> {
@@ -181,7 +188,7 @@ export function deleteKey(data: StoreData, appKey: string): Change<string> {
 export function verifyToken(data: StoreSnapshot, appKey: string, token: string): VerifyResult {
 	const key = data.keys.find(k => k.appKey === appKey);
 	const digest = key && token.length === TOKEN_LENGTH ? tokenDigest(token) : null;
-	const matched = !key || !digest ? null : digestsEqual(digest, key.token.digest) ? 'current' : key.oldToken && digestsEqual(digest, key.oldToken.digest) ? 'old' : null;
+	const matched = !key || !digest ? null : digestsEqual(digest, key.token.digest) && !key.token.revoked ? 'current' : key.oldToken && digestsEqual(digest, key.oldToken.digest) ? 'old' : null;
 	if (!matched) return refusal(appKey, token, key !== undefined);
 	if (!key!.active) return inactive(appKey);
 	return {valid: true, appKey, roles: Object.freeze([...key!.roles]), matched};

@@ -26,6 +26,8 @@ export interface TokenView {
 	hint: string;
 	created: Millis;
 	age: string;
+	/** When its unused link was revoked: the key has no usable token until renewed. */
+	revoked?: Millis;
 }
 
 /** One row of the Generated table / `list`: the key with everything derived from it at `now`. */
@@ -44,10 +46,11 @@ export interface KeyRow {
 	linkValidUntil?: Millis;
 }
 
-const tokenView = (token: {hint: string; created: Millis}, now: Millis): TokenView => ({
+const tokenView = (token: {hint: string; created: Millis; revoked?: Millis}, now: Millis): TokenView => ({
 	hint: token.hint,
 	created: token.created,
 	age: tokenAgeLabel(token.created, now),
+	...(token.revoked ? {revoked: token.revoked} : {}),
 });
 
 export function keyRow(data: StoreSnapshot, key: GeneratedKey, now: Millis): KeyRow {

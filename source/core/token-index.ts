@@ -8,7 +8,7 @@ export type VerifyResult =
 interface Holder {
 	appKey: string;
 	active: boolean;
-	current: string;
+	current: string | null;
 	old: string | null;
 	/** The answers for a valid token, built once: a check allocates nothing when it succeeds. */
 	currentAnswer: VerifyResult;
@@ -44,7 +44,7 @@ export class TokenIndex {
 			this.byAppKey.set(key.appKey, {
 				appKey: key.appKey,
 				active: key.active,
-				current: key.token.digest,
+				current: key.token.revoked ? null : key.token.digest,
 				old: key.oldToken?.digest ?? null,
 				currentAnswer: answer('current'),
 				oldAnswer: answer('old'),

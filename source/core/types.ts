@@ -18,6 +18,8 @@ export interface TokenRecord {
 	/** Non-secret: the prefix and the first four body characters. */
 	readonly hint: string;
 	readonly created: Millis;
+	/** Set when the token's unused link was revoked: nobody holds the token, and it verifies nothing. */
+	readonly revoked?: Millis;
 }
 
 export interface GeneratedKey {

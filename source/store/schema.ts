@@ -106,10 +106,11 @@ function generatedKey(value: unknown, where: string): GeneratedKey {
 
 function tokenRecordIn(value: unknown, where: string): void {
 	const raw = object(value, where);
-	for (const field in raw) if (field !== 'digest' && field !== 'hint' && field !== 'created') throw new SchemaError(`${where}.${field}`, 'is not a known field');
+	for (const field in raw) if (!['digest', 'hint', 'created', 'revoked'].includes(field)) throw new SchemaError(`${where}.${field}`, 'is not a known field');
 	string(raw.digest, `${where}.digest`);
 	string(raw.hint, `${where}.hint`);
 	time(raw.created, `${where}.created`);
+	optional(raw, 'revoked', where, time);
 }
 
 function externalKey(value: unknown, where: string): ExternalKey {

@@ -144,6 +144,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 		if (dialog.purpose === 'generate') return close(`Generated ${dialog.appKey}.`);
 		if (dialog.purpose === 'redeem') return close(`The link for ${dialog.appKey} is used up.`);
 		if (dialog.deleteOld === 'now') return close(`Renewed ${dialog.appKey}: the old token was deleted.`);
+		if (dialog.deleteOld === 'none') return close(`Renewed ${dialog.appKey}: it had no usable token, so only the new one is valid.`);
 		return close(`Renewed ${dialog.appKey}: both tokens are valid until you delete the old one.`);
 	};
 
@@ -181,7 +182,9 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 						perform(() =>
 							guard('key', 'Choose Renew again to go ahead anyway.', async () => {
 								const {row, reveal} = await service.renew(dialog.appKey, deleteOld, expected.key);
-								open({kind: 'reveal', appKey: dialog.appKey, name: row.name, reveal, purpose: 'renew', deleteOld});
+								// A key whose token was revoked had none to keep: Later kept nothing.
+								const kept = deleteOld === 'later' && !row.oldToken ? 'none' : deleteOld;
+								open({kind: 'reveal', appKey: dialog.appKey, name: row.name, reveal, purpose: 'renew', deleteOld: kept});
 							}),
 						)
 					}

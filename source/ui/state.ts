@@ -27,7 +27,7 @@ export type Dialog =
 	| {kind: 'external-menu'; externalKey: string}
 	| {kind: 'external-edit'; externalKey: string}
 	| {kind: 'external-remove'; externalKey: string}
-	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'; deleteOld?: DeleteOld};
+	| {kind: 'reveal'; appKey: string; name: string; reveal: Reveal; purpose: 'generate' | 'renew' | 'redeem'; deleteOld?: DeleteOld | 'none'};
 
 export type Tone = 'info' | 'success' | 'error';
 

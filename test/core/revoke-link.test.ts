@@ -33,6 +33,19 @@ describe('Revoke link', () => {
 		expect(() => renewToken(data, generated.appKey, 'now', context(T0 + HOUR))).not.toThrow();
 	});
 
+	it('after Generate, then Renew with Later: the revoked token is not kept as the old one (nobody holds it)', () => {
+		const data = freshStore();
+		const {key: generated} = generateKey(data, {name: 'ERP', roles: []}, context());
+		revokeLink(data, generated.appKey, T0 + HOUR);
+		expect(key(data, generated.appKey).token.revoked).toBe(T0 + HOUR);
+		const renewal = renewToken(data, generated.appKey, 'later', context(T0 + 2 * HOUR));
+		expect(renewal.summary).toBe('no old token (its link was revoked)');
+		expect(key(data, generated.appKey).oldToken).toBeUndefined();
+		expect(key(data, generated.appKey).token.revoked).toBeUndefined();
+		const token = redeemLink(data, url(renewal.reveal), context(T0 + 2 * HOUR)).token;
+		expect(verifyToken(data, generated.appKey, token)).toMatchObject({valid: true, matched: 'current'});
+	});
+
 	it('is refused cleanly when the link was used, has expired, or never existed', () => {
 		const data = freshStore();
 		const used = generateKey(data, {name: 'used', roles: []}, context());

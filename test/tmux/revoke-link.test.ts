@@ -28,23 +28,23 @@ describe.skipIf(!hasTmux)('a lost link does not block a key (tmux)', () => {
 			const again = await runCli(['revoke-link', appKey, '--yes', '--store', store], {operator: 'bob'});
 			expect(again).toMatchObject({code: 1, stdout: '', stderr: `apikeys: ${appKey} has no unused single-access link to revoke\n`});
 
-			// Renew works at once; its link is left unused, as when the reveal dialog is closed and the link lost.
+			// Renew works at once; the revoked token was nobody's, so it is not kept as the old one.
 			app.type('3');
 			await renewLater(app, appKey);
 			app.press(TMUX_KEY.enter);
-			await app.waitFor(`Renewed ${appKey}: both tokens are valid`);
-			expect((await key(appKey)).pendingRenewal).toBe(true);
+			await app.waitFor(`Renewed ${appKey}: it had no usable`);
+			expect((await key(appKey)).pendingRenewal).toBe(false);
 
-			// In the app: Revoke Link asks, names what happens to the old token, and needs a deliberate press.
+			// In the app: Revoke Link asks, says what happens, and needs a deliberate press.
 			app.type('.');
 			await app.waitFor('Revoke Link');
-			// Edit, Deactivate, Renew Token, Delete Old Token, Undo Renewal, Revoke Link.
-			app.type('6');
+			// Edit, Deactivate, Renew Token (dimmed while the link is unused), Revoke Link.
+			app.type('4');
 			const asked = dialogText(await app.waitFor('Revoke link'));
-			expect(asked).toContain(`Revoke the unused link of ${appKey} (ERP)? The new token it holds is destroyed and the old token is current again.`);
+			expect(asked).toContain(`Revoke the unused link of ${appKey} (ERP)? The token it holds is destroyed: the key has no usable token until it is renewed.`);
 			app.press(TMUX_KEY.tab, TMUX_KEY.enter);
 			await app.waitFor(`✓ Revoked the link of ${appKey}.`);
-			expect((await key(appKey)).pendingRenewal).toBe(false);
+			expect(app.screen()).toContain('· no usable token');
 
 			// And Renew at once again.
 			app.type('.');
@@ -54,7 +54,8 @@ describe.skipIf(!hasTmux)('a lost link does not block a key (tmux)', () => {
 
 			const audit = await bob(['audit']);
 			expect(audit).toMatch(new RegExp(`bob\\s+revoke link\\s+${appKey}\\s+unused link and its token destroyed; no usable token until renewed`));
-			expect(audit).toMatch(new RegExp(`alice\\s+revoke link\\s+${appKey}\\s+unused link and its new token destroyed; old token current again`));
+			expect(audit).toMatch(new RegExp(`alice\\s+revoke link\\s+${appKey}\\s+unused link and its token destroyed; no usable token until renewed`));
+			expect(audit).toMatch(new RegExp(`alice\\s+renew token\\s+${appKey}\\s+no old token \\(its link was revoked\\)`));
 			expect(audit).not.toContain('/credentials/');
 		} finally {
 			app.close();

@@ -25,6 +25,7 @@ interface KeyRow {
 	current_digest: string;
 	current_hint: string;
 	current_created: string;
+	current_revoked: string | null;
 	old_digest: string | null;
 	old_hint: string | null;
 	old_created: string | null;
@@ -37,14 +38,14 @@ const keyOf = (row: KeyRow): GeneratedKey => ({
 	created: Number(row.created),
 	createdBy: row.created_by,
 	active: row.active,
-	token: {digest: row.current_digest, hint: row.current_hint, created: Number(row.current_created)},
+	token: {digest: row.current_digest, hint: row.current_hint, created: Number(row.current_created), ...(row.current_revoked === null ? {} : {revoked: Number(row.current_revoked)})},
 	...(row.old_digest ? {oldToken: {digest: row.old_digest, hint: row.old_hint!, created: Number(row.old_created)}} : {}),
 	...(row.last_used === null ? {} : {lastUsed: Number(row.last_used)}),
 });
 
 const KEYS_SINCE = `
 	SELECT k.app_key, k.name, k.roles, k.created, k.created_by, k.active, k.last_used,
-		c.digest AS current_digest, c.hint AS current_hint, c.created AS current_created,
+		c.digest AS current_digest, c.hint AS current_hint, c.created AS current_created, c.revoked AS current_revoked,
 		o.digest AS old_digest, o.hint AS old_hint, o.created AS old_created
 	FROM apikeys.keys k
 	JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current'
@@ -381,7 +382,7 @@ export class PgStore {
 				);
 				await client.query('DELETE FROM apikeys.tokens WHERE app_key = $1', [key.appKey]);
 				const token = (state: string, record: TokenRecord) =>
-					client.query('INSERT INTO apikeys.tokens (digest, app_key, state, hint, created) VALUES ($1, $2, $3, $4, $5)', [record.digest, key.appKey, state, record.hint, record.created]);
+					client.query('INSERT INTO apikeys.tokens (digest, app_key, state, hint, created, revoked) VALUES ($1, $2, $3, $4, $5, $6)', [record.digest, key.appKey, state, record.hint, record.created, record.revoked ?? null]);
 				await token('current', key.token);
 				if (key.oldToken) await token('old', key.oldToken);
 				break;
@@ -457,12 +458,12 @@ async function insertInBulk(client: pg.ClientBase, data: StoreData): Promise<voi
 			[JSON.stringify(keys.map(k => ({app_key: k.appKey, name: k.name, roles: k.roles, created: k.created, created_by: k.createdBy, active: k.active, last_used: k.lastUsed ?? null}))), data.revision],
 		);
 		const tokens = keys.flatMap(k => [
-			{digest: k.token.digest, app_key: k.appKey, state: 'current', hint: k.token.hint, created: k.token.created},
+			{digest: k.token.digest, app_key: k.appKey, state: 'current', hint: k.token.hint, created: k.token.created, revoked: k.token.revoked ?? null},
 			...(k.oldToken ? [{digest: k.oldToken.digest, app_key: k.appKey, state: 'old', hint: k.oldToken.hint, created: k.oldToken.created}] : []),
 		]);
 		await client.query(
 			`INSERT INTO apikeys.tokens (digest, app_key, state, hint, created)
-			SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(digest text, app_key text, state text, hint text, created bigint)`,
+			SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(digest text, app_key text, state text, hint text, created bigint, revoked bigint)`,
 			[JSON.stringify(tokens)],
 		);
 	}

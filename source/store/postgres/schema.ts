@@ -41,6 +41,7 @@ export const MIGRATIONS: readonly string[] = [
 		state text NOT NULL CHECK (state IN ('current', 'old')),
 		hint text NOT NULL,
 		created bigint NOT NULL,
+		revoked bigint,
 		UNIQUE (app_key, state)
 	);
 	CREATE TABLE apikeys.links (

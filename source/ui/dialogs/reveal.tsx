@@ -15,7 +15,7 @@ export interface RevealProps {
 	reveal: Reveal;
 	purpose: 'generate' | 'renew' | 'redeem';
 	/** For a renewal: what was done with the old token (chosen before renewing). */
-	deleteOld?: DeleteOld;
+	deleteOld?: DeleteOld | 'none';
 	width: number;
 	busy: boolean;
 	error: string | null;
@@ -80,7 +80,11 @@ export function RevealDialog({appKey, name, reveal, purpose, deleteOld, width, b
 					<Box marginTop={gap}>
 						<Text>
 							Old token:{' '}
-							{deleteOld === 'now' ? 'deleted (Now); only the new token is valid.' : 'still valid (Later) until you delete it with Delete Old Token.'}
+							{deleteOld === 'now'
+								? 'deleted (Now); only the new token is valid.'
+								: deleteOld === 'none'
+									? 'none (its link was revoked); only the new token is valid.'
+									: 'still valid (Later) until you delete it with Delete Old Token.'}
 						</Text>
 					</Box>
 				) : null}

@@ -67,9 +67,11 @@ function keyCell(row: KeyRow, names: Names, search: string): Segment[] {
 function generatedCells(row: KeyRow, names: Names, now: number): Record<GeneratedColumn, Segment[]> {
 	return {
 		key: keyCell(row, names, ''),
-		duration: row.oldToken
-			? [{text: row.token.age}, {text: ` · old ${row.oldToken.age}`, color: 'orange'}]
-			: [{text: row.token.age}],
+		duration: row.token.revoked
+			? [{text: 'none (link revoked)', color: 'muted'}]
+			: row.oldToken
+				? [{text: row.token.age}, {text: ` · old ${row.oldToken.age}`, color: 'orange'}]
+				: [{text: row.token.age}],
 		roles: [{text: row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—', color: row.roles.length > 0 ? undefined : 'muted'}],
 		created: [{text: formatDate(row.created)}],
 		status: [{text: row.status, color: row.status === 'Active' ? 'active' : 'inactive', bold: row.status === 'Active'}],
@@ -139,7 +141,7 @@ function details(row: KeyRow): Segment[] {
 		...(row.oldToken ? [{text: ` · pending deletion – old token (${row.oldToken.age})`, color: 'orange' as const}] : []),
 		{
 			text:
-				` · token ${row.token.hint}… ${row.token.age}` +
+				(row.token.revoked ? ' · no usable token (its link was revoked): renew it' : ` · token ${row.token.hint}… ${row.token.age}`) +
 				ALERT_DETAILS[row.alert] +
 				` · roles ${row.roles.length > 0 ? sanitize(row.roles.join(', ')) : '—'}` +
 				(row.lastUsed === undefined ? ' · never used' : ` · last used ${formatTime(row.lastUsed)}`) +
