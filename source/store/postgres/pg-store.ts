@@ -462,7 +462,7 @@ async function insertInBulk(client: pg.ClientBase, data: StoreData): Promise<voi
 			...(k.oldToken ? [{digest: k.oldToken.digest, app_key: k.appKey, state: 'old', hint: k.oldToken.hint, created: k.oldToken.created}] : []),
 		]);
 		await client.query(
-			`INSERT INTO apikeys.tokens (digest, app_key, state, hint, created)
+			`INSERT INTO apikeys.tokens (digest, app_key, state, hint, created, revoked)
 			SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(digest text, app_key text, state text, hint text, created bigint, revoked bigint)`,
 			[JSON.stringify(tokens)],
 		);
