@@ -61,13 +61,15 @@ export function startTmux(args: string[], options: {columns: number; rows: numbe
 	// escape-time 0: Esc reaches the app at once, as in a tuned tmux; remain-on-exit keeps the last screen.
 	writeFileSync(config, 'set -g escape-time 0\nset -g remain-on-exit on\nset -g status off\n');
 	const tmux = (...tmuxArgs: string[]) => execFileSync('tmux', ['-S', socket, '-f', config, ...tmuxArgs], {encoding: 'utf8'});
-	const env = {APIKEYS_OPERATOR: 'alice', ...options.env};
+	// A clean environment, as a person's shell would give: the runner's own (CI=true among it) would
+	// change how Ink draws (in CI it draws only the last frame).
+	const env = {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', TERM: 'tmux-256color', APIKEYS_OPERATOR: 'alice', ...options.env};
 	const command = options.command ?? [process.execPath, CLI, ...args];
 	const quoted = command.map(part => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
 	const exports = Object.entries(env)
 		.map(([name, value]) => `${name}='${value.replaceAll("'", "'\\''")}'`)
 		.join(' ');
-	tmux('new-session', '-d', '-s', 'app', '-x', String(options.columns), '-y', String(options.rows), `env TERM=tmux-256color ${exports} ${quoted}`);
+	tmux('new-session', '-d', '-s', 'app', '-x', String(options.columns), '-y', String(options.rows), `env -i TMUX="$TMUX" TMUX_PANE="$TMUX_PANE" ${exports} ${quoted}`);
 
 	const screen = () => tmux('capture-pane', '-p', '-t', 'app').replace(/\n$/, '').split('\n').map(line => line.trimEnd()).join('\n');
 
