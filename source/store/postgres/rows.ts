@@ -1,0 +1,181 @@
+import type pg from 'pg';
+import type {CustomRole, ExternalKey, GeneratedKey, LinkRecord, Operator, StoreData, TokenRecord} from '../../core/types.js';
+
+// How the store's data maps to rows: reading a key back, writing what a change replaced, added or removed.
+
+export interface KeyRow {
+	app_key: string;
+	name: string;
+	roles: string[];
+	created: string;
+	created_by: string;
+	active: boolean;
+	last_used: string | null;
+	current_digest: string;
+	current_hint: string;
+	current_created: string;
+	current_revoked: string | null;
+	old_digest: string | null;
+	old_hint: string | null;
+	old_created: string | null;
+}
+
+export const keyOf = (row: KeyRow): GeneratedKey => ({
+	appKey: row.app_key,
+	name: row.name,
+	roles: row.roles,
+	created: Number(row.created),
+	createdBy: row.created_by,
+	active: row.active,
+	token: {digest: row.current_digest, hint: row.current_hint, created: Number(row.current_created), ...(row.current_revoked === null ? {} : {revoked: Number(row.current_revoked)})},
+	...(row.old_digest ? {oldToken: {digest: row.old_digest, hint: row.old_hint!, created: Number(row.old_created)}} : {}),
+	...(row.last_used === null ? {} : {lastUsed: Number(row.last_used)}),
+});
+
+export const KEYS_SINCE = `
+	SELECT k.app_key, k.name, k.roles, k.created, k.created_by, k.active, k.last_used,
+		c.digest AS current_digest, c.hint AS current_hint, c.created AS current_created, c.revoked AS current_revoked,
+		o.digest AS old_digest, o.hint AS old_hint, o.created AS old_created
+	FROM apikeys.keys k
+	JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current'
+	LEFT JOIN apikeys.tokens o ON o.app_key = k.app_key AND o.state = 'old'
+	WHERE k.revision > $1`;
+
+/** The lists of a store whose items are found by one field, and the kind `removed` records them under. */
+export const LISTS = {
+	keys: {kind: 'key', id: (item: GeneratedKey) => item.appKey},
+	external: {kind: 'external', id: (item: ExternalKey) => item.appKey},
+	links: {kind: 'link', id: (item: LinkRecord) => item.id},
+	operators: {kind: 'operator', id: (item: Operator) => item.login},
+	roles: {kind: 'role', id: (item: CustomRole) => item.name},
+} as const;
+export type ListName = keyof typeof LISTS;
+
+/** Writes what `draft` replaced, added or removed relative to `current`, at draft's revision. */
+export async function writeDiff(client: pg.ClientBase, current: StoreData, draft: StoreData): Promise<void> {
+	const revision = draft.revision;
+	for (const name of Object.keys(LISTS) as ListName[]) {
+		const {kind, id} = LISTS[name] as {kind: string; id: (item: object) => string};
+		const before = new Map((current[name] as readonly object[]).map(item => [id(item), item]));
+		const after = new Set<string>();
+		for (const item of draft[name] as readonly object[]) {
+			const key = id(item);
+			after.add(key);
+			if (before.get(key) !== item) await upsert(client, name, item, revision);
+		}
+		for (const key of before.keys()) {
+			if (after.has(key)) continue;
+			await client.query(DELETES[name], [key]);
+			await client.query('INSERT INTO apikeys.removed (kind, id, revision) VALUES ($1, $2, $3) ON CONFLICT (kind, id) DO UPDATE SET revision = $3', [kind, key, revision]);
+		}
+	}
+	const added = draft.activity.slice(current.activity.length);
+	for (const entry of added) {
+		await client.query('INSERT INTO apikeys.activity (at, operator, action, app_key, summary, revision) VALUES ($1, $2, $3, $4, $5, $6)', [
+			entry.at,
+			entry.operator,
+			entry.action,
+			entry.appKey ?? null,
+			entry.summary ?? null,
+			revision,
+		]);
+	}
+}
+
+async function upsert(client: pg.ClientBase, name: ListName, item: object, revision: number): Promise<void> {
+	switch (name) {
+		case 'keys': {
+			const key = item as GeneratedKey;
+			await client.query(
+				`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, last_used, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+				ON CONFLICT (app_key) DO UPDATE SET name = $2, roles = $3, created = $4, created_by = $5, active = $6, last_used = $7, revision = $8`,
+				[key.appKey, key.name, key.roles, key.created, key.createdBy, key.active, key.lastUsed ?? null, revision],
+			);
+			await client.query('DELETE FROM apikeys.tokens WHERE app_key = $1', [key.appKey]);
+			const token = (state: string, record: TokenRecord) =>
+				client.query('INSERT INTO apikeys.tokens (digest, app_key, state, hint, created, revoked) VALUES ($1, $2, $3, $4, $5, $6)', [record.digest, key.appKey, state, record.hint, record.created, record.revoked ?? null]);
+			await token('current', key.token);
+			if (key.oldToken) await token('old', key.oldToken);
+			break;
+		}
+		case 'external': {
+			const key = item as ExternalKey;
+			await client.query(
+				`INSERT INTO apikeys.external_keys (app_key, roles, added, added_by, active, revision) VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT (app_key) DO UPDATE SET roles = $2, added = $3, added_by = $4, active = $5, revision = $6`,
+				[key.appKey, key.roles, key.added, key.addedBy, key.active, revision],
+			);
+			break;
+		}
+		case 'links': {
+			const link = item as LinkRecord;
+			await client.query(
+				`INSERT INTO apikeys.links (id, app_key, purpose, token_digest, created, expires, sealed, used, used_by, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+				ON CONFLICT (id) DO UPDATE SET sealed = $7, used = $8, used_by = $9, revision = $10`,
+				[link.id, link.appKey, link.purpose, link.tokenDigest, link.created, link.expires, link.sealed ?? null, link.used ?? null, link.usedBy ?? null, revision],
+			);
+			break;
+		}
+		case 'operators': {
+			const operator = item as Operator;
+			await client.query(
+				`INSERT INTO apikeys.operators (login, roles, added, added_by, revision) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (login) DO UPDATE SET roles = $2, added = $3, added_by = $4, revision = $5`,
+				[operator.login, operator.roles, operator.added, operator.addedBy, revision],
+			);
+			break;
+		}
+		case 'roles': {
+			const role = item as CustomRole;
+			await client.query(
+				`INSERT INTO apikeys.roles (name, resources, created, created_by, revision) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (name) DO UPDATE SET resources = $2, created = $3, created_by = $4, revision = $5`,
+				[role.name, role.resources, role.created, role.createdBy, revision],
+			);
+			break;
+		}
+	}
+}
+
+
+const DELETES: Record<ListName, string> = {
+	keys: 'DELETE FROM apikeys.keys WHERE app_key = $1',
+	external: 'DELETE FROM apikeys.external_keys WHERE app_key = $1',
+	links: 'DELETE FROM apikeys.links WHERE id = $1',
+	operators: 'DELETE FROM apikeys.operators WHERE login = $1',
+	roles: 'DELETE FROM apikeys.roles WHERE name = $1',
+};
+
+const BATCH = 5000;
+
+/** Inserts every key, token and activity entry of a new store, BATCH rows a statement. */
+export async function insertInBulk(client: pg.ClientBase, data: StoreData): Promise<void> {
+	for (let at = 0; at < data.keys.length; at += BATCH) {
+		const keys = data.keys.slice(at, at + BATCH);
+		await client.query(
+			`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, last_used, revision)
+			SELECT app_key, name, roles, created, created_by, active, last_used, $2 FROM jsonb_to_recordset($1::jsonb)
+			AS r(app_key text, name text, roles text[], created bigint, created_by text, active boolean, last_used bigint)`,
+			[JSON.stringify(keys.map(k => ({app_key: k.appKey, name: k.name, roles: k.roles, created: k.created, created_by: k.createdBy, active: k.active, last_used: k.lastUsed ?? null}))), data.revision],
+		);
+		const tokens = keys.flatMap(k => [
+			{digest: k.token.digest, app_key: k.appKey, state: 'current', hint: k.token.hint, created: k.token.created, revoked: k.token.revoked ?? null},
+			...(k.oldToken ? [{digest: k.oldToken.digest, app_key: k.appKey, state: 'old', hint: k.oldToken.hint, created: k.oldToken.created}] : []),
+		]);
+		await client.query(
+			`INSERT INTO apikeys.tokens (digest, app_key, state, hint, created, revoked)
+			SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(digest text, app_key text, state text, hint text, created bigint, revoked bigint)`,
+			[JSON.stringify(tokens)],
+		);
+	}
+	for (let at = 0; at < data.activity.length; at += BATCH) {
+		const entries = data.activity.slice(at, at + BATCH).map(e => ({at: e.at, operator: e.operator, action: e.action, app_key: e.appKey ?? null, summary: e.summary ?? null}));
+		await client.query(
+			`INSERT INTO apikeys.activity (at, operator, action, app_key, summary, revision)
+			SELECT at, operator, action, app_key, summary, $2
+			FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at bigint, operator text, action text, app_key text, summary text)) WITH ORDINALITY
+			AS r(at, operator, action, app_key, summary, n) ORDER BY n`,
+			[JSON.stringify(entries), data.revision],
+		);
+	}
+}
