@@ -141,6 +141,9 @@ async function main(argv: string[]): Promise<number> {
 		}
 		const system = readSystemConfig();
 		enforcePins(system, {store: values.get('store')}, process.env, process.getuid?.());
+		// The app only ever runs in a terminal (runTui checks): CI variables, which make Ink draw only
+		// its last frame (it reads them as it loads), must not blank it for an admin who has them set.
+		for (const name of Object.keys(process.env)) if (name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_')) delete process.env[name];
 		const {runTui} = await withoutFetch(() => import('./ui/run.js'));
 		const pinned = system !== null && process.getuid?.() !== 0;
 		return runTui({
