@@ -40,6 +40,9 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		throw usage('the interactive interface needs a terminal; in scripts use a subcommand (see apikeys --help)');
 	}
+	// Raw at once, before anything is drawn: keys typed as soon as the first frame shows would else be
+	// echoed by the terminal and held as a line (their Enter a line feed) until Ink switched modes.
+	process.stdin.setRawMode(true);
 	const demo = options.demo ? await createDemoStore(options.operator) : null;
 	const path = demo?.path ?? options.storePath;
 	// Open before taking over the screen, so a damaged store is reported as one plain line.
@@ -54,6 +57,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const restore = () => {
 		if (restored) return;
 		restored = true;
+		process.stdin.setRawMode(false);
 		process.stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
 		demo?.remove();
 	};
