@@ -1,7 +1,7 @@
 import type {DeleteOld, Reveal} from '../core/keys.js';
 import type {Key} from 'ink';
 import {KEY_FILTERS, SORT_COLUMNS, type KeyFilter, type SortColumn} from '../core/query.js';
-import {deleteBefore, editLine, insert, type Line} from './line-editor.js';
+import {editLine, insert, type Line} from './line-editor.js';
 
 export const TABS = ['generated', 'external', 'activity', 'settings'] as const;
 export type Tab = (typeof TABS)[number];
@@ -83,7 +83,6 @@ export type Action =
 	| {type: 'tab'; step: 1 | -1}
 	| {type: 'search.start'}
 	| {type: 'search.type'; text: string}
-	| {type: 'search.erase'}
 	| {type: 'search.edit'; input: string; key: Key}
 	| {type: 'search.keep'}
 	| {type: 'search.clear'}
@@ -132,8 +131,6 @@ export function reducer(state: AppState, action: Action): AppState {
 		case 'search.type':
 			// Typed or pasted text goes in at the cursor; line breaks in it are not part of a search.
 			return withSearchLine(state, insert(searchLine(state), action.text));
-		case 'search.erase':
-			return withSearchLine(state, deleteBefore(searchLine(state)));
 		case 'search.edit':
 			return withSearchLine(state, editLine(searchLine(state), action.input, action.key));
 		case 'search.keep':

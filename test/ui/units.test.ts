@@ -1,3 +1,4 @@
+import type {Key} from 'ink';
 import {describe, expect, it, vi} from 'vitest';
 import {PassThrough} from 'node:stream';
 import {keyAtATime, splitKeys} from '../../source/ui/key-stream.js';
@@ -50,7 +51,8 @@ describe('state machine', () => {
 		let state = reducer(initialState, {type: 'search.start'});
 		state = reducer(state, {type: 'search.type', text: 'er\np'});
 		expect(state.search).toBe('erp');
-		state = reducer(state, {type: 'search.erase'});
+		// Backspace, as Ink reports it (DEL comes as `delete`).
+		state = reducer(state, {type: 'search.edit', input: '', key: {delete: true} as Key});
 		expect(state.search).toBe('er');
 		state = reducer(state, {type: 'search.clear'});
 		expect(state).toMatchObject({search: '', searching: false});
