@@ -20,7 +20,7 @@ import {
 	type Reveal,
 	type VerifyResult,
 } from './core/keys.js';
-import {redeemLink} from './core/links.js';
+import {linkedAppKeys, redeemLink} from './core/links.js';
 import {addOperator, removeOperator, requireResource} from './core/permissions.js';
 import {keyRow, type KeyRow} from './core/query.js';
 import {addCustomRole, removeCustomRole, type RoleChange} from './core/roles.js';
@@ -103,9 +103,10 @@ export class ApiKeysService extends ServiceReads {
 	static async copy(from: string, to: string, options: ServiceOptions): Promise<CopyCounts> {
 		const source = await ApiKeysService.open(from, options);
 		try {
-			const data = await source.view();
-			requireResource(data, source.operator, MANAGE_OPERATORS, 'copy a whole store');
-			const archived = await source.store.archivedActivity(data);
+			requireResource(await source.view(), source.operator, MANAGE_OPERATORS, 'copy a whole store');
+			const data = await source.whole();
+			// A whole read of a database store has every entry already; a file's older ones are in its archive.
+			const archived = source.store.finder ? [] : await source.store.archivedActivity(data);
 			const {archive: _extent, ...rest} = data;
 			const whole: StoreData = {
 				...rest,
@@ -165,7 +166,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, summary} = editKey(data, appKey, input);
 			return {result: {row: keyRow(data, key, ctx.now), changed: summary !== null}, appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	activate(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
@@ -173,7 +174,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, summary} = activateKey(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	deactivate(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
@@ -181,7 +182,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, summary} = deactivateKey(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	renew(appKey: string, deleteOld: DeleteOld, expected?: Expected<GeneratedKey>): Promise<{row: KeyRow; reveal: Reveal}> {
@@ -189,7 +190,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, reveal, summary} = renewToken(data, appKey, deleteOld, ctx);
 			return {result: {row: keyRow(data, key, ctx.now), reveal}, appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	deleteOldToken(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
@@ -197,7 +198,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, summary} = deleteOldToken(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	undoRenewal(appKey: string, expected?: Expected<GeneratedKey>): Promise<KeyRow> {
@@ -205,7 +206,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, summary} = undoRenewal(data, appKey);
 			return {result: keyRow(data, key, ctx.now), appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	/** Revokes the key's unused link and the token only it held (see core revokeLink); a renewal can start at once. */
@@ -214,7 +215,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, summary, restored} = revokeLink(data, appKey, ctx.now);
 			return {result: {row: keyRow(data, key, ctx.now), restored}, appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	deleteKey(appKey: string, expected?: Expected<GeneratedKey>): Promise<{appKey: string; name: string}> {
@@ -222,7 +223,7 @@ export class ApiKeysService extends ServiceReads {
 			asShown(data, appKey, expected);
 			const {key, summary} = deleteKey(data, appKey);
 			return {result: {appKey: key.appKey, name: key.name}, appKey, summary};
-		});
+		}, {keys: [appKey]});
 	}
 
 	// ---- tokens ----
@@ -236,22 +237,26 @@ export class ApiKeysService extends ServiceReads {
 		return this.change(null, 'redeem links', 'redeem link', (data, ctx) => {
 			const {appKey, token, summary} = redeemLink(data, link, ctx, via);
 			return {result: {appKey, token}, appKey, summary};
-		});
+		}, {keys: data => linkedAppKeys(data, link)});
 	}
 
 	/** Checks a token; records "last used" at most once a minute per key. Needs no operator. */
 	async verify(appKey: string, token: string): Promise<VerifyResult> {
-		const data = await this.read();
+		// A store that does not hold its keys finds the one key the token's digest names.
+		const data = this.store.finder ? await this.keysNamedBy(await this.read(), appKey, token) : await this.read();
 		const result = verifyToken(data, appKey, token);
 		if (!result.valid) return result;
 		const now = this.clock();
 		const lastUsed = data.keys.find(k => k.appKey === appKey)?.lastUsed;
 		if (lastUsed === undefined || now - lastUsed >= LAST_USED_RESOLUTION) {
-			await this.store.transact((fresh, tx) => {
-				const key = fresh.keys.find(k => k.appKey === appKey);
-				if (!key || (key.lastUsed !== undefined && now - key.lastUsed < LAST_USED_RESOLUTION)) return tx.skipWrite();
-				replaceKey(fresh, key, {...key, lastUsed: now});
-			});
+			await this.store.transact(
+				(fresh, tx) => {
+					const key = fresh.keys.find(k => k.appKey === appKey);
+					if (!key || (key.lastUsed !== undefined && now - key.lastUsed < LAST_USED_RESOLUTION)) return tx.skipWrite();
+					replaceKey(fresh, key, {...key, lastUsed: now});
+				},
+				{keys: [appKey]},
+			);
 		}
 		return result;
 	}
@@ -302,7 +307,7 @@ export class ApiKeysService extends ServiceReads {
 		return this.change(MANAGE_OPERATORS, 'remove roles', 'role remove', data => {
 			const {role, summary} = removeCustomRole(data, name);
 			return {result: role, summary};
-		});
+		}, {holding: (data: StoreSnapshot) => data.roles.find(r => r.name.toLowerCase() === name.trim().toLowerCase())?.name});
 	}
 
 	addOperator(input: {login: string; roles: readonly string[]}): Promise<Operator> {

@@ -73,6 +73,9 @@ export function runCli(
 		const child = spawn(process.execPath, [CLI, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
+		// Decoded as a stream: a character cut between two chunks stays whole.
+		child.stdout.setEncoding('utf8');
+		child.stderr.setEncoding('utf8');
 		child.stdout.on('data', chunk => (stdout += chunk));
 		child.stderr.on('data', chunk => (stderr += chunk));
 		child.on('error', reject);

@@ -4,14 +4,20 @@ import {jsonText, sanitize} from '../text/sanitize.js';
 export interface Output {
 	out(line?: string): void;
 	json(value: unknown): void;
+	/** Text as it is; resolves when the stream can take more (a long listing waits for its reader). */
+	raw(text: string): Promise<void>;
 }
 
 export function streamOutput(stream: NodeJS.WritableStream): Output {
 	return {
 		out: (line = '') => stream.write(`${line}\n`),
 		json: value => stream.write(`${jsonText(value)}\n`),
+		raw: text => (stream.write(text) ? Promise.resolve() : new Promise(resolve => stream.once('drain', () => resolve()))),
 	};
 }
+
+/** One element of a JSON array printed as `json` prints the whole array: indented one level. */
+export const jsonElement = (value: unknown) => jsonText(value).replace(/^/gm, '  ');
 
 /** A plain aligned table; every cell goes through the sanitizer, widths count display cells. */
 export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {

@@ -132,3 +132,13 @@ export const openLinkFor = (data: StoreSnapshot, appKey: string, now: Millis) =>
 export function destroyLinks(data: StoreData, predicate: (link: LinkRecord) => boolean): void {
 	data.links = data.links.filter(l => !predicate(l));
 }
+
+/** The key a link is for, when the store has the link (nothing is consumed, nothing refused): what a redemption reads. */
+export function linkedAppKeys(data: StoreSnapshot, input: string): string[] {
+	try {
+		const id = linkId(linkSecretFrom(input));
+		return data.links.filter(l => l.id === id).map(l => l.appKey);
+	} catch {
+		return [];
+	}
+}

@@ -8,7 +8,10 @@ import {missingResource, operatorResources} from '../core/permissions.js';
 import {keyRow, matchesSearch, queryKeys, type KeyQuery, type KeyRow} from '../core/query.js';
 import {roleCatalog, type Role} from '../core/roles.js';
 import {refused} from '../core/errors.js';
-import type {ActivityEntry, ExternalKey, Millis, Operator, OperatorResource, Settings, StoreSnapshot} from '../core/types.js';
+import type {ActivityEntry, ExternalKey, GeneratedKey, Millis, Operator, OperatorResource, Settings, StoreSnapshot} from '../core/types.js';
+import {renewalAlert} from '../core/time.js';
+import type {KeyColumnsRow} from '../core/key-columns.js';
+import {TOKEN_LENGTH, tokenDigest} from '../core/token.js';
 import {formatOf, writeExport, type ExportFormat, type Progress} from '../export/write-export.js';
 import {ServiceSession} from './session.js';
 
@@ -52,14 +55,78 @@ export abstract class ServiceReads extends ServiceSession {
 	}
 
 	async listKeys(query: KeyQuery = {}): Promise<{rows: KeyRow[]; total: number}> {
+		const rows: KeyRow[] = [];
+		const {total} = await this.streamKeys(query, batch => void rows.push(...batch));
+		return {rows, total};
+	}
+
+	/**
+	 * The keys a query finds, in its order, handed to `each` a batch at a time; returns how many
+	 * were found and how many the store has. A store that does not hold its keys streams them from
+	 * where they are, so memory holds one batch.
+	 */
+	async streamKeys(query: KeyQuery, each: (rows: KeyRow[]) => void | Promise<void>): Promise<{found: number; total: number}> {
 		const data = await this.view();
 		const now = this.clock();
-		return {rows: queryKeys(data, query, now).map(k => keyRow(data, k, now)), total: data.keys.length};
+		const wanted = (key: GeneratedKey) => !query.alertOnly || renewalAlert(key.token.created, data.settings.renewalAlertMonths, now) !== 'none';
+		let found = 0;
+		const hand = async (keys: readonly GeneratedKey[]) => {
+			const rows = keys.filter(wanted).map(k => keyRow(data, k, now));
+			found += rows.length;
+			if (rows.length > 0) await each(rows);
+		};
+		const {finder} = this.store;
+		if (!finder) {
+			await hand(queryKeys(data, {...query, alertOnly: false}, now));
+			return {found, total: data.keys.length};
+		}
+		const total = finder.count();
+		await finder.stream(query, hand);
+		return {found, total: await total};
+	}
+
+	/** False for a store that does not hold its keys in memory (PostgreSQL): the app then reads columns and rows (below). */
+	get holdsKeys(): boolean {
+		return !this.store.finder;
+	}
+
+	/** Every key's columns for the app's table, in a sort order (see KeyFinder.scanColumns); nothing for an operator who may not view keys. */
+	async scanKeyColumns(
+		order: Pick<KeyQuery, 'sort' | 'descending'>,
+		start: (count: number, revision: number) => void,
+		each: (rows: KeyColumnsRow[]) => boolean,
+	): Promise<void> {
+		await this.view();
+		await this.store.finder?.scanColumns(order, start, each);
+	}
+
+	/** The keys changed and removed since a revision, for the app's columns; null when more than `limit` changed (or the store holds its keys). */
+	async keyColumnsSince(revision: number, limit: number): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null> {
+		await this.view();
+		return (await this.store.finder?.columnsSince(revision, limit)) ?? null;
+	}
+
+	/** The keys with these appKeys that exist, for the rows on screen. */
+	async keysByAppKey(appKeys: readonly string[]): Promise<GeneratedKey[]> {
+		const wanted = new Set(appKeys);
+		return (await this.withKeys(await this.view(), appKeys)).keys.filter(k => wanted.has(k.appKey));
 	}
 
 	async getKey(appKey: string): Promise<KeyRow> {
-		const data = await this.view();
+		const data = await this.withKeys(await this.view(), [appKey]);
 		return keyRow(data, findKey(data, appKey), this.clock());
+	}
+
+	/** The data with these keys in it: they are there already unless the store does not hold its keys. */
+	protected async withKeys(data: StoreSnapshot, appKeys: readonly string[]): Promise<StoreSnapshot> {
+		return this.store.finder ? {...data, keys: await this.store.finder.byAppKey(appKeys)} : data;
+	}
+
+	/** The data with the keys a token could belong to: the key its digest names, and the appKey asked about. */
+	protected async keysNamedBy(data: StoreSnapshot, appKey: string, token: string): Promise<StoreSnapshot> {
+		const byDigest = this.store.finder && token.length === TOKEN_LENGTH ? await this.store.finder.byDigest(tokenDigest(token)) : null;
+		if (byDigest?.appKey === appKey) return {...data, keys: [byDigest]};
+		return this.withKeys(data, [appKey]);
 	}
 
 	async listExternal(search = ''): Promise<ExternalRow[]> {
@@ -69,7 +136,8 @@ export abstract class ServiceReads extends ServiceSession {
 
 	/** The export's rows (View API Keys): never a token, a digest or a link. */
 	async exportTables(): Promise<ExportTables & {account: string}> {
-		const data = await this.view();
+		await this.view();
+		const data = await this.whole();
 		return {...exportTables(data), account: data.account};
 	}
 
@@ -91,7 +159,8 @@ export abstract class ServiceReads extends ServiceSession {
 	/** The whole log, newest first, the archived part included (read only when `since` reaches into it). */
 	async activity(since?: Millis): Promise<ActivityEntry[]> {
 		const data = await this.view();
-		const reachesArchive = data.archive && (since === undefined || since <= data.archive.newest);
+		// A database store holds only its newest entries: the rest are always behind them.
+		const reachesArchive = this.store.finder || (data.archive && (since === undefined || since <= data.archive.newest));
 		return activitySince(data, since, reachesArchive ? await this.store.archivedActivity(data) : []);
 	}
 
@@ -137,7 +206,7 @@ export abstract class ServiceReads extends ServiceSession {
 	async inspectLink(link: string): Promise<LinkView> {
 		const data = await this.read();
 		const {record, state} = inspectLink(data, link, this.clock());
-		const key = data.keys.find(k => k.appKey === record.appKey);
+		const key = (await this.withKeys(data, [record.appKey])).keys.find(k => k.appKey === record.appKey);
 		return {appKey: record.appKey, name: key?.name ?? '', purpose: record.purpose, state, expires: record.expires, used: record.used};
 	}
 
@@ -146,7 +215,7 @@ export abstract class ServiceReads extends ServiceSession {
 	 * gateway): it records no last use and does not see later changes. Needs no operator.
 	 */
 	async tokenChecker(): Promise<(appKey: string, token: string) => VerifyResult> {
-		const index = new TokenIndex(await this.read());
+		const index = new TokenIndex(await this.whole());
 		return (appKey, token) => index.verify(appKey, token);
 	}
 }

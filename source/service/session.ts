@@ -2,7 +2,9 @@ import {randomBytes} from 'node:crypto';
 import {recordActivity} from '../core/activity.js';
 import {purgeExpiredLinks} from '../core/links.js';
 import {missingResource, requireResource} from '../core/permissions.js';
-import type {ActivityEntry, Millis, OperatorResource, RuleContext, StoreData, StoreSnapshot} from '../core/types.js';
+import type {KeyQuery} from '../core/query.js';
+import type {KeyColumnsRow} from '../core/key-columns.js';
+import type {ActivityEntry, GeneratedKey, Millis, OperatorResource, RuleContext, StoreData, StoreSnapshot} from '../core/types.js';
 
 export interface ServiceOptions {
 	operator: string;
@@ -29,14 +31,49 @@ export interface StoreBackend {
 	peek(): StoreData | null;
 	/** A large store's newest keys and key count, while only they are read. */
 	peekPreview(): {data: StoreData; keyCount: number} | null;
-	/** Runs `change` on a copy of the current data and keeps the copy only if it is written. */
-	transact<T>(change: (data: StoreData, tx: {skipWrite(): void}) => T): Promise<T>;
+	/**
+	 * Runs `change` on a copy of the current data and keeps the copy only if it is written. A store
+	 * with a `finder` gives the change only the keys its `scope` names.
+	 */
+	transact<T>(change: (data: StoreData, tx: {skipWrite(): void}) => T, scope?: ChangeScope): Promise<T>;
+	/** Set when the store does not hold its keys in memory (PostgreSQL): where they are found. */
+	readonly finder?: KeyFinder;
 	/** The log's older entries, kept apart from `data`, oldest first. */
 	archivedActivity(data: StoreSnapshot): Promise<readonly ActivityEntry[]>;
 	/** Lets go of what the store holds open (connections); nothing for a file. */
 	close?(): Promise<void>;
 	/** Calls `onChange` when another process changes the store (PostgreSQL's NOTIFY); a file is polled instead. Returns the way to stop. */
 	watch?(onChange: () => void): () => void;
+}
+
+/**
+ * The keys a change reads or changes, for a store that does not hold them all: by appKey (or
+ * found from the rest of the data, as a link's key is), and every holder of a role. A store that
+ * holds every key (the file) ignores it.
+ */
+export interface ChangeScope {
+	keys?: readonly string[] | ((data: StoreSnapshot) => readonly string[]);
+	holding?: string | ((data: StoreSnapshot) => string | undefined);
+}
+
+/** How the service finds keys in a store that does not hold them in memory. */
+export interface KeyFinder {
+	byAppKey(appKeys: readonly string[]): Promise<GeneratedKey[]>;
+	/** The key with a token of this digest (current or old). */
+	byDigest(digest: string): Promise<GeneratedKey | null>;
+	count(query?: KeyQuery): Promise<number>;
+	/** The keys a query finds, in its order, a batch at a time. */
+	stream(query: KeyQuery, each: (keys: GeneratedKey[]) => void | Promise<void>): Promise<void>;
+	/** Every key and log entry, read afresh and not held: for a copy, an export, an audit. */
+	whole(): Promise<StoreData>;
+	/** Every key as the app's columns take it, in a table's order (see scanKeyColumns). */
+	scanColumns(
+		order: Pick<KeyQuery, 'sort' | 'descending'>,
+		start: (count: number, revision: number) => void,
+		each: (rows: KeyColumnsRow[]) => boolean,
+	): Promise<void>;
+	/** The keys changed and removed since a revision, for the columns; null when more than `limit` changed. */
+	columnsSince(revision: number, limit: number): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null>;
 }
 
 /** What a change hands back: its result, the key it concerned, and its activity summary (null: nothing changed). */
@@ -93,11 +130,17 @@ export abstract class ServiceSession {
 		return data;
 	}
 
+	/** The whole store, every key and log entry, even where the store holds only part of it. */
+	protected whole(): Promise<StoreSnapshot> {
+		return this.store.finder ? this.store.finder.whole() : this.store.read();
+	}
+
 	protected change<T>(
 		resource: OperatorResource | null,
 		what: string,
 		action: string,
 		apply: (data: StoreData, ctx: RuleContext) => Outcome<T>,
+		scope?: ChangeScope,
 	): Promise<T> {
 		return this.store.transact((data, tx) => {
 			if (resource) requireResource(data, this.operator, resource, what);
@@ -110,7 +153,7 @@ export abstract class ServiceSession {
 			purgeExpiredLinks(data, ctx.now);
 			recordActivity(data, {at: ctx.now, operator: this.operator, action, appKey: outcome.appKey, summary: outcome.summary});
 			return outcome.result;
-		});
+		}, scope);
 	}
 
 

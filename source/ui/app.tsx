@@ -1,5 +1,5 @@
 import {Box, Text, useApp} from 'ink';
-import {useEffect, useReducer} from 'react';
+import {useEffect, useMemo, useReducer} from 'react';
 import {isApiKeysError} from '../core/errors.js';
 import {missingResource} from '../core/permissions.js';
 import type {AlertCounts, KeyFilter} from '../core/query.js';
@@ -61,7 +61,9 @@ function AppLayout({service, onLoaded}: AppProps) {
 	const store = useStore(service);
 	const [state, dispatch] = useReducer(reducer, initialState);
 	const table = useKeyTable(service, store, state);
-	const {data} = store;
+	// Where the store does not hold its keys, the dialogs find them among those read for the screen.
+	const {loadedKeys} = table;
+	const data = useMemo(() => (store.data && loadedKeys ? {...store.data, keys: [...loadedKeys]} : store.data), [store.data, loadedKeys]);
 	const loaded = store.keyCount === null;
 	useEffect(() => {
 		if (loaded) onLoaded?.();
@@ -126,6 +128,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 					<GeneratedKeys
 						data={data}
 						keys={table.keys}
+						total={table.total}
 						now={table.now}
 						search={state.search}
 						searching={state.searching}
@@ -175,7 +178,8 @@ function countsLine(state: AppState, store: StoreView, table: KeyTable, missing:
 	if (!data) return '';
 	switch (state.tab) {
 		case 'generated':
-			return `${countedOf(store.keyCount ?? table.keys.length, store.keyCount ?? data.keys.length, 'key')}${store.keyCount === null ? alertCounts(table.alerts) : ''} · status: ${FILTER_LABELS[state.status]} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`;
+			if (table.keysNote) return table.keysNote;
+			return `${countedOf(store.keyCount ?? table.keys.length, store.keyCount ?? table.total ?? 0, 'key')}${store.keyCount === null ? alertCounts(table.alerts) : ''} · status: ${FILTER_LABELS[state.status]} · sort: ${SORT_LABELS[state.sort]}${state.sort === 'created' ? ' ↓' : ''}${state.search ? ` · search: ${sanitize(state.search)}` : ''}`;
 		case 'external':
 			return `${countedOf(table.externalKeys.length, data.external.length, 'external key')}${state.externalSearch ? ` · search: ${sanitize(state.externalSearch)}` : ''}`;
 		case 'settings':

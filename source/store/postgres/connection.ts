@@ -61,7 +61,8 @@ export function connectionConfig(location: string, env: NodeJS.ProcessEnv = proc
 		port: Number(parsed.port || service.port || env.PGPORT || 5432),
 		database: parsed.database || service.dbname || env.PGDATABASE || user,
 		user,
-		...(parsed.password || service.password ? {password: parsed.password || service.password} : {}),
+		// libpq's order: the URL, the service file, PGPASSWORD (of the environment given), then ~/.pgpass (node-postgres reads it).
+		...(parsed.password || service.password || env.PGPASSWORD ? {password: parsed.password || service.password || env.PGPASSWORD} : {}),
 		...(parsed.ssl !== undefined ? {ssl: parsed.ssl as pg.ClientConfig['ssl']} : {}),
 		application_name: 'apikeys',
 		connectionTimeoutMillis: 10_000,

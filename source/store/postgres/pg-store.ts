@@ -4,11 +4,18 @@ import type {ActivityEntry, Settings, StoreData} from '../../core/types.js';
 import {SCHEMA_VERSION} from '../../core/types.js';
 import {draftOf} from '../draft.js';
 import {fileOrder} from '../line-layout.js';
-import {KEYS_SINCE, LISTS, insertInBulk, keyOf, writeDiff, type KeyRow, type ListName} from './rows.js';
+import {LISTS, insertInBulk, keyOf, writeDiff, type KeyRow, type ListName} from './rows.js';
+import {KEYS_SINCE, countKeys, keyByDigest, keysByAppKey, keysHolding, keyColumnsSince, scanKeyColumns, streamKeys} from './key-queries.js';
+import type {ChangeScope, KeyFinder} from '../../service/session.js';
+import type {KeyQuery} from '../../core/query.js';
+import type {GeneratedKey, StoreSnapshot} from '../../core/types.js';
 import {validateStore} from '../parse-store.js';
 import {connectionConfig, connectionFailure} from './connection.js';
 import {displayUrl} from './location.js';
 import {checkSchemaVersion, createSchema, schemaVersion} from './schema.js';
+
+/** How much of the log a store holds from its opening on (the rest is read when asked for). */
+export const ACTIVITY_HELD = 1000;
 
 /** The channel every change is announced on, with its revision. */
 export const CHANGES_CHANNEL = 'apikeys_changes';
@@ -24,6 +31,8 @@ export const CHANGES_CHANNEL = 'apikeys_changes';
 export class PgStore {
 	readonly path: string;
 	private data: StoreData | null = null;
+	/** The id of the oldest log entry held; older ones are read when asked for. */
+	private heldFrom: number | null = null;
 
 	private constructor(
 		private readonly pool: pg.Pool,
@@ -101,53 +110,68 @@ export class PgStore {
 		return null;
 	}
 
-	/** The whole log is in the database: nothing is archived beside it. */
+	/** The log's entries older than those held (read on demand, as a file store's archive), oldest first. */
 	async archivedActivity(): Promise<readonly ActivityEntry[]> {
-		return [];
+		if (this.heldFrom === null) return [];
+		const from = this.heldFrom;
+		return this.attempt(async () => (await this.pool.query(`${ACTIVITY_SELECT} WHERE id < $1 ORDER BY id`, [from])).rows.map(entryOf));
 	}
 
-	/** The data as of the database's last commit: only rows written since the revision held are fetched. */
-	async read(): Promise<StoreData> {
-		try {
-			const client = await this.client();
+	/**
+	 * The data as of the database's last commit, without the keys (found through `finder` instead)
+	 * and with the log from its newest ACTIVITY_HELD entries on: only rows written since the
+	 * revision held are fetched.
+	 */
+	read(): Promise<StoreData> {
+		return this.inSnapshot(client => this.refresh(client));
+	}
+
+	/** Finds the keys, which are not held in memory: by appKey, by digest, counted, or streamed in a table's order. */
+	readonly finder: KeyFinder = {
+		byAppKey: appKeys => this.attempt(() => keysByAppKey(this.pool, appKeys)),
+		byDigest: digest => this.attempt(() => keyByDigest(this.pool, digest)),
+		count: (query?: KeyQuery) => this.attempt(() => countKeys(this.pool, query)),
+		stream: (query, each) => this.withClient(client => streamKeys(client, query, each)),
+		whole: () => this.inSnapshot(client => this.refresh(client, true)),
+		scanColumns: (order, start, each) => this.withClient(client => scanKeyColumns(client, order, start, each)),
+		columnsSince: (revision, limit) => this.inSnapshot(client => keyColumnsSince(client, revision, limit)),
+	};
+
+	async transact<T>(change: (data: StoreData, tx: {skipWrite(): void}) => T, scope: ChangeScope = {}): Promise<T> {
+		for (let attempt = 1; ; attempt++) {
 			try {
-				await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-				const data = await this.refresh(client);
-				await client.query('COMMIT');
-				return data;
+				return await this.transactOnce(change, scope);
 			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
-				throw error;
-			} finally {
-				client.release();
+				// A new key's random appKey taken meanwhile (the keys are not all in memory to check): draw again.
+				const {code, constraint} = error as {code?: string; constraint?: string};
+				if (attempt < 5 && code === '23505' && constraint === 'keys_pkey') continue;
+				throw this.failure(error);
 			}
-		} catch (error) {
-			throw this.failure(error);
 		}
 	}
 
-	async transact<T>(change: (data: StoreData, tx: {skipWrite(): void}) => T): Promise<T> {
+	private async transactOnce<T>(change: (data: StoreData, tx: {skipWrite(): void}) => T, scope: ChangeScope): Promise<T> {
 		let written: StoreData | null = null;
-		let result: T;
-		try {
-			result = await this.inTransaction(async client => {
-				// Every change takes this row's lock first: changes run one at a time, each on the data all earlier ones left.
-				await client.query('SELECT revision FROM apikeys.store FOR UPDATE');
-				const current = await this.refresh(client);
-				const draft = draftOf(current);
-				let skip = false;
-				const outcome = change(draft, {skipWrite: () => (skip = true)});
-				if (skip) return outcome;
-				draft.revision = current.revision + 1;
-				await writeDiff(client, current, draft);
-				await client.query('UPDATE apikeys.store SET revision = $1, settings = $2', [draft.revision, draft.settings]);
-				await client.query(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, [String(draft.revision)]);
-				written = draft;
-				return outcome;
-			});
-		} catch (error) {
-			throw this.failure(error);
-		}
+		const result = await this.inTransaction(async client => {
+			// Every change takes this row's lock first: changes run one at a time, each on the data all earlier ones left.
+			await client.query('SELECT revision FROM apikeys.store FOR UPDATE');
+			const held = await this.refresh(client);
+			// The change sees the keys it names (and a role's holders), read under the lock.
+			const named = typeof scope.keys === 'function' ? scope.keys(held) : (scope.keys ?? []);
+			const role = typeof scope.holding === 'function' ? scope.holding(held) : scope.holding;
+			const found = [...(await keysByAppKey(client, named)), ...(role ? await keysHolding(client, role) : [])];
+			const current: StoreData = {...held, keys: [...new Map(found.map(k => [k.appKey, k])).values()]};
+			const draft = draftOf(current);
+			let skip = false;
+			const outcome = change(draft, {skipWrite: () => (skip = true)});
+			if (skip) return outcome;
+			draft.revision = current.revision + 1;
+			await writeDiff(client, current, draft);
+			await client.query('UPDATE apikeys.store SET revision = $1, settings = $2', [draft.revision, draft.settings]);
+			await client.query(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, [String(draft.revision)]);
+			written = {...draft, keys: []};
+			return outcome;
+		});
 		// Only a committed draft becomes the data held.
 		if (written) this.data = written;
 		return result;
@@ -210,6 +234,41 @@ export class PgStore {
 		}
 	}
 
+	/** Work on a pooled connection, its failure said in one line. */
+	private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+		return this.attempt(async () => {
+			const client = await this.client();
+			try {
+				return await work(client);
+			} finally {
+				client.release();
+			}
+		});
+	}
+
+	private async attempt<T>(work: () => Promise<T>): Promise<T> {
+		try {
+			return await work();
+		} catch (error) {
+			throw this.failure(error);
+		}
+	}
+
+	/** Reads in one snapshot of the database (a read-only repeatable-read transaction). */
+	private inSnapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+		return this.withClient(async client => {
+			await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+			try {
+				const result = await work(client);
+				await client.query('COMMIT');
+				return result;
+			} catch (error) {
+				await client.query('ROLLBACK').catch(() => undefined);
+				throw error;
+			}
+		});
+	}
+
 	private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
 		const client = await this.client();
 		try {
@@ -225,22 +284,30 @@ export class PgStore {
 		}
 	}
 
-	/** The data at the database's revision, from the data held plus the rows written since. */
-	private async refresh(client: pg.ClientBase): Promise<StoreData> {
+	/**
+	 * The data at the database's revision, from the data held plus the rows written since: without
+	 * the keys, and with the log from its newest ACTIVITY_HELD entries on; or, `whole`, everything
+	 * read afresh (a copy, an export), which is not held.
+	 */
+	private async refresh(client: pg.ClientBase, whole = false): Promise<StoreData> {
 		const head = await client.query<{account: string; created: string; revision: string; settings: Settings}>('SELECT account, created, revision, settings FROM apikeys.store');
 		const row = head.rows[0];
 		if (!row) throw storeFailure(`the store in ${this.path} has no account row: it was damaged; it was left untouched`);
 		const revision = Number(row.revision);
-		const held = this.data;
+		const held = whole ? null : this.data;
 		if (held && held.revision === revision) return held;
 		const since = held ? held.revision : -1;
 		// One query at a time: a client runs one statement at a time (a pool would lose the transaction's snapshot).
-		const keys = await client.query<KeyRow>(KEYS_SINCE, [since]);
+		const keys = whole ? await client.query<KeyRow>(KEYS_SINCE, [since]) : {rows: []};
 		const external = await client.query('SELECT app_key, roles, added, added_by, active FROM apikeys.external_keys WHERE revision > $1', [since]);
 		const links = await client.query('SELECT id, app_key, purpose, token_digest, created, expires, sealed, used, used_by FROM apikeys.links WHERE revision > $1', [since]);
 		const operators = await client.query('SELECT login, roles, added, added_by FROM apikeys.operators WHERE revision > $1', [since]);
 		const roles = await client.query('SELECT name, resources, created, created_by FROM apikeys.roles WHERE revision > $1', [since]);
-		const activity = await client.query('SELECT at, operator, action, app_key, summary FROM apikeys.activity WHERE revision > $1 ORDER BY id', [since]);
+		const activity =
+			held || whole
+				? await client.query<EntryRow>(`${ACTIVITY_SELECT} WHERE revision > $1 ORDER BY id`, [since])
+				: await client.query<EntryRow>(`SELECT * FROM (${ACTIVITY_SELECT} ORDER BY id DESC LIMIT $1) newest ORDER BY id`, [ACTIVITY_HELD]);
+		if (!held && !whole) this.heldFrom = activity.rows[0] ? Number(activity.rows[0].id) : null;
 		const removed = held ? await client.query<{kind: string; id: string}>('SELECT kind, id FROM apikeys.removed WHERE revision > $1', [since]) : {rows: []};
 		const gone = new Set(removed.rows.map(r => `${r.kind}\u0000${r.id}`));
 		const merge = <L extends ListName>(name: L, fresh: StoreData[L]): StoreData[L] => {
@@ -277,18 +344,12 @@ export class PgStore {
 			roles: merge('roles', roles.rows.map(r => ({name: r.name, resources: r.resources, created: Number(r.created), createdBy: r.created_by}))),
 			activity: [
 				...(held?.activity ?? []),
-				...activity.rows.map(r => ({
-					at: Number(r.at),
-					operator: r.operator,
-					action: r.action,
-					...(r.app_key === null ? {} : {appKey: r.app_key}),
-					...(r.summary === null ? {} : {summary: r.summary}),
-				})),
+				...activity.rows.map(entryOf),
 			],
 		};
 		// The same checks as a store file's: nothing reaches the program that the schema does not allow.
 		const checked = held ? data : validateStore(this.path, data);
-		this.data = checked;
+		if (!whole) this.data = checked;
 		return checked;
 	}
 
@@ -302,6 +363,25 @@ export class PgStore {
 		return storeFailure(`the PostgreSQL store ${this.path} refused the change: ${message}; nothing was changed`);
 	}
 }
+
+const ACTIVITY_SELECT = 'SELECT id, at, operator, action, app_key, summary FROM apikeys.activity';
+
+interface EntryRow {
+	id: string;
+	at: string;
+	operator: string;
+	action: string;
+	app_key: string | null;
+	summary: string | null;
+}
+
+const entryOf = (r: EntryRow): ActivityEntry => ({
+	at: Number(r.at),
+	operator: r.operator,
+	action: r.action,
+	...(r.app_key === null ? {} : {appKey: r.app_key}),
+	...(r.summary === null ? {} : {summary: r.summary}),
+});
 
 /** The same store with nothing in its lists: what a new store's first write adds everything to. */
 const emptyLike = (data: StoreData): StoreData => ({...data, keys: [], external: [], links: [], operators: [], roles: [], activity: []});

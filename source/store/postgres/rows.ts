@@ -32,15 +32,6 @@ export const keyOf = (row: KeyRow): GeneratedKey => ({
 	...(row.last_used === null ? {} : {lastUsed: Number(row.last_used)}),
 });
 
-export const KEYS_SINCE = `
-	SELECT k.app_key, k.name, k.roles, k.created, k.created_by, k.active, k.last_used,
-		c.digest AS current_digest, c.hint AS current_hint, c.created AS current_created, c.revoked AS current_revoked,
-		o.digest AS old_digest, o.hint AS old_hint, o.created AS old_created
-	FROM apikeys.keys k
-	JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current'
-	LEFT JOIN apikeys.tokens o ON o.app_key = k.app_key AND o.state = 'old'
-	WHERE k.revision > $1`;
-
 /** The lists of a store whose items are found by one field, and the kind `removed` records them under. */
 export const LISTS = {
 	keys: {kind: 'key', id: (item: GeneratedKey) => item.appKey},

@@ -31,9 +31,9 @@ export const MIGRATIONS: readonly string[] = [
 		last_used bigint,
 		revision bigint NOT NULL
 	);
-	CREATE INDEX keys_newest ON apikeys.keys (created DESC, app_key);
+	CREATE INDEX keys_newest ON apikeys.keys (created DESC, app_key COLLATE "C");
 	CREATE INDEX keys_name ON apikeys.keys (lower(name), app_key);
-	CREATE INDEX keys_search ON apikeys.keys USING gin (lower(name || ' ' || app_key) gin_trgm_ops);
+	CREATE INDEX keys_search ON apikeys.keys USING gin (lower(name || chr(10) || app_key) gin_trgm_ops);
 	CREATE INDEX keys_revision ON apikeys.keys (revision);
 	CREATE TABLE apikeys.tokens (
 		digest text PRIMARY KEY,

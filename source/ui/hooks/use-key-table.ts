@@ -1,10 +1,11 @@
 import {useEffect, useMemo, useState} from 'react';
 import {activitySince, filterActivity} from '../../core/activity.js';
 import {ownerOf} from '../../core/external.js';
-import {KeyList, buildKeyIndex, countAlerts, filterByAlert, filterKeyIndex, indexCharacterPairs, indexCharacters, isAlertFilter, matchesSearch} from '../../core/query.js';
+import {KeyList, type Rows, buildKeyIndex, countAlerts, filterByAlert, filterKeyIndex, indexCharacterPairs, indexCharacters, isAlertFilter, matchesSearch} from '../../core/query.js';
 import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../../core/roles.js';
 import {isApiKeysError} from '../../core/errors.js';
-import type {ActivityEntry, StoreSnapshot} from '../../core/types.js';
+import type {ActivityEntry, GeneratedKey, StoreSnapshot} from '../../core/types.js';
+import {useKeyColumns} from './use-key-columns.js';
 import type {ApiKeysService} from '../../service.js';
 import type {AppState} from '../state.js';
 import type {StoreView} from './use-store.js';
@@ -35,15 +36,32 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 		return () => clearTimeout(timer);
 	}, [index]);
 	const period = snapshot.data?.settings.renewalAlertMonths ?? 3;
+	// A store that does not hold its keys (PostgreSQL) is shown through columns of every key and the rows on screen.
+	const columns = useKeyColumns(service, !service.holdsKeys, {
+		revision: snapshot.revision,
+		sort: state.sort,
+		search: state.search,
+		filter: state.status,
+		period,
+		now,
+		selectedIndex: state.selectedIndex,
+	});
 	const byStatus = useMemo(
 		() => (index ? filterKeyIndex(index, {search: state.search, status: isAlertFilter(state.status) ? 'all' : state.status}) : new KeyList([])),
 		[index, state.search, state.status],
 	);
 	// The alert filters depend on the clock too, so they narrow the search's answer rather than the index.
-	const keys = useMemo(() => (isAlertFilter(state.status) ? filterByAlert(byStatus, state.status, period, now) : byStatus), [byStatus, state.status, period, now]);
-	const alerts = useMemo(() => countAlerts(snapshot.data?.keys ?? [], period, now), [snapshot, period, now]);
+	const held = useMemo(() => (isAlertFilter(state.status) ? filterByAlert(byStatus, state.status, period, now) : byStatus), [byStatus, state.status, period, now]);
+	const heldAlerts = useMemo(() => countAlerts(snapshot.data?.keys ?? [], period, now), [snapshot, period, now]);
+	const keys: Rows<GeneratedKey> = columns ? columns.keys : held;
 	// The selection is remembered by appKey; look it up only when it is no longer where it was.
-	const foundKey = !state.selectedKey ? -1 : keys.at(state.selectedIndex)?.appKey === state.selectedKey ? state.selectedIndex : keys.findIndex(k => k.appKey === state.selectedKey);
+	const foundKey = !state.selectedKey
+		? -1
+		: keys.at(state.selectedIndex)?.appKey === state.selectedKey
+			? state.selectedIndex
+			: columns
+				? columns.indexOf(state.selectedKey)
+				: keys.findIndex(k => k.appKey === state.selectedKey);
 
 	const externalKeys = useMemo(
 		() =>
@@ -71,7 +89,12 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 	return {
 		now,
 		keys,
-		alerts,
+		alerts: columns ? columns.alerts : heldAlerts,
+		/** How many keys the store has (null while a store that does not hold them is first read). */
+		total: columns ? columns.total : (snapshot.data?.keys.length ?? 0),
+		/** The keys read for the rows on screen, where the store does not hold them: what the dialogs look keys up in. */
+		loadedKeys: columns?.loaded ?? null,
+		keysNote: columns?.reading ?? null,
 		selectedIndex: resolve(foundKey, state.selectedIndex, keys.length),
 		externalKeys,
 		externalIndex: resolve(foundExternal, state.externalIndex, externalKeys.length),

@@ -82,6 +82,8 @@ function generatedCells(row: KeyRow, names: Names, now: number): Record<Generate
 export interface GeneratedKeysProps {
 	data: StoreSnapshot;
 	keys: Rows<GeneratedKey>;
+	/** How many keys the store has; null while they are first read. */
+	total: number | null;
 	now: number;
 	search: string;
 	searching: boolean;
@@ -94,7 +96,7 @@ export interface GeneratedKeysProps {
 }
 
 /** Rows of the table body at a given terminal height: the rest is header, tabs, search line, borders and footer. */
-export function GeneratedKeys({data, keys, now, search, searching, searchCursor, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
+export function GeneratedKeys({data, keys, total, now, search, searching, searchCursor, selectedIndex, width, bodyHeight}: GeneratedKeysProps) {
 	const theme = useTheme();
 	const selected = keys.at(selectedIndex);
 	// A row's cells apart from the search's marks, kept while in view and while the store and the
@@ -123,7 +125,7 @@ export function GeneratedKeys({data, keys, now, search, searching, searchCursor,
 				selectedIndex={selectedIndex}
 				bodyHeight={bodyHeight}
 				width={width}
-				empty={data.keys.length === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the filter.'}
+				empty={total === null ? 'Reading the keys…' : total === 0 ? 'No keys yet. Press n to generate the first one.' : 'No key matches. Esc in search clears it; f cycles the filter.'}
 			/>
 			<Text>{selected ? fittedText(details(knownOf(selected).row), width, theme) : ' '}</Text>
 		</Box>

@@ -1,0 +1,158 @@
+import type pg from 'pg';
+import type {KeyQuery, SortColumn} from '../../core/query.js';
+import type {GeneratedKey} from '../../core/types.js';
+import type {KeyColumnsRow} from '../../core/key-columns.js';
+import {keyOf, type KeyRow} from './rows.js';
+
+// The keys are not held in memory in a PostgreSQL store: these are the queries that find them,
+// by appKey, by token digest, by role, and in a table's order for a search (streamed).
+
+const KEY_SELECT = `
+	SELECT k.app_key, k.name, k.roles, k.created, k.created_by, k.active, k.last_used,
+		c.digest AS current_digest, c.hint AS current_hint, c.created AS current_created, c.revoked AS current_revoked,
+		o.digest AS old_digest, o.hint AS old_hint, o.created AS old_created
+	FROM apikeys.keys k
+	JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current'
+	LEFT JOIN apikeys.tokens o ON o.app_key = k.app_key AND o.state = 'old'`;
+
+/** Every key written after a revision (a whole read starts at -1). */
+export const KEYS_SINCE = `${KEY_SELECT} WHERE k.revision > $1`;
+
+export async function keysByAppKey(client: pg.ClientBase | pg.Pool, appKeys: readonly string[]): Promise<GeneratedKey[]> {
+	if (appKeys.length === 0) return [];
+	const result = await client.query<KeyRow>(`${KEY_SELECT} WHERE k.app_key = ANY($1::text[])`, [appKeys]);
+	return result.rows.map(keyOf);
+}
+
+/** The key one of whose tokens has this digest: what `verify` asks, through the digest's primary key. */
+export async function keyByDigest(client: pg.ClientBase | pg.Pool, digest: string): Promise<GeneratedKey | null> {
+	const result = await client.query<KeyRow>(`${KEY_SELECT} WHERE k.app_key = (SELECT app_key FROM apikeys.tokens WHERE digest = $1)`, [digest]);
+	return result.rows[0] ? keyOf(result.rows[0]) : null;
+}
+
+export async function keysHolding(client: pg.ClientBase, role: string): Promise<GeneratedKey[]> {
+	const result = await client.query<KeyRow>(`${KEY_SELECT} WHERE $1 = ANY(k.roles)`, [role]);
+	return result.rows.map(keyOf);
+}
+
+/** The table's sort orders in SQL; ties fall to the appKey, as in the app (core/query.ts buildKeyIndex). */
+const ORDER: Record<SortColumn, {expression: string; descending: boolean}> = {
+	created: {expression: 'k.created', descending: false},
+	name: {expression: 'k.name COLLATE "und-x-icu"', descending: false},
+	appKey: {expression: 'k.app_key COLLATE "C"', descending: false},
+	tokenAge: {expression: 'c.created', descending: true},
+	status: {expression: 'k.active', descending: true},
+	lastUsed: {expression: 'coalesce(k.last_used, 0)', descending: false},
+};
+
+/** LIKE's own characters in a search, taken literally. */
+const likePattern = (needle: string) => `%${needle.replace(/[\\%_]/g, c => `\\${c}`)}%`;
+
+/** The WHERE and ORDER BY of a key query, with its parameters: the search goes through the trigram index. */
+function keyFilter(query: KeyQuery): {where: string; order: string; params: unknown[]} {
+	const params: unknown[] = [];
+	const conditions: string[] = [];
+	const needle = (query.search ?? '').trim().toLowerCase();
+	if (needle) {
+		params.push(likePattern(needle));
+		// The same text the index holds (name, a line break, appKey): a search cannot match across the two.
+		conditions.push(`lower(k.name || chr(10) || k.app_key) LIKE $${params.length}`);
+		if (needle.includes('\n')) conditions.push('false');
+	}
+	if (query.status === 'active') conditions.push('k.active');
+	if (query.status === 'inactive') conditions.push('NOT k.active');
+	const sort = query.sort ?? 'created';
+	const {expression, descending} = ORDER[sort];
+	const reverse = (query.descending ?? sort === 'created') !== descending;
+	const direction = reverse ? 'DESC' : 'ASC';
+	return {
+		where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '',
+		order: `ORDER BY ${expression} ${direction}, k.app_key COLLATE "C"`,
+		params,
+	};
+}
+
+export async function countKeys(client: pg.ClientBase | pg.Pool, query: KeyQuery = {}): Promise<number> {
+	const {where, params} = keyFilter({...query, sort: 'created'});
+	const result = await client.query<{count: string}>(`SELECT count(*) AS count FROM apikeys.keys k ${where}`, params);
+	return Number(result.rows[0]!.count);
+}
+
+const BATCH = 2000;
+
+/**
+ * The keys a query finds, in its order, BATCH at a time through a cursor in one read-only
+ * transaction: memory holds one batch, whatever the store's size.
+ */
+export async function streamKeys(client: pg.ClientBase, query: KeyQuery, each: (keys: GeneratedKey[]) => void | Promise<void>): Promise<void> {
+	const {where, order, params} = keyFilter(query);
+	await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+	try {
+		await client.query(`DECLARE matching NO SCROLL CURSOR FOR ${KEY_SELECT} ${where} ${order}`, params);
+		for (;;) {
+			const batch = await client.query<KeyRow>(`FETCH ${BATCH} FROM matching`);
+			if (batch.rows.length === 0) break;
+			await each(batch.rows.map(keyOf));
+		}
+		await client.query('COMMIT');
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => undefined);
+		throw error;
+	}
+}
+
+const COLUMNS_BATCH = 10_000;
+
+/**
+ * Every key's appKey, name, status and token age in a table's order, for the app's columns
+ * (core/key-columns.ts): how many there are and at which revision first, then batch by batch,
+ * each row an array (no object per key); `each` returning false stops the scan.
+ */
+export async function scanKeyColumns(
+	client: pg.ClientBase,
+	order: Pick<KeyQuery, 'sort' | 'descending'>,
+	start: (count: number, revision: number) => void,
+	each: (rows: KeyColumnsRow[]) => boolean,
+): Promise<void> {
+	const {order: orderBy} = keyFilter(order);
+	await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+	try {
+		const head = await client.query<{revision: string; count: string}>('SELECT revision, (SELECT count(*) FROM apikeys.keys) AS count FROM apikeys.store');
+		start(Number(head.rows[0]?.count ?? 0), Number(head.rows[0]?.revision ?? 0));
+		await client.query(
+			`DECLARE key_columns NO SCROLL CURSOR FOR SELECT k.app_key, k.name, k.active, c.created FROM apikeys.keys k
+			JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current' ${orderBy}`,
+		);
+		for (;;) {
+			const batch = await client.query<[string, string, boolean, string]>({text: `FETCH ${COLUMNS_BATCH} FROM key_columns`, rowMode: 'array'});
+			if (batch.rows.length === 0) break;
+			if (!each(batch.rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)})))) break;
+		}
+		await client.query('COMMIT');
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => undefined);
+		throw error;
+	}
+}
+
+/** The keys changed and removed since a revision, as the columns take them, up to `limit` changed (null: more than that). */
+export async function keyColumnsSince(
+	client: pg.ClientBase,
+	revision: number,
+	limit: number,
+): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null> {
+	const head = await client.query<{revision: string}>('SELECT revision FROM apikeys.store');
+	const changed = await client.query<[string, string, boolean, string]>({
+		text: `SELECT k.app_key, k.name, k.active, c.created FROM apikeys.keys k
+			JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current' WHERE k.revision > $1 LIMIT $2`,
+		values: [revision, limit + 1],
+		rowMode: 'array',
+	});
+	if (changed.rows.length > limit) return null;
+	const removed = await client.query<{id: string}>(`SELECT id FROM apikeys.removed WHERE kind = 'key' AND revision > $1`, [revision]);
+	return {
+		revision: Number(head.rows[0]?.revision ?? 0),
+		changed: changed.rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)})),
+		removed: removed.rows.map(r => r.id),
+	};
+}

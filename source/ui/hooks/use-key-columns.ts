@@ -1,0 +1,235 @@
+import {useEffect, useMemo, useRef, useState} from 'react';
+import {KeyColumns} from '../../core/key-columns.js';
+import {type AlertCounts, type KeyFilter, type Rows, type SortColumn} from '../../core/query.js';
+import type {GeneratedKey, Millis, RenewalPeriod} from '../../core/types.js';
+import type {ApiKeysService} from '../../service.js';
+
+/** Rows read around the selection, each side: more than any terminal shows, so a page down finds them read. */
+const AROUND = 120;
+/** Rows kept read at most; those far from the selection go first. */
+const KEEP = 2000;
+
+export interface ColumnsTable {
+	/** The table's rows: the keys read, and for the rest what the columns know (appKey, status, token age). */
+	keys: Rows<GeneratedKey>;
+	/** How many keys the store has (null until the columns are read). */
+	total: number | null;
+	alerts: AlertCounts;
+	/** Where a key is among the rows, or -1. */
+	indexOf(appKey: string): number;
+	/** The keys read, for the dialogs. */
+	loaded: readonly GeneratedKey[];
+	/** While the keys are read: how far. */
+	reading: string | null;
+}
+
+/** While the first read goes on, the table grows this many rows at a time. */
+const GROW_STEP = 200_000;
+
+const NO_ALERTS: AlertCounts = {dueSoon: 0, pastDue: 0};
+
+/**
+ * The Generated table of a store that does not hold its keys in memory (PostgreSQL): the columns
+ * of every key (core/key-columns.ts) are read once per revision and sort order, in that order,
+ * and searched and filtered here at each keystroke; the rows around the selection are read from
+ * the store, and shown from the columns until they arrive.
+ */
+export function useKeyColumns(
+	service: ApiKeysService,
+	active: boolean,
+	view: {revision: number; sort: SortColumn; search: string; filter: KeyFilter; period: RenewalPeriod; now: Millis; selectedIndex: number},
+): ColumnsTable | null {
+	const {revision, sort, search, filter, period, now, selectedIndex} = view;
+	const [shown, setShown] = useState<Shown | null>(null);
+	const [reading, setReading] = useState<string | null>(null);
+	const latest = useRef<Shown | null>(null);
+	latest.current = shown;
+	// One read at a time; a change meanwhile starts another when it ends.
+	const scan = useRef<{running: boolean; wanted: {revision: number; sort: SortColumn} | null}>({running: false, wanted: null});
+	const mounted = useRef(true);
+	useEffect(
+		() => () => {
+			mounted.current = false;
+		},
+		[],
+	);
+	useEffect(() => {
+		if (!active) return;
+		scan.current.wanted = {revision, sort};
+		// The loop outlives this effect: it takes every later wish in turn, until the app is gone.
+		const live = () => mounted.current;
+		const show = (next: Shown) => {
+			latest.current = next;
+			if (live()) setShown(next);
+		};
+		const next = async () => {
+			scan.current.running = true;
+			try {
+				while (live() && scan.current.wanted) {
+					const wanted = scan.current.wanted;
+					scan.current.wanted = null;
+					const held = latest.current;
+					if (held && held.sort === wanted.sort && held.revision >= wanted.revision) continue;
+					try {
+						// A few keys changed: taken in place. A new key, a sort, or many changes: the columns are read again.
+						if (held && held.sort === wanted.sort && (await catchUp(service, held, show))) continue;
+						await readColumns(service, wanted.sort, held === null, show, note => live() && setReading(note));
+					} catch (error) {
+						if (live()) setReading(`The keys could not be read: ${(error as Error).message}`);
+					}
+				}
+			} finally {
+				scan.current.running = false;
+			}
+		};
+		if (!scan.current.running) void next();
+	}, [service, active, revision, sort]);
+
+	const columns = shown?.columns ?? null;
+	// What the columns held when shown: they grow while first read, and change in place after.
+	const count = shown?.count ?? 0;
+	const version = shown?.version ?? 0;
+	const matches = useMemo(() => (columns ? columns.search(search, filter, period, now) : new Int32Array(0)), [columns, count, version, search, filter, period, now]);
+	const alerts = useMemo(() => (columns ? columns.alerts(period, now) : NO_ALERTS), [columns, count, version, period, now]);
+	const rows = useRowCache(service, columns, matches, selectedIndex, revision);
+	return useMemo(() => {
+		if (!active) return null;
+		return {
+			keys: rows.keys,
+			total: columns ? count - columns.removed : null,
+			alerts,
+			indexOf: (appKey: string) => {
+				const line = columns ? columns.lineOf(appKey) : -1;
+				return line < 0 ? -1 : binarySearch(matches, line);
+			},
+			loaded: rows.loaded,
+			reading,
+		};
+	}, [active, rows, columns, count, version, alerts, matches, reading]);
+}
+
+interface Shown {
+	columns: KeyColumns;
+	count: number;
+	version: number;
+	revision: number;
+	sort: SortColumn;
+}
+
+/** Changes since the columns were read, taken in place when they are few and none is a new key; false otherwise. */
+async function catchUp(service: ApiKeysService, held: Shown, show: (next: Shown) => void): Promise<boolean> {
+	const since = await service.keyColumnsSince(held.revision, 200);
+	if (!since) return false;
+	for (const row of since.changed) if (!held.columns.update(row)) return false;
+	for (const appKey of since.removed) held.columns.remove(appKey);
+	show({...held, version: held.columns.version, revision: since.revision});
+	return true;
+}
+
+/**
+ * Reads every key's columns in a sort order. A first read shows its first rows at once and grows
+ * as the rest arrive (every GROW_STEP rows); a later one replaces the columns when it is done.
+ */
+async function readColumns(service: ApiKeysService, sort: SortColumn, first: boolean, show: (next: Shown) => void, note: (text: string | null) => void): Promise<void> {
+	const columns = new KeyColumns();
+	let total = 0;
+	let revision = 0;
+	const progress = () => note(`Reading keys${first ? '' : ` (sorted by ${sort})`}: ${columns.count.toLocaleString('en')} of ${total.toLocaleString('en')}…`);
+	await service.scanKeyColumns(
+		{sort},
+		(count, at) => {
+			columns.reserve(count);
+			total = count;
+			revision = at;
+			progress();
+		},
+		rows => {
+			const before = columns.count;
+			for (const row of rows) columns.add(row);
+			if (Math.floor(before / GROW_STEP) !== Math.floor(columns.count / GROW_STEP) || before === 0) {
+				if (first) show({columns, count: columns.count, version: 0, revision, sort});
+				progress();
+			}
+			return true;
+		},
+	);
+	show({columns, count: columns.count, version: columns.version, revision, sort});
+	note(null);
+}
+
+/** The rows around the selection, read from the store by appKey and kept while near it. */
+function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matches: Int32Array, selectedIndex: number, revision: number) {
+	const cache = useRef(new Map<string, {key: GeneratedKey; revision: number}>());
+	const placeholders = useRef(new Map<number, GeneratedKey>());
+	const [version, setVersion] = useState(0);
+	if (placeholders.current.size > KEEP) placeholders.current.clear();
+	useEffect(() => {
+		placeholders.current.clear();
+	}, [columns]);
+	useEffect(() => {
+		if (!columns) return;
+		const from = Math.max(0, selectedIndex - AROUND);
+		const to = Math.min(matches.length, selectedIndex + AROUND);
+		const wanted: string[] = [];
+		for (let i = from; i < to; i++) {
+			const appKey = columns.appKeyAt(matches[i]!);
+			if (cache.current.get(appKey)?.revision !== revision) wanted.push(appKey);
+		}
+		if (wanted.length === 0) return;
+		let live = true;
+		service.keysByAppKey(wanted).then(
+			found => {
+				if (!live) return;
+				for (const key of found) cache.current.set(key.appKey, {key, revision});
+				if (cache.current.size > KEEP) {
+					const near = new Set<string>();
+					for (let i = from; i < to; i++) near.add(columns.appKeyAt(matches[i]!));
+					for (const appKey of cache.current.keys()) if (!near.has(appKey)) cache.current.delete(appKey);
+				}
+				setVersion(v => v + 1);
+			},
+			() => undefined,
+		);
+		return () => {
+			live = false;
+		};
+	}, [service, columns, matches, selectedIndex, revision]);
+	return useMemo(() => {
+		const at = (index: number): GeneratedKey | undefined => {
+			if (!columns || index < 0 || index >= matches.length) return undefined;
+			const line = matches[index]!;
+			const appKey = columns.appKeyAt(line);
+			const read = cache.current.get(appKey)?.key;
+			if (read) return read;
+			let placeholder = placeholders.current.get(line);
+			if (!placeholder) placeholders.current.set(line, (placeholder = columns.placeholder(line)));
+			return placeholder;
+		};
+		const keys: Rows<GeneratedKey> = {
+			length: matches.length,
+			at,
+			slice: (start, end) => {
+				const out: GeneratedKey[] = [];
+				for (let i = Math.max(0, start); i < Math.min(end, matches.length); i++) out.push(at(i)!);
+				return out;
+			},
+			findIndex: found => {
+				for (let i = 0; i < matches.length; i++) if (found(at(i)!)) return i;
+				return -1;
+			},
+		};
+		return {keys, loaded: [...cache.current.values()].map(entry => entry.key)};
+	}, [columns, matches, version]);
+}
+
+function binarySearch(sorted: Int32Array, value: number): number {
+	let low = 0;
+	let high = sorted.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		if (sorted[middle] === value) return middle;
+		if (sorted[middle]! < value) low = middle + 1;
+		else high = middle - 1;
+	}
+	return -1;
+}

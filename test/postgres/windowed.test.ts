@@ -1,0 +1,136 @@
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {DAY} from '../../source/core/time.js';
+import {mintToken, tokenRecord} from '../../source/core/token.js';
+import {PgStore} from '../../source/store/postgres/pg-store.js';
+import {serializeStore} from '../../source/store/line-writer.js';
+import {hasTmux, TMUX_KEY, startTmux} from '../e2e/tmux.js';
+import {freshStore, runCli, seededRandom, suiteDir} from '../helpers.js';
+import {postgresReason, testDatabase} from '../pg.js';
+
+const reason = postgresReason ?? (hasTmux ? null : 'tmux is not installed');
+const COUNT = 3000;
+const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const nameOf = (i: number) => `${['ERP', 'Checkout', 'Pricing'][i % 3]} – Integration ${i}`;
+const appKeyOf = (i: number) => `appkey-acme-${Array.from({length: 6}, (_, d) => letters[Math.floor(i / 26 ** d) % 26]).join('')}`;
+
+/** A store of COUNT keys: every tenth inactive, token ages spread over two years, a few past due. */
+function storeData() {
+	const data = freshStore('acme', 'alice');
+	const random = seededRandom('windowed');
+	for (let i = 0; i < COUNT; i++) {
+		const created = data.created - (i % 700) * DAY - i;
+		data.keys.push({
+			appKey: appKeyOf(i),
+			name: nameOf(i),
+			roles: ['OMS - Read only'],
+			created,
+			createdBy: 'alice',
+			active: i % 10 !== 0,
+			token: tokenRecord(mintToken(random(32)), created),
+			...(i % 7 === 0 ? {lastUsed: data.created - i} : {}),
+		});
+	}
+	data.revision = 1;
+	return data;
+}
+
+describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? ` (skipped: ${reason})` : ''}`, () => {
+	let db: Awaited<ReturnType<typeof testDatabase>>;
+	let file: string;
+	beforeAll(async () => {
+		db = await testDatabase();
+		const data = storeData();
+		file = join(suiteDir(), 'store.json');
+		writeFileSync(file, serializeStore(data), {mode: 0o600});
+		const store = await PgStore.create(db.url('alice'), () => data, {...process.env, ...db.env('alice')});
+		await store.close();
+		expect((await runCli(['operators', 'add', 'bob', '--role', 'Owner (Admin Super)'], {store: db.url('alice'), env: db.env('alice')})).code).toBe(0);
+	});
+	afterAll(async () => {
+		await db?.drop();
+	});
+
+	it('holds no key in memory: a change reads only its key, and the log only its newest entries', async () => {
+		const store = await PgStore.open(db.url('alice'), {...process.env, ...db.env('alice')});
+		try {
+			expect(store.peek()!.keys).toEqual([]);
+			const seen = await store.transact(data => data.keys.map(k => k.appKey), {keys: [appKeyOf(5)]});
+			expect(seen).toEqual([appKeyOf(5)]);
+			expect(store.peek()!.keys).toEqual([]);
+			expect(await store.finder.count({search: 'integration 299'})).toBe(11);
+			expect((await store.finder.byAppKey([appKeyOf(7), 'appkey-acme-NOSUCH'])).map(k => k.name)).toEqual([nameOf(7)]);
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('lists (streamed, in batches) exactly what the same store in a file lists, in every sort order', async () => {
+		const filters = [[], ['--search', 'checkout – integration 1'], ['--status', 'inactive'], ['--alert']];
+		for (const [n, sort] of ['created', 'name', 'appKey', 'tokenAge', 'status', 'lastUsed'].entries()) {
+			for (const extra of [filters[n % filters.length]!, ...(n === 0 ? filters.slice(1) : [])]) {
+				const args = ['list', '--json', '--sort', sort, ...extra];
+				const fromFile = await runCli(args, {store: file, env: {APIKEYS_OPERATOR: 'alice'}});
+				const fromDatabase = await runCli(args, {store: db.url('alice'), env: db.env('alice')});
+				expect(fromFile.stderr).toBe('');
+				expect(fromDatabase.code).toBe(0);
+				expect(JSON.parse(fromDatabase.stdout).length).toBeGreaterThan(0);
+				expect(fromDatabase.stdout, `list ${args.join(' ')}`).toBe(fromFile.stdout);
+			}
+		}
+		const table = await runCli(['list'], {store: db.url('alice'), env: db.env('alice')});
+		expect(table.stdout.trimEnd().split('\n').at(-1)).toBe(`${COUNT} of ${COUNT} keys`);
+		expect(table.stdout.split('\n').filter(line => line.startsWith('KEY ')).length).toBe(1);
+	});
+
+	it('the app searches, filters, sorts and scrolls, and follows another host adding, changing and removing keys', async () => {
+		const app = startTmux([], {columns: 120, rows: 40, env: {APIKEYS_STORE: db.url('alice'), ...db.env('alice')}});
+		try {
+			await app.waitFor(`${COUNT} of ${COUNT} keys`, 20_000);
+			app.type('/');
+			app.type('integration 2999');
+			let screen = await app.waitFor(`${appKeyOf(2999)} ${nameOf(2999)}`);
+			expect(screen).toContain('1 of 3000 keys');
+			app.press(TMUX_KEY.escape);
+			await app.waitFor(screen => !screen.includes('search:'));
+			app.type('f');
+			await app.waitFor(/2700 of 3000 keys .*status: active/);
+			app.type('f');
+			await app.waitFor(/300 of 3000 keys .*status: inactive/);
+			app.type('fff');
+			await app.waitFor(/3000 of 3000 keys .*status: all/);
+			// The oldest row, far from those read first, is read when it comes into view.
+			app.press(TMUX_KEY.end);
+			screen = await app.waitFor(new RegExp(`▶.*${appKeyOf(2799)}`));
+			// The row's name arrives with the row, read from the store; the line under the table shows it whole.
+			await app.waitFor(`${appKeyOf(2799)} ${nameOf(2799)} · token`);
+			app.press(TMUX_KEY.home);
+			await app.waitFor(new RegExp(`▶.*${appKeyOf(0)}`));
+			app.type('s');
+			screen = await app.waitFor('sort: name', 10_000);
+			// The selection stays on its key through the new order; the first by name is "Checkout – Integration 1".
+			await app.waitFor(new RegExp(`▶.*${appKeyOf(0)}`), 10_000);
+			app.press(TMUX_KEY.home);
+			await app.waitFor(new RegExp(`▶.*${appKeyOf(1)}`), 10_000);
+
+			// Another admin, another connection: a change, a removal and a new key all show within seconds.
+			app.type('s'.repeat(5));
+			await app.waitFor(/sort: created ↓/);
+			await app.waitFor(new RegExp(`▶.*${appKeyOf(1)}`), 10_000);
+			const bob = {store: db.url('bob'), env: db.env('bob')};
+			expect((await runCli(['deactivate', appKeyOf(1), '--yes'], bob)).code).toBe(0);
+			await app.waitFor(new RegExp(`${appKeyOf(1)} .*Inactive`), 5000);
+			expect((await runCli(['delete', appKeyOf(2), '--yes'], bob)).code).toBe(0);
+			screen = await app.waitFor('2999 of 2999 keys', 5000);
+			expect(screen).not.toContain(appKeyOf(2));
+			expect((await runCli(['generate', '--name', 'Brand new feed'], bob)).code).toBe(0);
+			screen = await app.waitFor('3000 of 3000 keys', 10_000);
+			// The newest key is first, above the rows in view.
+			app.press(TMUX_KEY.home);
+			await app.waitFor(/▶.*Brand new feed/, 5000);
+		} finally {
+			app.close();
+		}
+	});
+});
