@@ -100,6 +100,12 @@ export abstract class ServiceReads extends ServiceSession {
 		await this.store.finder?.scanColumns(order, start, each);
 	}
 
+	/** A page of the log's entries older than those held (a database store's), newest first; see KeyFinder.olderLog. */
+	async olderActivity(cursor: number | null, limit: number): Promise<{entries: ActivityEntry[]; next: number | null; older: number | null}> {
+		await this.view();
+		return (await this.store.finder?.olderLog(cursor, limit)) ?? {entries: [], next: null, older: 0};
+	}
+
 	/** The keys changed and removed since a revision, for the app's columns; null when more than `limit` changed (or the store holds its keys). */
 	async keyColumnsSince(revision: number, limit: number): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null> {
 		await this.view();

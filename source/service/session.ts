@@ -72,6 +72,12 @@ export interface KeyFinder {
 		start: (count: number, revision: number) => void,
 		each: (rows: KeyColumnsRow[]) => boolean,
 	): Promise<void>;
+	/**
+	 * A page of the log's entries older than those held, newest first, before `cursor` (null: the
+	 * oldest held), with the cursor of the next page (null at the first entry) and how many older
+	 * entries there are in all.
+	 */
+	olderLog(cursor: number | null, limit: number): Promise<{entries: ActivityEntry[]; next: number | null; older: number | null}>;
 	/** The keys changed and removed since a revision, for the columns; null when more than `limit` changed. */
 	columnsSince(revision: number, limit: number): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null>;
 }

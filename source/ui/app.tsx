@@ -152,7 +152,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 				) : state.tab === 'activity' ? (
 					<Activity
 						entries={table.activity}
-						total={data.activity.length + (data.archive?.entries ?? 0)}
+						total={table.activityTotal}
 						search={state.activitySearch}
 						note={table.activityNote}
 						searching={state.searching}
@@ -185,6 +185,6 @@ function countsLine(state: AppState, store: StoreView, table: KeyTable, missing:
 		case 'settings':
 			return missing('Edit API Keys settings') ? 'Changing settings needs the resource "Edit API Keys settings".' : 'Enter changes the settings.';
 		case 'activity':
-			return `${countedOf(table.activity.length, data.activity.length + (data.archive?.entries ?? 0), 'entry', 'entries')}${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
+			return `${countedOf(table.activity.length, table.activityTotal, 'entry', 'entries')}${state.activitySearch ? ` · search: ${sanitize(state.activitySearch)}` : ''}`;
 	}
 }

@@ -52,6 +52,34 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 		await db?.drop();
 	});
 
+	it('the Activity tab reads the log a page at a time as it is scrolled, down to its first entry', async () => {
+		// 2 500 older entries than the store's own: more than the app holds of the newest, and more than a page.
+		await db.query(
+			`INSERT INTO apikeys.activity (at, operator, action, app_key, summary, revision)
+			SELECT 1700000000000 + n, 'alice', 'edit', 'appkey-acme-AAAAAA', 'roles: entry ' || n, 1 FROM generate_series(1, 2500) n ORDER BY n`,
+		);
+		const total = Number((await db.query('SELECT count(*) AS n FROM apikeys.activity')).rows[0].n);
+		const app = startTmux([], {columns: 100, rows: 30, env: {APIKEYS_STORE: db.url('alice'), ...db.env('alice')}});
+		try {
+			await app.waitFor(`${COUNT} of ${COUNT} keys`, 20_000);
+			app.press(TMUX_KEY.tab, TMUX_KEY.tab);
+			await app.waitFor(new RegExp(`\\d+ of ${total} entries`));
+			const readCount = (screen: string) => Number(/(\d+) of \d+ entries/.exec(screen)?.[1] ?? 0);
+			expect(readCount(app.screen())).toBeLessThan(total);
+			// Each End goes to the last entry read, and the next page arrives.
+			for (let page = 0; page < 10 && readCount(app.screen()) < total; page++) {
+				const before = readCount(app.screen());
+				app.type('G');
+				await app.waitFor(screen => readCount(screen) > before, 10_000);
+			}
+			app.type('G');
+			const screen = await app.waitFor(/▶.*operator add.*bob/);
+			expect(screen).toContain(`${total} of ${total} entries`);
+		} finally {
+			app.close();
+		}
+	});
+
 	it('holds no key in memory: a change reads only its key, and the log only its newest entries', async () => {
 		const store = await PgStore.open(db.url('alice'), {...process.env, ...db.env('alice')});
 		try {

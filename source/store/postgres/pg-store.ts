@@ -134,6 +134,16 @@ export class PgStore {
 		stream: (query, each) => this.withClient(client => streamKeys(client, query, each)),
 		whole: () => this.inSnapshot(client => this.refresh(client, true)),
 		scanColumns: (order, start, each) => this.withClient(client => scanKeyColumns(client, order, start, each)),
+		olderLog: (cursor, limit) =>
+			this.inSnapshot(async client => {
+				const before = cursor ?? this.heldFrom;
+				if (before === null) return {entries: [], next: null, older: 0};
+				const page = await client.query<EntryRow>(`${ACTIVITY_SELECT} WHERE id < $1 ORDER BY id DESC LIMIT $2`, [before, limit]);
+				// Counted once, with the first page: the log only grows at the newest end, which is held.
+				const older = cursor === null ? await client.query<{count: string}>('SELECT count(*) AS count FROM apikeys.activity WHERE id < $1', [before]) : null;
+				const last = page.rows.at(-1);
+				return {entries: page.rows.map(entryOf), next: page.rows.length === limit && last ? Number(last.id) : null, older: older ? Number(older.rows[0]!.count) : null};
+			}),
 		columnsSince: (revision, limit) => this.inSnapshot(client => keyColumnsSince(client, revision, limit)),
 	};
 

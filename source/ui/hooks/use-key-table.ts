@@ -6,6 +6,7 @@ import {OWNER_ROLE, USER_ADMIN_ROLE, roleCatalog} from '../../core/roles.js';
 import {isApiKeysError} from '../../core/errors.js';
 import type {ActivityEntry, GeneratedKey, StoreSnapshot} from '../../core/types.js';
 import {useKeyColumns} from './use-key-columns.js';
+import {useOlderActivity} from './use-older-activity.js';
 import type {ApiKeysService} from '../../service.js';
 import type {AppState} from '../state.js';
 import type {StoreView} from './use-store.js';
@@ -74,10 +75,13 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 
 	// Built only while the Activity tab is in view: the log can be long and most frames never show it.
 	const showActivity = state.tab === 'activity';
-	const archived = useArchivedActivity(service, snapshot.data, showActivity);
+	const archived = useArchivedActivity(service, snapshot.data, showActivity && service.holdsKeys);
+	// A database store's older entries are read a page at a time as the tab is scrolled.
+	const older = useOlderActivity(service, showActivity && !service.holdsKeys, snapshot.data?.activity.length ?? 0, state.activityIndex);
+	const olderEntries = service.holdsKeys ? archived.entries : older.entries;
 	const activity = useMemo(
-		() => (snapshot.data && showActivity ? filterActivity(activitySince(snapshot.data, undefined, archived.entries), {search: state.activitySearch}) : []),
-		[snapshot, state.activitySearch, showActivity, archived.entries],
+		() => (snapshot.data && showActivity ? filterActivity(activitySince(snapshot.data, undefined, olderEntries), {search: state.activitySearch}) : []),
+		[snapshot, state.activitySearch, showActivity, olderEntries],
 	);
 
 	// Integration roles first in the pickers: the administrator roles are rarely what a key needs.
@@ -100,7 +104,9 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 		externalIndex: resolve(foundExternal, state.externalIndex, externalKeys.length),
 		activity,
 		activityIndex: resolve(-1, state.activityIndex, activity.length),
-		activityNote: archived.note,
+		activityNote: service.holdsKeys ? archived.note : older.note,
+		/** How many log entries the store has in all, those not read included. */
+		activityTotal: (snapshot.data?.activity.length ?? 0) + (snapshot.data?.archive?.entries ?? older.older),
 		pickerRoles,
 	};
 }
