@@ -40,7 +40,7 @@ const ORDER: Record<SortColumn, {expression: string; descending: boolean}> = {
 	created: {expression: 'k.created', descending: false},
 	name: {expression: 'k.name COLLATE "und-x-icu"', descending: false},
 	appKey: {expression: 'k.app_key COLLATE "C"', descending: false},
-	tokenAge: {expression: 'c.created', descending: true},
+	tokenAge: {expression: 'k.token_created', descending: true},
 	status: {expression: 'k.active', descending: true},
 	lastUsed: {expression: 'coalesce(k.last_used, 0)', descending: false},
 };
@@ -102,10 +102,11 @@ export async function streamKeys(client: pg.ClientBase, query: KeyQuery, each: (
 }
 
 const COLUMNS_BATCH = 10_000;
+const FIRST_COLUMNS_BATCH = 200;
 
 /**
  * Every key's appKey, name, status and token age in a table's order, for the app's columns
- * (core/key-columns.ts): how many there are and at which revision first, then batch by batch,
+ * (core/key-columns.ts): about how many there are and at which revision first, then batch by batch,
  * each row an array (no object per key); `each` returning false stops the scan.
  */
 export async function scanKeyColumns(
@@ -117,14 +118,15 @@ export async function scanKeyColumns(
 	const {order: orderBy} = keyFilter(order);
 	await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 	try {
-		const head = await client.query<{revision: string; count: string}>('SELECT revision, (SELECT count(*) FROM apikeys.keys) AS count FROM apikeys.store');
-		start(Number(head.rows[0]?.count ?? 0), Number(head.rows[0]?.revision ?? 0));
-		await client.query(
-			`DECLARE key_columns NO SCROLL CURSOR FOR SELECT k.app_key, k.name, k.active, c.created FROM apikeys.keys k
-			JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current' ${orderBy}`,
+		// The planner's estimate of the count, which costs nothing (a count of a million rows is a scan): for progress and room.
+		const head = await client.query<{revision: string; estimate: number}>(
+			`SELECT revision, (SELECT reltuples::float8 FROM pg_class WHERE oid = 'apikeys.keys'::regclass) AS estimate FROM apikeys.store`,
 		);
-		for (;;) {
-			const batch = await client.query<[string, string, boolean, string]>({text: `FETCH ${COLUMNS_BATCH} FROM key_columns`, rowMode: 'array'});
+		start(Math.max(0, Number(head.rows[0]?.estimate ?? 0)), Number(head.rows[0]?.revision ?? 0));
+		await client.query(`DECLARE key_columns NO SCROLL CURSOR FOR SELECT k.app_key, k.name, k.active, k.token_created FROM apikeys.keys k ${orderBy}`);
+		// A small first batch: the app's first frame shows it while the rest is read.
+		for (let size = FIRST_COLUMNS_BATCH; ; size = COLUMNS_BATCH) {
+			const batch = await client.query<[string, string, boolean, string]>({text: `FETCH ${size} FROM key_columns`, rowMode: 'array'});
 			if (batch.rows.length === 0) break;
 			if (!each(batch.rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)})))) break;
 		}
@@ -143,8 +145,7 @@ export async function keyColumnsSince(
 ): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null> {
 	const head = await client.query<{revision: string}>('SELECT revision FROM apikeys.store');
 	const changed = await client.query<[string, string, boolean, string]>({
-		text: `SELECT k.app_key, k.name, k.active, c.created FROM apikeys.keys k
-			JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current' WHERE k.revision > $1 LIMIT $2`,
+		text: 'SELECT k.app_key, k.name, k.active, k.token_created FROM apikeys.keys k WHERE k.revision > $1 LIMIT $2',
 		values: [revision, limit + 1],
 		rowMode: 'array',
 	});

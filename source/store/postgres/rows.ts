@@ -78,9 +78,9 @@ async function upsert(client: pg.ClientBase, name: ListName, item: object, revis
 		case 'keys': {
 			const key = item as GeneratedKey;
 			await client.query(
-				`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, last_used, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-				ON CONFLICT (app_key) DO UPDATE SET name = $2, roles = $3, created = $4, created_by = $5, active = $6, last_used = $7, revision = $8`,
-				[key.appKey, key.name, key.roles, key.created, key.createdBy, key.active, key.lastUsed ?? null, revision],
+				`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, last_used, token_created, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+				ON CONFLICT (app_key) DO UPDATE SET name = $2, roles = $3, created = $4, created_by = $5, active = $6, last_used = $7, token_created = $8, revision = $9`,
+				[key.appKey, key.name, key.roles, key.created, key.createdBy, key.active, key.lastUsed ?? null, key.token.created, revision],
 			);
 			await client.query('DELETE FROM apikeys.tokens WHERE app_key = $1', [key.appKey]);
 			const token = (state: string, record: TokenRecord) =>
@@ -144,10 +144,15 @@ export async function insertInBulk(client: pg.ClientBase, data: StoreData): Prom
 	for (let at = 0; at < data.keys.length; at += BATCH) {
 		const keys = data.keys.slice(at, at + BATCH);
 		await client.query(
-			`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, last_used, revision)
-			SELECT app_key, name, roles, created, created_by, active, last_used, $2 FROM jsonb_to_recordset($1::jsonb)
-			AS r(app_key text, name text, roles text[], created bigint, created_by text, active boolean, last_used bigint)`,
-			[JSON.stringify(keys.map(k => ({app_key: k.appKey, name: k.name, roles: k.roles, created: k.created, created_by: k.createdBy, active: k.active, last_used: k.lastUsed ?? null}))), data.revision],
+			`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, last_used, token_created, revision)
+			SELECT app_key, name, roles, created, created_by, active, last_used, token_created, $2 FROM jsonb_to_recordset($1::jsonb)
+			AS r(app_key text, name text, roles text[], created bigint, created_by text, active boolean, last_used bigint, token_created bigint)`,
+			[
+				JSON.stringify(
+					keys.map(k => ({app_key: k.appKey, name: k.name, roles: k.roles, created: k.created, created_by: k.createdBy, active: k.active, last_used: k.lastUsed ?? null, token_created: k.token.created})),
+				),
+				data.revision,
+			],
 		);
 		const tokens = keys.flatMap(k => [
 			{digest: k.token.digest, app_key: k.appKey, state: 'current', hint: k.token.hint, created: k.token.created, revoked: k.token.revoked ?? null},

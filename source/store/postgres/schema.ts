@@ -29,10 +29,12 @@ export const MIGRATIONS: readonly string[] = [
 		created_by text NOT NULL,
 		active boolean NOT NULL,
 		last_used bigint,
+		-- The current token's creation, also in tokens: the app's columns read every key without a join.
+		token_created bigint NOT NULL,
 		revision bigint NOT NULL
 	);
 	CREATE INDEX keys_newest ON apikeys.keys (created DESC, app_key COLLATE "C");
-	CREATE INDEX keys_name ON apikeys.keys (lower(name), app_key);
+	CREATE INDEX keys_name ON apikeys.keys (name COLLATE "und-x-icu", app_key COLLATE "C");
 	CREATE INDEX keys_search ON apikeys.keys USING gin (lower(name || chr(10) || app_key) gin_trgm_ops);
 	CREATE INDEX keys_revision ON apikeys.keys (revision);
 	CREATE TABLE apikeys.tokens (

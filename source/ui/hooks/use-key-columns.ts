@@ -134,7 +134,8 @@ async function readColumns(service: ApiKeysService, sort: SortColumn, first: boo
 	const columns = new KeyColumns();
 	let total = 0;
 	let revision = 0;
-	const progress = () => note(`Reading keys${first ? '' : ` (sorted by ${sort})`}: ${columns.count.toLocaleString('en')} of ${total.toLocaleString('en')}…`);
+	const progress = () =>
+		note(`Reading keys${first ? '' : ` (sorted by ${sort})`}: ${columns.count.toLocaleString('en')}${total > columns.count ? ` of about ${Math.round(total).toLocaleString('en')}` : ''}…`);
 	await service.scanKeyColumns(
 		{sort},
 		(count, at) => {
