@@ -2,7 +2,7 @@ import {usage} from '../core/errors.js';
 import {DAY, HOUR, MINUTE, formatTime, isoTime} from '../core/time.js';
 import {noArguments, type Command} from './context.js';
 import {filterActivity} from '../core/activity.js';
-import {renderTable} from './output.js';
+import {batchPrinter} from './output.js';
 import {counted} from '../text/plural.js';
 
 const UNITS: Record<string, number> = {m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY};
@@ -26,10 +26,15 @@ export const audit: Command = {
 		noArguments(ctx);
 		const service = await ctx.service();
 		const since = ctx.flags.since === undefined ? undefined : parseSince(ctx.flags.since, service.now());
-		const entries = filterActivity(await service.activity(since), {search: ctx.flags.search, operator: ctx.flags.operator, action: ctx.flags.action});
-		if (ctx.flags.json) return ctx.out.json(entries.map(e => ({...e, at: isoTime(e.at)})));
-		const rows = entries.map(e => [formatTime(e.at), e.operator, e.action, e.appKey ?? '', e.summary ?? '']);
-		if (rows.length > 0) for (const line of renderTable(['TIME', 'OPERATOR', 'ACTION', 'KEY', 'WHAT CHANGED'], rows)) ctx.out.out(line);
-		ctx.out.out(counted(entries.length, 'entry', 'entries'));
+		const filter = {search: ctx.flags.search, operator: ctx.flags.operator, action: ctx.flags.action};
+		const printer = batchPrinter(ctx.out, Boolean(ctx.flags.json), ['TIME', 'OPERATOR', 'ACTION', 'KEY', 'WHAT CHANGED']);
+		let found = 0;
+		await service.streamActivity(since, batch => {
+			const entries = filterActivity(batch, filter);
+			found += entries.length;
+			return printer.batch(entries.map(e => ({json: {...e, at: isoTime(e.at)}, cells: [formatTime(e.at), e.operator, e.action, e.appKey ?? '', e.summary ?? '']})));
+		});
+		await printer.end();
+		if (!ctx.flags.json) ctx.out.out(counted(found, 'entry', 'entries'));
 	},
 };

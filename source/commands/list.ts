@@ -2,7 +2,7 @@ import {usage} from '../core/errors.js';
 import {SORT_COLUMNS, STATUS_FILTERS, type SortColumn, type StatusFilter} from '../core/query.js';
 import {noArguments, type Command} from './context.js';
 import {keyJson, keyTableHeaders, keyTableRow} from './format.js';
-import {jsonElement, renderTable} from './output.js';
+import {batchPrinter} from './output.js';
 import {countedOf} from '../text/plural.js';
 
 export const list: Command = {
@@ -17,17 +17,10 @@ export const list: Command = {
 		if (!SORT_COLUMNS.includes(sort)) throw usage(`--sort is one of ${SORT_COLUMNS.join(', ')}`);
 		const service = await ctx.service();
 		const query = {search: ctx.flags.search, status, alertOnly: ctx.flags.alert, sort};
-		// Printed as the keys arrive, a batch at a time (a database store sends a million in batches):
-		// JSON as one array, the table aligned within each batch.
-		let first = true;
-		const {found, total} = await service.streamKeys(query, rows => {
-			const text = ctx.flags.json
-				? rows.map(row => `${first && row === rows[0] ? '[' : ','}\n${jsonElement(keyJson(row))}`).join('')
-				: `${renderTable(keyTableHeaders, rows.map(keyTableRow)).slice(first ? 0 : 1).join('\n')}\n`;
-			first = false;
-			return ctx.out.raw(text);
-		});
-		if (ctx.flags.json) return ctx.out.raw(first ? '[]\n' : '\n]\n');
+		const printer = batchPrinter(ctx.out, Boolean(ctx.flags.json), keyTableHeaders);
+		const {found, total} = await service.streamKeys(query, rows => printer.batch(rows.map(row => ({json: keyJson(row), cells: keyTableRow(row)}))));
+		await printer.end();
+		if (ctx.flags.json) return;
 		ctx.out.out(countedOf(found, total, 'key'));
 	},
 };

@@ -170,6 +170,13 @@ export abstract class ServiceReads extends ServiceSession {
 		return activitySince(data, since, reachesArchive ? await this.store.archivedActivity(data) : []);
 	}
 
+	/** The log since a time, newest first, a batch at a time: a database store's streams, a file's comes whole. */
+	async streamActivity(since: Millis | undefined, each: (entries: ActivityEntry[]) => void | Promise<void>): Promise<void> {
+		if (!this.store.finder) return void (await each(await this.activity(since)));
+		await this.view();
+		await this.store.finder.streamLog(since, each);
+	}
+
 	/** The entries the store moved to its archive, oldest first, for the snapshot last read (the Activity tab). */
 	async archivedActivity(data: StoreSnapshot): Promise<readonly ActivityEntry[]> {
 		if (!this.mayView(data)) return [];

@@ -78,6 +78,8 @@ export interface KeyFinder {
 	 * entries there are in all.
 	 */
 	olderLog(cursor: number | null, limit: number): Promise<{entries: ActivityEntry[]; next: number | null; older: number | null}>;
+	/** The log's entries since a time (all: undefined), newest first, a batch at a time. */
+	streamLog(since: Millis | undefined, each: (entries: ActivityEntry[]) => void | Promise<void>): Promise<void>;
 	/** The keys changed and removed since a revision, for the columns; null when more than `limit` changed. */
 	columnsSince(revision: number, limit: number): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null>;
 }

@@ -78,6 +78,13 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 		} finally {
 			app.close();
 		}
+		// The command line's audit streams the same log through a cursor, newest first.
+		const audit = await runCli(['audit', '--json'], {store: db.url('alice'), env: db.env('alice')});
+		const entries = JSON.parse(audit.stdout) as {summary?: string}[];
+		expect(entries).toHaveLength(total);
+		expect([entries[0]!.summary, entries.at(-1)!.summary]).toEqual(['roles: entry 2500', 'bob: Owner (Admin Super)']);
+		const found = await runCli(['audit', '--search', 'entry 1234'], {store: db.url('alice'), env: db.env('alice')});
+		expect(found.stdout.trimEnd().split('\n').slice(1)).toEqual([expect.stringContaining('roles: entry 1234'), '1 entry']);
 	});
 
 	it('holds no key in memory: a change reads only its key, and the log only its newest entries', async () => {

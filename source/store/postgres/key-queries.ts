@@ -81,18 +81,23 @@ export async function countKeys(client: pg.ClientBase | pg.Pool, query: KeyQuery
 const BATCH = 2000;
 
 /**
- * The keys a query finds, in its order, BATCH at a time through a cursor in one read-only
- * transaction: memory holds one batch, whatever the store's size.
+ * Runs `sql` through a cursor in one read-only snapshot, handing `each` a batch at a time (the
+ * first of `first` rows, the rest of `size`) until it is done or `each` returns false: memory
+ * holds one batch, whatever the table's size. `before` runs first, in the same snapshot.
  */
-export async function streamKeys(client: pg.ClientBase, query: KeyQuery, each: (keys: GeneratedKey[]) => void | Promise<void>): Promise<void> {
-	const {where, order, params} = keyFilter(query);
+export async function readCursor<R>(
+	client: pg.ClientBase,
+	query: {text: string; values?: unknown[]; rowMode?: 'array'; first?: number; size: number},
+	each: (rows: R[]) => boolean | void | Promise<boolean | void>,
+	before?: () => Promise<void>,
+): Promise<void> {
 	await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 	try {
-		await client.query(`DECLARE matching NO SCROLL CURSOR FOR ${KEY_SELECT} ${where} ${order}`, params);
-		for (;;) {
-			const batch = await client.query<KeyRow>(`FETCH ${BATCH} FROM matching`);
-			if (batch.rows.length === 0) break;
-			await each(batch.rows.map(keyOf));
+		await before?.();
+		await client.query(`DECLARE batches NO SCROLL CURSOR FOR ${query.text}`, query.values);
+		for (let size = query.first ?? query.size; ; size = query.size) {
+			const batch = await client.query<R & pg.QueryResultRow>({text: `FETCH ${size} FROM batches`, ...(query.rowMode ? {rowMode: query.rowMode} : {})});
+			if (batch.rows.length === 0 || (await each(batch.rows)) === false) break;
 		}
 		await client.query('COMMIT');
 	} catch (error) {
@@ -101,8 +106,12 @@ export async function streamKeys(client: pg.ClientBase, query: KeyQuery, each: (
 	}
 }
 
-const COLUMNS_BATCH = 10_000;
-const FIRST_COLUMNS_BATCH = 200;
+/** The keys a query finds, in its order, BATCH at a time. */
+export function streamKeys(client: pg.ClientBase, query: KeyQuery, each: (keys: GeneratedKey[]) => void | Promise<void>): Promise<void> {
+	const {where, order, params} = keyFilter(query);
+	return readCursor<KeyRow>(client, {text: `${KEY_SELECT} ${where} ${order}`, values: params, size: BATCH}, rows => each(rows.map(keyOf)));
+}
+
 
 /**
  * Every key's appKey, name, status and token age in a table's order, for the app's columns
@@ -116,25 +125,19 @@ export async function scanKeyColumns(
 	each: (rows: KeyColumnsRow[]) => boolean,
 ): Promise<void> {
 	const {order: orderBy} = keyFilter(order);
-	await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-	try {
-		// The planner's estimate of the count, which costs nothing (a count of a million rows is a scan): for progress and room.
-		const head = await client.query<{revision: string; estimate: number}>(
-			`SELECT revision, (SELECT reltuples::float8 FROM pg_class WHERE oid = 'apikeys.keys'::regclass) AS estimate FROM apikeys.store`,
-		);
-		start(Math.max(0, Number(head.rows[0]?.estimate ?? 0)), Number(head.rows[0]?.revision ?? 0));
-		await client.query(`DECLARE key_columns NO SCROLL CURSOR FOR SELECT k.app_key, k.name, k.active, k.token_created FROM apikeys.keys k ${orderBy}`);
+	await readCursor<[string, string, boolean, string]>(
+		client,
 		// A small first batch: the app's first frame shows it while the rest is read.
-		for (let size = FIRST_COLUMNS_BATCH; ; size = COLUMNS_BATCH) {
-			const batch = await client.query<[string, string, boolean, string]>({text: `FETCH ${size} FROM key_columns`, rowMode: 'array'});
-			if (batch.rows.length === 0) break;
-			if (!each(batch.rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)})))) break;
-		}
-		await client.query('COMMIT');
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
-	}
+		{text: `SELECT k.app_key, k.name, k.active, k.token_created FROM apikeys.keys k ${orderBy}`, rowMode: 'array', first: 200, size: 10_000},
+		rows => each(rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)}))),
+		async () => {
+			// The planner's estimate of the count, which costs nothing (a count of a million rows is a scan): for progress and room.
+			const head = await client.query<{revision: string; estimate: number}>(
+				`SELECT revision, (SELECT reltuples::float8 FROM pg_class WHERE oid = 'apikeys.keys'::regclass) AS estimate FROM apikeys.store`,
+			);
+			start(Math.max(0, Number(head.rows[0]?.estimate ?? 0)), Number(head.rows[0]?.revision ?? 0));
+		},
+	);
 }
 
 /** The keys changed and removed since a revision, as the columns take them, up to `limit` changed (null: more than that). */

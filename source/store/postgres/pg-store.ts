@@ -5,7 +5,7 @@ import {SCHEMA_VERSION} from '../../core/types.js';
 import {draftOf} from '../draft.js';
 import {fileOrder} from '../line-layout.js';
 import {LISTS, insertInBulk, keyOf, writeDiff, type KeyRow, type ListName} from './rows.js';
-import {KEYS_SINCE, countKeys, keyByDigest, keysByAppKey, keysHolding, keyColumnsSince, scanKeyColumns, streamKeys} from './key-queries.js';
+import {KEYS_SINCE, countKeys, keyByDigest, keysByAppKey, keysHolding, keyColumnsSince, readCursor, scanKeyColumns, streamKeys} from './key-queries.js';
 import type {ChangeScope, KeyFinder} from '../../service/session.js';
 import type {KeyQuery} from '../../core/query.js';
 import type {GeneratedKey, StoreSnapshot} from '../../core/types.js';
@@ -144,6 +144,10 @@ export class PgStore {
 				const last = page.rows.at(-1);
 				return {entries: page.rows.map(entryOf), next: page.rows.length === limit && last ? Number(last.id) : null, older: older ? Number(older.rows[0]!.count) : null};
 			}),
+		streamLog: (since, each) =>
+			this.withClient(client =>
+				readCursor<EntryRow>(client, {text: `${ACTIVITY_SELECT} WHERE $1::bigint IS NULL OR at >= $1 ORDER BY id DESC`, values: [since ?? null], size: 5000}, rows => each(rows.map(entryOf))),
+			),
 		columnsSince: (revision, limit) => this.inSnapshot(client => keyColumnsSince(client, revision, limit)),
 	};
 
