@@ -41,7 +41,7 @@ export function record(entry, line) {
  * A latency figure beside its baseline. `incomplete`: the measurement ran out of time (the figure is
  * what it had measured by then, and its target is missed).
  */
-export function figure(name, values, baselineName, baselineValues, target, {incomplete = ''} = {}) {
+export function figure(name, values, baselineName, baselineValues, target, {incomplete = '', baselineP95 = false} = {}) {
 	const entry = {name, samples: values.length, median: values.length ? median(values) : undefined, p95: values.length ? p95(values) : undefined, baseline: baselineName, baselineMedian: median(baselineValues), baselineP95: p95(baselineValues)};
 	entry.ratio = entry.median / entry.baselineMedian;
 	if (target) Object.assign(entry, values.length ? target(entry) : {target: target({median: Infinity, p95: Infinity, ratio: Infinity}).target, met: false});
@@ -49,7 +49,7 @@ export function figure(name, values, baselineName, baselineValues, target, {inco
 	const ratio = Number.isFinite(entry.ratio) ? entry.ratio.toFixed(2) : '—';
 	record(
 		entry,
-		`${name.padEnd(WIDTH)} median ${ms(entry.median).padStart(10)}  p95 ${ms(entry.p95).padStart(10)}  │ ${baselineName.padEnd(30)} ${ms(entry.baselineMedian).padStart(10)}  │ ratio ${ratio.padStart(6)}${entry.target ? `  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}` : ''}${incomplete ? `  (${incomplete}; ${values.length} samples)` : ''}`,
+		`${name.padEnd(WIDTH)} median ${ms(entry.median).padStart(10)}  p95 ${ms(entry.p95).padStart(10)}  │ ${baselineName.padEnd(30)} ${ms(entry.baselineMedian).padStart(10)}${baselineP95 ? ` (p95 ${ms(entry.baselineP95)})` : ''}  │ ratio ${ratio.padStart(6)}${entry.target ? `  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}` : ''}${incomplete ? `  (${incomplete}; ${values.length} samples)` : ''}`,
 	);
 }
 

@@ -171,7 +171,8 @@ async function persist(lib, store, service, connection) {
 		bare.push(await lib.barePersistOnce(connection, bareKey, i % 2 === 0, service.revision));
 	}
 	const incomplete = times.length < 30 ? `stopped at the time limit of ${LIMIT_MS / 1000} s` : '';
-	figure(`persist one change, ${label(store.count)}`, times, 'bare UPDATE + INSERT transaction', bare, e => ({target: 'p95 ≤ 5 ms', met: e.p95 <= 5}), {incomplete});
+	// The target is the p95's, so the baseline's p95 is shown too (both pay the server's fsync at commit).
+	figure(`persist one change, ${label(store.count)}`, times, 'bare UPDATE + INSERT transaction', bare, e => ({target: 'p95 ≤ 5 ms', met: e.p95 <= 5}), {incomplete, baselineP95: true});
 }
 
 /**
@@ -184,17 +185,22 @@ async function verify(lib, store, service, connection) {
 	const warmed = performance.now();
 	const warm = await lib.pgServiceVerifyLoop(service, pairs, pairs.length, deadline().at);
 	console.log(`(verify's untimed first pass over ${warm.done} tokens, each recording "last used": ${ms(warm.ms)})`);
-	// The turns end before the first pass's "last used" is a minute old, when verify would write it again.
-	const until = deadline(Math.min(LIMIT_MS, warmed + lib.LAST_USED_RESOLUTION - 5000 - performance.now()));
+	// The turns end before the first pass's "last used" is a minute old, when verify would write it
+	// again; when the first pass itself took most of that minute, they run anyway, writes included.
+	const beforeStale = warmed + lib.LAST_USED_RESOLUTION - 5000 - performance.now();
+	const writing = warm.done < pairs.length || beforeStale < 3 * RUNS * 2 * VERIFY_TURN_MS;
+	const until = deadline(writing ? LIMIT_MS : Math.min(LIMIT_MS, beforeStale));
 	const ours = [];
 	const bare = [];
 	for (let i = 0; i < 3 * RUNS && !until.passed(); i++) {
 		ours.push(await lib.pgServiceVerifyLoop(service, pairs, Infinity, Math.min(until.at, performance.now() + VERIFY_TURN_MS)));
 		bare.push(await lib.bareSelectVerifyLoop(connection, pairs, Infinity, Math.min(until.at, performance.now() + VERIFY_TURN_MS)));
 	}
+	const turns = ours.filter(turn => turn.done).length;
 	const incomplete = [
 		...(warm.done < pairs.length ? [`the first pass checked ${warm.done} of ${pairs.length} tokens within ${LIMIT_MS / 1000} s`] : []),
-		...(ours.filter(turn => turn.done).length < 3 * RUNS ? [`${ours.filter(turn => turn.done).length} of ${3 * RUNS} turns done before "last used" was due again`] : []),
+		...(writing ? ['the turns include writes of "last used"'] : []),
+		...(turns < 3 * RUNS ? [`${turns} of ${3 * RUNS} turns done within the limit`] : []),
 	].join('; ');
 	throughputFigure(`verify, ${label(store.count)}`, ours, 'bare SELECT … WHERE digest = $1', bare, 0.5, incomplete);
 }
