@@ -4,26 +4,20 @@ import {constants} from 'node:fs';
 import {open, rename, unlink, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {emptyStore} from '../source/core/empty-store.js';
-import {addMonths, DAY} from '../source/core/time.js';
-import {mintToken, tokenRecord} from '../source/core/token.js';
+import {addMonths} from '../source/core/time.js';
 import type {ActivityEntry, StoreData} from '../source/core/types.js';
 import {ACTIVITY_KEPT, ActivityArchive} from '../source/store/activity-archive.js';
 import {ApiKeysService} from '../source/service.js';
 import {syncDirectory} from '../source/store/atomic-write.js';
 import {serializeStore} from '../source/store/line-writer.js';
 import {Store} from '../source/store/store.js';
+import {benchActivity, benchKey, VERIFIED} from './data.js';
 
-const SYSTEMS = ['ERP', 'Marketplace', 'Payments', 'Fulfillment', 'BI export', 'Call center', 'Checkout', 'Pricing', 'Catalog import', 'Carrier rates', 'Loyalty', 'Returns', 'Tax', 'Search indexer', 'Warehouse'];
-const VENDORS = ['SAP', 'Amazon', 'Adyen', 'ShipBob', 'Looker', 'Zendesk', 'Avalara', 'Algolia', 'Klaviyo', 'NetSuite', 'Yotpo', 'Loop', 'Signifyd', 'FedEx', 'Correios'];
-const ROLES = ['OMS - Full access', 'OMS - Read only', 'Logistics - Full access', 'Catalog - Read only', 'Payments Notifier', 'Checkout Admin', 'Finance - Full access'];
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-const suffix = (i: number) => Array.from({length: 6}, (_, d) => LETTERS[Math.floor(i / 26 ** d) % 26]).join('');
+export * from './pg.js';
 
 /**
- * A realistic store built in memory (the bulk path), written once: ages over two years, some
- * pending, some inactive, and the log that use leaves: three entries per key (generate, an edit,
- * a renewal), all but the newest in the activity archive, as the store's writes put them there.
+ * A realistic store built in memory (the bulk path), written once, with the log that use leaves
+ * (three entries per key), all but the newest in the activity archive, as the store's writes put them there.
  */
 export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; appKeys: string[]; tokens: Map<string, string>}> {
 	const data: StoreData = emptyStore('acme', operator, addMonths(now, -25));
@@ -32,30 +26,12 @@ export async function buildStore(path: string, count: number, operator: string, 
 	const tokens = new Map<string, string>();
 	const activity: ActivityEntry[] = [];
 	for (let i = 0; i < count; i++) {
-		const created = now - Math.floor(((i * 7919) % 730) * DAY + (i % 24) * 3_600_000);
-		const name = `${SYSTEMS[i % SYSTEMS.length]} – ${VENDORS[(i * 7) % VENDORS.length]} #${i}`;
-		const token = mintToken(randomBytes(32));
-		const appKey = `appkey-acme-${suffix(i)}`;
-		const key = {
-			appKey,
-			name,
-			roles: [ROLES[i % ROLES.length]!, ...(i % 3 === 0 ? [ROLES[(i + 2) % ROLES.length]!] : [])],
-			created,
-			createdBy: operator,
-			active: i % 11 !== 0,
-			token: tokenRecord(token, created),
-			...(i % 97 === 0 ? {oldToken: tokenRecord(mintToken(randomBytes(32)), created - 200 * DAY)} : {}),
-			...(i % 4 === 0 ? {lastUsed: now - (i % 5000) * 60_000} : {}),
-		};
+		const {key, token} = benchKey(i, operator, now);
 		data.keys.push(key);
-		activity.push(
-			{at: created, operator, action: 'generate', appKey, summary: `name: ${name}`},
-			{at: created + DAY, operator, action: 'edit', appKey, summary: `roles: +${key.roles[0]}`},
-			{at: created + 2 * DAY, operator, action: 'renew token', appKey, summary: 'delete old token: Later'},
-		);
-		names.push(name);
-		appKeys.push(appKey);
-		if (i < 2000 && key.active && i !== 1) tokens.set(appKey, token);
+		for (let entry = 0; entry < 3; entry++) activity.push(benchActivity(i, entry, operator, now));
+		names.push(key.name);
+		appKeys.push(key.appKey);
+		if (VERIFIED(i, key)) tokens.set(key.appKey, token);
 	}
 	activity.sort((a, b) => a.at - b.at);
 	const archived = activity.length - ACTIVITY_KEPT;
@@ -66,11 +42,16 @@ export async function buildStore(path: string, count: number, operator: string, 
 	return {names, appKeys, tokens};
 }
 
+const lowered = new WeakMap<string[], string[]>();
+
 /** How many keys a search for `query` matches (a case-insensitive substring of the name or the appKey). */
 export function countMatches({names, appKeys}: {names: string[]; appKeys: string[]}, query: string): number {
 	const needle = query.toLowerCase();
+	// Lower-cased once per store: at 1 000 000 keys the counts are worked out for every keystroke.
+	let haystacks = lowered.get(names);
+	if (!haystacks) lowered.set(names, (haystacks = names.map((name, i) => `${name}\u0000${appKeys[i]}`.toLowerCase())));
 	let count = 0;
-	for (let i = 0; i < names.length; i++) if (names[i]!.toLowerCase().includes(needle) || appKeys[i]!.toLowerCase().includes(needle)) count++;
+	for (const haystack of haystacks) if (haystack.includes(needle)) count++;
 	return count;
 }
 
@@ -132,3 +113,5 @@ export function serviceVerifyLoop(check: Awaited<ReturnType<typeof tokenChecker>
 	if (valid !== iterations) throw new Error('verify mismatch');
 	return performance.now() - start;
 }
+export {appKeyAt} from './data.js';
+export {LAST_USED_RESOLUTION} from '../source/service.js';
