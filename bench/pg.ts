@@ -61,14 +61,14 @@ export async function buildPgStore(location: string, count: number, now = Date.n
 			let tokenRows = '';
 			for (let i = start; i < Math.min(count, start + BLOCK); i++) {
 				const {key, token} = benchKey(i, login, now);
-				keys += row(key.appKey, key.name, array(key.roles), key.created, key.createdBy, key.active, key.lastUsed, revision);
+				keys += row(key.appKey, key.name, array(key.roles), key.created, key.createdBy, key.active, key.lastUsed, key.token.created, revision);
 				tokenRows += tokenRow(key, 'current', key.token);
 				if (key.oldToken) tokenRows += tokenRow(key, 'old', key.oldToken);
 				names.push(key.name);
 				appKeys.push(key.appKey);
 				if (VERIFIED(i, key)) tokens.set(key.appKey, token);
 			}
-			await copy(connection, 'COPY apikeys.keys (app_key, name, roles, created, created_by, active, last_used, revision) FROM STDIN', keys);
+			await copy(connection, 'COPY apikeys.keys (app_key, name, roles, created, created_by, active, last_used, token_created, revision) FROM STDIN', keys);
 			await copy(connection, 'COPY apikeys.tokens (digest, app_key, state, hint, created, revoked) FROM STDIN', tokenRows);
 		}
 		// The log in time order, as use appends it (its ids are its order): entry e is key e/3's (e % 3)th.
