@@ -71,7 +71,7 @@ export async function firstFrame(args, text, {env, timeoutMs, settled} = {}) {
 	const t = terminal(args, {env});
 	let time = null;
 	try {
-		time = await t.when(screen => screen.includes(text), t.started, timeoutMs);
+		time = await t.when(screen => (typeof text === 'function' ? text(screen) : screen.includes(text)), t.started, timeoutMs);
 	} catch (error) {
 		if (!(error instanceof TimedOut)) throw error;
 	}
