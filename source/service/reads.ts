@@ -11,7 +11,6 @@ import {refused} from '../core/errors.js';
 import type {ActivityEntry, ExternalKey, GeneratedKey, Millis, Operator, OperatorResource, Settings, StoreSnapshot} from '../core/types.js';
 import {renewalAlert} from '../core/time.js';
 import type {KeyColumnsRow} from '../core/key-columns.js';
-import {TOKEN_LENGTH, tokenDigest} from '../core/token.js';
 import {formatOf, writeExport, type ExportFormat, type Progress} from '../export/write-export.js';
 import {ServiceSession} from './session.js';
 
@@ -126,13 +125,6 @@ export abstract class ServiceReads extends ServiceSession {
 	/** The data with these keys in it: they are there already unless the store does not hold its keys. */
 	protected async withKeys(data: StoreSnapshot, appKeys: readonly string[]): Promise<StoreSnapshot> {
 		return this.store.finder ? {...data, keys: await this.store.finder.byAppKey(appKeys)} : data;
-	}
-
-	/** The data with the keys a token could belong to: the key its digest names, and the appKey asked about. */
-	protected async keysNamedBy(data: StoreSnapshot, appKey: string, token: string): Promise<StoreSnapshot> {
-		const byDigest = this.store.finder && token.length === TOKEN_LENGTH ? await this.store.finder.byDigest(tokenDigest(token)) : null;
-		if (byDigest?.appKey === appKey) return {...data, keys: [byDigest]};
-		return this.withKeys(data, [appKey]);
 	}
 
 	async listExternal(search = ''): Promise<ExternalRow[]> {

@@ -4,6 +4,7 @@ import {purgeExpiredLinks} from '../core/links.js';
 import {missingResource, requireResource} from '../core/permissions.js';
 import type {KeyQuery} from '../core/query.js';
 import type {KeyColumnsRow} from '../core/key-columns.js';
+import type {TokenOwner} from '../store/postgres/key-queries.js';
 import type {ActivityEntry, GeneratedKey, Millis, OperatorResource, RuleContext, StoreData, StoreSnapshot} from '../core/types.js';
 
 export interface ServiceOptions {
@@ -59,8 +60,8 @@ export interface ChangeScope {
 /** How the service finds keys in a store that does not hold them in memory. */
 export interface KeyFinder {
 	byAppKey(appKeys: readonly string[]): Promise<GeneratedKey[]>;
-	/** The key with a token of this digest (current or old). */
-	byDigest(digest: string): Promise<GeneratedKey | null>;
+	/** What verifying needs of the key with a token of this digest, and which token it is. */
+	tokenOwner(digest: string): Promise<TokenOwner | null>;
 	count(query?: KeyQuery): Promise<number>;
 	/** The keys a query finds, in its order, a batch at a time. */
 	stream(query: KeyQuery, each: (keys: GeneratedKey[]) => void | Promise<void>): Promise<void>;

@@ -24,12 +24,6 @@ export async function keysByAppKey(client: pg.ClientBase | pg.Pool, appKeys: rea
 	return result.rows.map(keyOf);
 }
 
-/** The key one of whose tokens has this digest: what `verify` asks, through the digest's primary key. */
-export async function keyByDigest(client: pg.ClientBase | pg.Pool, digest: string): Promise<GeneratedKey | null> {
-	const result = await client.query<KeyRow>(`${KEY_SELECT} WHERE k.app_key = (SELECT app_key FROM apikeys.tokens WHERE digest = $1)`, [digest]);
-	return result.rows[0] ? keyOf(result.rows[0]) : null;
-}
-
 export async function keysHolding(client: pg.ClientBase, role: string): Promise<GeneratedKey[]> {
 	const result = await client.query<KeyRow>(`${KEY_SELECT} WHERE $1 = ANY(k.roles)`, [role]);
 	return result.rows.map(keyOf);
@@ -159,4 +153,24 @@ export async function keyColumnsSince(
 		changed: changed.rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)})),
 		removed: removed.rows.map(r => r.id),
 	};
+}
+
+/** What verifying a token needs of the key one of whose tokens has this digest: one lookup by the digest's primary key. */
+export async function tokenOwner(client: pg.ClientBase | pg.Pool, digest: string): Promise<TokenOwner | null> {
+	const result = await client.query<{app_key: string; state: 'current' | 'old'; revoked: string | null; active: boolean; roles: string[]; last_used: string | null}>(
+		'SELECT t.app_key, t.state, t.revoked, k.active, k.roles, k.last_used FROM apikeys.tokens t JOIN apikeys.keys k ON k.app_key = t.app_key WHERE t.digest = $1',
+		[digest],
+	);
+	const row = result.rows[0];
+	if (!row) return null;
+	return {appKey: row.app_key, state: row.state, revoked: row.revoked !== null, active: row.active, roles: row.roles, ...(row.last_used === null ? {} : {lastUsed: Number(row.last_used)})};
+}
+
+export interface TokenOwner {
+	appKey: string;
+	state: 'current' | 'old';
+	revoked: boolean;
+	active: boolean;
+	roles: string[];
+	lastUsed?: number;
 }

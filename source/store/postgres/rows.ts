@@ -52,7 +52,8 @@ export async function writeDiff(client: pg.ClientBase, current: StoreData, draft
 		for (const item of draft[name] as readonly object[]) {
 			const key = id(item);
 			after.add(key);
-			if (before.get(key) !== item) await upsert(client, name, item, revision);
+			const previous = before.get(key);
+			if (previous !== item) await upsert(client, name, item, revision, previous);
 		}
 		for (const key of before.keys()) {
 			if (after.has(key)) continue;
@@ -73,7 +74,7 @@ export async function writeDiff(client: pg.ClientBase, current: StoreData, draft
 	}
 }
 
-async function upsert(client: pg.ClientBase, name: ListName, item: object, revision: number): Promise<void> {
+async function upsert(client: pg.ClientBase, name: ListName, item: object, revision: number, previous?: object): Promise<void> {
 	switch (name) {
 		case 'keys': {
 			const key = item as GeneratedKey;
@@ -82,6 +83,9 @@ async function upsert(client: pg.ClientBase, name: ListName, item: object, revis
 				ON CONFLICT (app_key) DO UPDATE SET name = $2, roles = $3, created = $4, created_by = $5, active = $6, last_used = $7, token_created = $8, revision = $9`,
 				[key.appKey, key.name, key.roles, key.created, key.createdBy, key.active, key.lastUsed ?? null, key.token.created, revision],
 			);
+			// A change to a key's name, roles or status leaves its tokens as they were (the same records): not rewritten.
+			const was = previous as GeneratedKey | undefined;
+			if (was && was.token === key.token && was.oldToken === key.oldToken) break;
 			await client.query('DELETE FROM apikeys.tokens WHERE app_key = $1', [key.appKey]);
 			const token = (state: string, record: TokenRecord) =>
 				client.query('INSERT INTO apikeys.tokens (digest, app_key, state, hint, created, revoked) VALUES ($1, $2, $3, $4, $5, $6)', [record.digest, key.appKey, state, record.hint, record.created, record.revoked ?? null]);

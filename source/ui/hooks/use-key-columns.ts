@@ -92,6 +92,7 @@ export function useKeyColumns(
 	const matches = useMemo(() => (columns ? columns.search(search, filter, period, now) : new Int32Array(0)), [columns, count, version, search, filter, period, now]);
 	const alerts = useMemo(() => (columns ? columns.alerts(period, now) : NO_ALERTS), [columns, count, version, period, now]);
 	const rows = useRowCache(service, columns, matches, selectedIndex, revision);
+	const lastLine = useRef<{columns: KeyColumns; version: number; appKey: string; line: number} | null>(null);
 	return useMemo(() => {
 		if (!active) return null;
 		return {
@@ -99,7 +100,10 @@ export function useKeyColumns(
 			total: columns ? count - columns.removed : null,
 			alerts,
 			indexOf: (appKey: string) => {
-				const line = columns ? columns.lineOf(appKey) : -1;
+				// The line of a key stays while the columns do: one scan per key, not one per keystroke.
+				const known = lastLine.current;
+				const line = known && known.columns === columns && known.version === version && known.appKey === appKey ? known.line : (columns?.lineOf(appKey) ?? -1);
+				lastLine.current = columns ? {columns, version, appKey, line} : null;
 				return line < 0 ? -1 : binarySearch(matches, line);
 			},
 			loaded: rows.loaded,
