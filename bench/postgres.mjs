@@ -73,7 +73,7 @@ export async function postgresBench({lib, CLI, HELLO, work, parts, sizes, search
 				for (const store of stores) {
 					if (i >= runsAt(store.count) || slow.has(store.count)) continue;
 					// The app shows a database store's first rows (the newest, key 0 first, whole in the line under the table) while it reads the rest of its index.
-					const full = screen => screen.includes('q/Ctrl-C quit') && screen.includes(`${store.appKeys[0]} ${store.names[0]} · token`);
+					const full = screen => screen.includes('q/Ctrl-C quit') && screen.includes(`${store.appKeys[0]} ${store.names[0]} · `);
 					const time = await firstFrame([CLI, '--store', store.url], full, {env: ENV, timeoutMs: LIMIT_MS, settled: settled(store.name)});
 					if (time === null) slow.add(store.count);
 					else times.get(store.count).push(time);
