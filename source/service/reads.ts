@@ -113,8 +113,11 @@ export abstract class ServiceReads extends ServiceSession {
 
 	/** The keys with these appKeys that exist, for the rows on screen. */
 	async keysByAppKey(appKeys: readonly string[]): Promise<GeneratedKey[]> {
+		// The operator's resources as last read (the app reads them on every change): no snapshot read per scroll.
+		const held = this.store.peek();
+		const data = held && this.mayView(held) ? held : await this.view();
 		const wanted = new Set(appKeys);
-		return (await this.withKeys(await this.view(), appKeys)).keys.filter(k => wanted.has(k.appKey));
+		return (await this.withKeys(data, appKeys)).keys.filter(k => wanted.has(k.appKey));
 	}
 
 	async getKey(appKey: string): Promise<KeyRow> {

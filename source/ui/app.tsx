@@ -61,7 +61,8 @@ function AppLayout({service, onLoaded}: AppProps) {
 	const store = useStore(service);
 	const [state, dispatch] = useReducer(reducer, initialState);
 	const table = useKeyTable(service, store, state);
-	// Where the store does not hold its keys, the dialogs find them among those read for the screen.
+	// Where the store does not hold its keys, the dialogs find them among those read for the screen
+	// (the table itself draws from the store's data, so a row read does not redraw the others).
 	const {loadedKeys} = table;
 	const data = useMemo(() => (store.data && loadedKeys ? {...store.data, keys: [...loadedKeys]} : store.data), [store.data, loadedKeys]);
 	const loaded = store.keyCount === null;
@@ -126,7 +127,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 					</CompactProvider>
 				) : state.tab === 'generated' ? (
 					<GeneratedKeys
-						data={data}
+						data={store.data ?? data}
 						keys={table.keys}
 						total={table.total}
 						now={table.now}
