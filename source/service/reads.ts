@@ -95,7 +95,7 @@ export abstract class ServiceReads extends ServiceSession {
 		start: (count: number, revision: number) => void,
 		each: (rows: KeyColumnsRow[]) => boolean,
 	): Promise<void> {
-		await this.view();
+		await this.viewHeld();
 		await this.store.finder?.scanColumns(order, start, each);
 	}
 
@@ -113,9 +113,7 @@ export abstract class ServiceReads extends ServiceSession {
 
 	/** The keys with these appKeys that exist, for the rows on screen. */
 	async keysByAppKey(appKeys: readonly string[]): Promise<GeneratedKey[]> {
-		// The operator's resources as last read (the app reads them on every change): no snapshot read per scroll.
-		const held = this.store.peek();
-		const data = held && this.mayView(held) ? held : await this.view();
+		const data = await this.viewHeld();
 		const wanted = new Set(appKeys);
 		return (await this.withKeys(data, appKeys)).keys.filter(k => wanted.has(k.appKey));
 	}
@@ -123,6 +121,12 @@ export abstract class ServiceReads extends ServiceSession {
 	async getKey(appKey: string): Promise<KeyRow> {
 		const data = await this.withKeys(await this.view(), [appKey]);
 		return keyRow(data, findKey(data, appKey), this.clock());
+	}
+
+	/** The data as last read when the operator may view it (the app reads it on every change), else as `view` reads it: no snapshot read per scroll. */
+	private async viewHeld(): Promise<StoreSnapshot> {
+		const held = this.store.peek();
+		return held && this.mayView(held) ? held : this.view();
 	}
 
 	/** The data with these keys in it: they are there already unless the store does not hold its keys. */
