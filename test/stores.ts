@@ -8,10 +8,11 @@ import {serializeStore} from '../source/store/line-writer.js';
 import {PgStore} from '../source/store/postgres/pg-store.js';
 import {Store} from '../source/store/store.js';
 import {runCli, type CliResult} from './helpers.js';
-import {postgresReason, testDatabase, type Login} from './pg.js';
+import {testDatabase, type Login} from './pg.js';
+import {kindReason, type StoreKind} from './store-kinds.js';
 
-export type StoreKind = 'file' | 'postgres';
 export type {Login} from './pg.js';
+export type {StoreKind} from './store-kinds.js';
 
 /**
  * One store of the conformance suite, file or PostgreSQL, for the admins alice (its Owner), bob
@@ -46,12 +47,12 @@ const TABLES = ['store', 'schema_version', 'keys', 'tokens', 'links', 'external_
 /**
  * Declares `title` once per store kind. `body` gets `fresh()`, which gives an empty store location
  * each call: a new file, or the block's own database emptied (one database per block: the schema
- * `apikeys` is one per database, so a block holds one PostgreSQL store at a time). Without a
- * PostgreSQL server the PostgreSQL block is skipped, its title saying why.
+ * `apikeys` is one per database, so a block holds one PostgreSQL store at a time). A kind this run
+ * leaves out (no PostgreSQL server, or APIKEYS_TEST_STORES) is skipped, its block's title saying why.
  */
 export function eachStore(title: string, body: (stores: {fresh(): Promise<TestStore>}) => void): void {
 	for (const kind of ['file', 'postgres'] as const) {
-		const reason = kind === 'postgres' ? postgresReason : null;
+		const reason = kindReason(kind);
 		describe.skipIf(reason !== null)(`${title} [${kind} store${reason ? `; skipped: ${reason}` : ''}]`, () => body(kind === 'file' ? fileStores() : postgresStores()));
 	}
 }
