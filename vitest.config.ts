@@ -38,6 +38,8 @@ export default defineConfig({
 	plugins: [viteInkStandIns(standIns), dropMapsOfMissingSources],
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
+		// Says in one line why the PostgreSQL tests skip, when they do.
+		globalSetup: ['test/global-setup.ts'],
 		testTimeout: 120_000,
 		hookTimeout: 120_000,
 		// Child processes do the heavy lifting in the CLI tests; two cores here.

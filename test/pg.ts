@@ -20,7 +20,7 @@ export const postgresReason: string | null = await (async () => {
 })();
 
 export const LOGINS = ['alice', 'bob', 'carol'] as const;
-type Login = (typeof LOGINS)[number];
+export type Login = (typeof LOGINS)[number];
 
 /**
  * A database of its own for one test file, and the admins' database roles (alice, bob, carol:

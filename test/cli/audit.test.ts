@@ -1,14 +1,15 @@
 import {spawn} from 'node:child_process';
 import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {describe, expect, it, vi} from 'vitest';
-import {CLI, TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
+import {expect, it, vi} from 'vitest';
+import {CLI, TOKEN_IN_TEXT, tempDir} from '../helpers.js';
+import {eachStore, type Login} from '../stores.js';
 
-describe('apikeys audit', () => {
+eachStore('apikeys audit', stores => {
 	it('filters by operator, action and text, newest first', async () => {
-		const store = join(tempDir(), 'store.json');
-		const cli = (args: string[], operator = 'alice') => runCli(args, {store, operator});
-		await cli(['init', '--account', 'acme']);
+		const store = await stores.fresh();
+		const cli = (args: string[], operator: Login = 'alice') => store.cli(args, {as: operator});
+		expect((await cli(['init', '--account', 'acme'])).code).toBe(0);
 		await cli(['operators', 'add', 'bob', '--role', 'User Administrator - RESTRICTED']);
 		const {appKey} = JSON.parse((await cli(['generate', '--name', 'ERP', '--json'], 'bob')).stdout);
 		await cli(['deactivate', appKey, '--yes'], 'bob');
@@ -26,22 +27,22 @@ describe('apikeys audit', () => {
 
 	it('after a whole session, no token or link is anywhere but the one place it was revealed', async () => {
 		const dir = tempDir();
-		const store = join(dir, 'store.json');
+		const store = await stores.fresh();
 		const outputs: string[] = [];
 		const cli = async (args: string[], input?: string) => {
-			const result = await runCli(args, {store, input});
+			const result = await store.cli(args, {input});
 			outputs.push(result.stdout + result.stderr);
 			return result;
 		};
 		await cli(['init', '--account', 'acme']);
 		const generated = JSON.parse((await cli(['generate', '--name', 'ERP', '--role', 'OMS - Read only', '--json'])).stdout);
-		const revealed = await runCli(['redeem'], {store, input: generated.link});
+		const revealed = await store.cli(['redeem'], {input: generated.link});
 		const first = revealed.stdout.match(TOKEN_IN_TEXT)![0];
 		const renewed = JSON.parse((await cli(['renew', generated.appKey, '--delete-old', 'later', '--json'])).stdout);
-		const second = (await runCli(['redeem'], {store, input: renewed.link})).stdout.match(TOKEN_IN_TEXT)![0];
+		const second = (await store.cli(['redeem'], {input: renewed.link})).stdout.match(TOKEN_IN_TEXT)![0];
 		await cli(['verify', '--key', generated.appKey], first);
 		// While a verify waits for its token on stdin, nothing about it in /proc shows the token.
-		const waiting = spawn(process.execPath, [CLI, 'verify', '--key', generated.appKey], {env: {...process.env, APIKEYS_STORE: store, APIKEYS_OPERATOR: 'alice'}});
+		const waiting = spawn(process.execPath, [CLI, 'verify', '--key', generated.appKey], {env: {...process.env, ...store.env('alice'), APIKEYS_OPERATOR: 'alice'}});
 		const exited = new Promise<number | null>(resolve => waiting.on('close', code => resolve(code)));
 		// Waits until it has parsed its arguments (the parser renames the process), so it is waiting on stdin.
 		const cmdlineOf = (pid: number) => {
@@ -78,7 +79,7 @@ describe('apikeys audit', () => {
 		await cli(['export', '--output', join(dir, 'keys.csv')]);
 		const places = [
 			...outputs,
-			readFileSync(store, 'utf8'),
+			await store.contents(),
 			readFileSync(join(dir, 'keys.json'), 'utf8'),
 			readFileSync(join(dir, 'keys.csv'), 'utf8'),
 			readFileSync(join(dir, 'keys.external.csv'), 'utf8'),

@@ -3,56 +3,60 @@ import {join} from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
 import {generateKey, renewToken} from '../../source/core/keys.js';
 import {REDEEM_ADVICE, redeemLink} from '../../source/core/links.js';
-import {serializeStore} from '../../source/store/line-writer.js';
 import {DAY, HOUR, addMonths} from '../../source/core/time.js';
+import {ApiKeysService} from '../../source/service.js';
 import {TOKEN_IN_TEXT, context, freshStore, runCli, tempDir} from '../helpers.js';
+import {eachStore, type Login, type TestStore} from '../stores.js';
 
-let store: string;
-const cli = (args: string[], options: {input?: string; env?: Record<string, string>; operator?: string} = {}) =>
-	runCli(args, {store, ...options});
+/**
+ * The command line as a new user walks it, on each kind of store: the same commands print the same
+ * lines and keep the same secrets whether the store is a file or PostgreSQL.
+ */
+eachStore('apikeys on the command line', stores => {
+	let store: TestStore;
+	const cli = (args: string[], options: {input?: string; env?: Record<string, string>; as?: Login} = {}) => store.cli(args, options);
 
-async function generate(name = 'ERP', roles = ['OMS - Full access']) {
-	const result = await cli(['generate', '--name', name, ...roles.flatMap(r => ['--role', r]), '--json']);
-	expect(result.code, result.stderr).toBe(0);
-	return JSON.parse(result.stdout) as {appKey: string; link: string; linkExpires: string};
-}
+	async function generate(name = 'ERP', roles = ['OMS - Full access']) {
+		const result = await cli(['generate', '--name', name, ...roles.flatMap(r => ['--role', r]), '--json']);
+		expect(result.code, result.stderr).toBe(0);
+		return JSON.parse(result.stdout) as {appKey: string; link: string; linkExpires: string};
+	}
 
-async function redeem(link: string) {
-	const result = await cli(['redeem'], {input: link});
-	expect(result.code, result.stderr).toBe(0);
-	const token = result.stdout.match(TOKEN_IN_TEXT)?.[0];
-	expect(token).toBeDefined();
-	return token!;
-}
+	async function redeem(link: string) {
+		const result = await cli(['redeem'], {input: link});
+		expect(result.code, result.stderr).toBe(0);
+		const token = result.stdout.match(TOKEN_IN_TEXT)?.[0];
+		expect(token).toBeDefined();
+		return token!;
+	}
 
-const verify = (appKey: string, token: string) => cli(['verify', '--key', appKey], {input: token});
-const storeText = () => readFileSync(store, 'utf8');
+	const verify = (appKey: string, token: string) => cli(['verify', '--key', appKey], {input: token});
+	const storeText = () => store.contents();
 
-beforeEach(async () => {
-	store = join(tempDir(), 'store.json');
-	const init = await cli(['init', '--account', 'acme']);
-	expect(init.code, init.stderr).toBe(0);
-	expect(init.stdout).toContain(`Created store ${store} for account acme; alice is its Owner (Admin Super).`);
-});
+	beforeEach(async () => {
+		store = await stores.fresh();
+		await store.init();
+	});
 
-describe('apikeys, as a new user walks it', () => {
-	it('init refuses a second store and a bad account name', async () => {
-		expect(await cli(['init', '--account', 'acme'])).toMatchObject({code: 1, stderr: `apikeys: a store already exists at ${store}\n`});
-		const other = join(tempDir(), 's.json');
-		const bad = await runCli(['init', '--account', 'Not Valid!'], {store: other});
+	it('init creates the store and makes alice its Owner; refuses a second store and a bad account name', async () => {
+		store = await stores.fresh();
+		const init = await cli(['init', '--account', 'acme']);
+		expect(init).toMatchObject({code: 0, stderr: '', stdout: `Created store ${store.where()} for account acme; alice is its Owner (Admin Super).\n`});
+		expect(await cli(['init', '--account', 'acme'])).toMatchObject({code: 1, stderr: `apikeys: a store already exists ${store.kind === 'file' ? 'at' : 'in'} ${store.where()}\n`});
+		store = await stores.fresh();
+		const bad = await cli(['init', '--account', 'Not Valid!']);
 		expect(bad.code).toBe(1);
 		expect(bad.stderr).toMatch(/^apikeys: "Not Valid!" is not an account name/);
 	});
 
-	it('generate prints an appKey and a single-access link, and the store file holds no token', async () => {
+	it('generate prints an appKey and a single-access link, and the store holds no token', async () => {
 		const result = await cli(['generate', '--name', 'ERP', '--role', 'OMS - Full access']);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(/^Generated appkey-acme-[A-Z]{6} \(ERP\), active now, roles: OMS - Full access\n/);
 		expect(result.stdout).toMatch(/\n {2}http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}\n/);
 		expect(result.stdout).toContain('it will not be shown again');
-		expect(statSync(store).mode & 0o777).toBe(0o600);
-		expect(storeText()).not.toMatch(TOKEN_IN_TEXT);
-		expect(storeText()).not.toContain(result.stdout.match(/credentials\/(\w+)/)![1]);
+		expect(await storeText()).not.toMatch(TOKEN_IN_TEXT);
+		expect(await storeText()).not.toContain(result.stdout.match(/credentials\/(\w+)/)![1]);
 	});
 
 	it('redeem prints the token once; a second redeem is refused with the time it was used', async () => {
@@ -60,7 +64,7 @@ describe('apikeys, as a new user walks it', () => {
 		const first = await cli(['redeem'], {input: link});
 		expect(first.stdout).toMatch(new RegExp(`^Token for ${appKey} \\(shown once; save it in a safe place\\):\\napikt_\\w{49}\\n$`));
 		const token = first.stdout.match(TOKEN_IN_TEXT)![0];
-		expect(storeText()).not.toContain(token);
+		expect(await storeText()).not.toContain(token);
 		const second = await cli(['redeem'], {input: link});
 		expect(second.code).toBe(1);
 		expect(second.stderr).toMatch(/^apikeys: this link was already used at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n$/);
@@ -84,7 +88,7 @@ describe('apikeys, as a new user walks it', () => {
 	it('a link on the command line is refused without being echoed or used: it still works afterwards', async () => {
 		const {link} = await generate();
 		const secret = link.split('/').pop()!;
-		const before = storeText();
+		const before = await storeText();
 		const refusal = `apikeys: a single-access link was given on the command line, where other users can read it (/proc/*/cmdline); it was not used: ${REDEEM_ADVICE}\n`;
 		const cases = [
 			['redeem', link],
@@ -101,21 +105,14 @@ describe('apikeys, as a new user walks it', () => {
 			const result = await cli(args, {input: link});
 			expect(result, JSON.stringify(args)).toMatchObject({code: 2, stdout: '', stderr: refusal});
 		}
-		expect(storeText()).toBe(before);
+		expect(await storeText()).toBe(before);
 		expect(await cli(['redeem', 'https://evil.example/x'], {input: link})).toMatchObject({
 			code: 2,
 			stdout: '',
 			stderr: `apikeys: redeem takes no argument: the link is never accepted on the command line; ${REDEEM_ADVICE}\n`,
 		});
-		expect(storeText()).toBe(before);
+		expect(await storeText()).toBe(before);
 		expect(await redeem(link)).toMatch(TOKEN_IN_TEXT);
-	});
-
-	it('--help shows redeem without a link argument, and says where links and tokens come from', async () => {
-		const help = await cli(['--help']);
-		expect(help.stdout).toContain('redeem [--json]    (the link pasted at the prompt or piped on standard input, never on the command line)');
-		expect(help.stdout).not.toMatch(/redeem \[?LINK/);
-		expect(help.stdout).toContain('redeem reads the');
 	});
 
 	it('verify exits 0 for the token from stdin or APIKEYS_TOKEN, 1 for a one-character typo', async () => {
@@ -169,7 +166,7 @@ describe('apikeys, as a new user walks it', () => {
 		expect((await cli(['delete-old-token', appKey, '--yes'])).code).toBe(0);
 		expect((await verify(appKey, oldToken)).code).toBe(1);
 		expect((await verify(appKey, third)).code).toBe(0);
-		expect(storeText()).not.toMatch(TOKEN_IN_TEXT);
+		expect(await storeText()).not.toMatch(TOKEN_IN_TEXT);
 	});
 
 	it('renew now leaves only the new token valid', async () => {
@@ -230,8 +227,7 @@ describe('apikeys, as a new user walks it', () => {
 		make('red', ago(7, 2));
 		const pending = make('pending', ago(8, 2));
 		renewToken(data, pending.appKey, 'later', context(ago(0, 2), 'alice'));
-		data.revision = 1;
-		writeFileSync(store, serializeStore(data), {mode: 0o600});
+		await store.seed(data);
 
 		const rows = JSON.parse((await cli(['list', '--json', '--sort', 'name'])).stdout) as Array<Record<string, any>>;
 		expect(rows.map(r => [r.name, r.token.age, r.alert, r.pendingRenewal, r.oldToken?.age ?? null])).toEqual([
@@ -249,9 +245,37 @@ describe('apikeys, as a new user walks it', () => {
 		const pendingHuman = (await cli(['list', '--search', 'PENDING'])).stdout;
 		expect(pendingHuman).toContain('2 days (old: 8 months, pending deletion)');
 	});
-});
 
-describe('list: due soon, one spelling of the link field, counts that agree', () => {
+	it('a hostile name is refused in one line, with its control bytes escaped', async () => {
+		const result = await cli(['generate', '--name', 'x\u001b]52;c;aGk=\u0007\u001b[2J']);
+		expect(result).toMatchObject({code: 1, stderr: 'apikeys: a key name cannot contain U+001B (not a printable character)\n'});
+	});
+
+	it('a missing store says how to create one', async () => {
+		store = await stores.fresh();
+		const result = await cli(['list']);
+		expect(result).toMatchObject({code: 1, stdout: ''});
+		expect(result.stderr).toBe(
+			store.kind === 'file'
+				? `apikeys: no store at ${store.where()}: create one with "apikeys init --account NAME"\n`
+				: `apikeys: no store in ${store.where()}: create one with "apikeys init --account NAME --store ${store.where()}"\n`,
+		);
+	});
+
+	it('an unknown operator is refused and told who can add them; a read-only one cannot change anything', async () => {
+		const stranger = await cli(['list'], {as: 'carol'});
+		expect(stranger).toMatchObject({
+			code: 1,
+			stderr: 'apikeys: operator "carol" is not in this store: ask alice to run "apikeys operators add carol --role ROLE"\n',
+		});
+		expect((await cli(['operators', 'add', 'bob', '--role', 'API Keys - Read only'])).code).toBe(0);
+		expect((await cli(['list'], {as: 'bob'})).code).toBe(0);
+		const refused = await cli(['generate', '--name', 'x'], {as: 'bob'});
+		expect(refused).toMatchObject({code: 1, stderr: 'apikeys: operator "bob" cannot generate keys: it needs the resource "Edit API Keys"\n'});
+		const audit = JSON.parse((await cli(['audit', '--json'])).stdout) as Array<{action: string; operator: string}>;
+		expect(audit.map(e => `${e.operator}:${e.action}`)).toEqual(['alice:operator add', 'alice:create store']);
+	});
+
 	it('shows a key within 14 days of its renewal period as due soon, in --json and under --alert', async () => {
 		const now = Date.now();
 		const data = freshStore('acme', 'alice', addMonths(now, -12));
@@ -263,8 +287,7 @@ describe('list: due soon, one spelling of the link field, counts that agree', ()
 		make('fresh', now - 30 * DAY);
 		make('soon', addMonths(now, -3) + 5 * DAY);
 		make('past', addMonths(now, -4));
-		data.revision = 1;
-		writeFileSync(store, serializeStore(data), {mode: 0o600});
+		await store.seed(data);
 
 		const rows = JSON.parse((await cli(['list', '--json', '--sort', 'name'])).stdout) as Array<Record<string, any>>;
 		expect(rows.map(r => [r.name, r.alert])).toEqual([
@@ -293,74 +316,7 @@ describe('list: due soon, one spelling of the link field, counts that agree', ()
 		expect((await cli(['external', 'list'])).stdout).toMatch(/\n1 external key\n$/);
 		expect((await cli(['audit', '--action', 'external add'])).stdout).toMatch(/\n1 entry\n$/);
 	});
-});
 
-describe('errors and usage', () => {
-	it.each([
-		[['frobnicate'], 'apikeys: unknown command "frobnicate" (see apikeys --help)'],
-		[['list', '--bogus'], 'apikeys: unknown option --bogus (see apikeys --help)'],
-		[['list', '-x'], 'apikeys: unknown option -x (see apikeys --help)'],
-		[['generate', '--name'], 'apikeys: --name needs a value'],
-		[['generate'], 'apikeys: a key needs a name: --name NAME'],
-		[['list', '--status', 'maybe'], 'apikeys: --status is active or inactive'],
-		[['list', '--yes'], 'apikeys: list does not take --yes (usage: apikeys list [--search Q] [--status active|inactive] [--alert] [--sort COLUMN] [--json])'],
-		[['renew', 'appkey-acme-AAAAAA'], 'apikeys: choose what happens to the old token: --delete-old now or --delete-old later'],
-		[['verify', '--key', 'appkey-acme-AAAAAA'], 'apikeys: no token: pipe it on standard input or set APIKEYS_TOKEN'],
-		[['delete', 'a', 'b', '--yes'], 'apikeys: one appKey at a time (got 2 arguments)'],
-		[['redeem'], `apikeys: no link was given: ${REDEEM_ADVICE}`],
-	])('%j exits 2 with one line', async (args, message) => {
-		const result = await cli(args);
-		expect(result.stderr).toBe(`${message}\n`);
-		expect(result.code).toBe(2);
-	});
-
-	it('a hostile name is refused in one line, with its control bytes escaped', async () => {
-		const result = await cli(['generate', '--name', 'x\u001b]52;c;aGk=\u0007\u001b[2J']);
-		expect(result).toMatchObject({code: 1, stderr: 'apikeys: a key name cannot contain U+001B (not a printable character)\n'});
-	});
-
-	it('a corrupt store gives one line naming the file and position, exit 1, and is left untouched', async () => {
-		writeFileSync(store, '{"schemaVersion":1,"revision":3,"account":"acme",]');
-		const result = await cli(['list']);
-		expect(result.code).toBe(1);
-		expect(result.stderr).toBe(
-			`apikeys: store ${store} is not valid JSON at line 1, column 50 (character 49): expected a quoted property name; it was left untouched\n`,
-		);
-		expect((await cli(['generate', '--name', 'x'])).code).toBe(1);
-		expect(storeText()).toBe('{"schemaVersion":1,"revision":3,"account":"acme",]');
-	});
-
-	it('a missing store says how to create one', async () => {
-		const result = await runCli(['list'], {store: join(tempDir(), 'none.json')});
-		expect(result.code).toBe(1);
-		expect(result.stderr).toMatch(/^apikeys: no store at .*none\.json: create one with "apikeys init --account NAME"\n$/);
-	});
-
-	it('an unknown operator is refused and told who can add them; a read-only one cannot change anything', async () => {
-		const stranger = await cli(['list'], {operator: 'mallory'});
-		expect(stranger).toMatchObject({
-			code: 1,
-			stderr: 'apikeys: operator "mallory" is not in this store: ask alice to run "apikeys operators add mallory --role ROLE"\n',
-		});
-		expect((await cli(['operators', 'add', 'viewer', '--role', 'API Keys - Read only'])).code).toBe(0);
-		expect((await cli(['list'], {operator: 'viewer'})).code).toBe(0);
-		const refused = await cli(['generate', '--name', 'x'], {operator: 'viewer'});
-		expect(refused).toMatchObject({code: 1, stderr: 'apikeys: operator "viewer" cannot generate keys: it needs the resource "Edit API Keys"\n'});
-		const audit = JSON.parse((await cli(['audit', '--json'])).stdout) as Array<{action: string; operator: string}>;
-		expect(audit.map(e => `${e.operator}:${e.action}`)).toEqual(['alice:operator add', 'alice:create store']);
-	});
-
-	it('no output on any path carries a stack trace', async () => {
-		writeFileSync(store, 'garbage');
-		for (const args of [['list'], ['generate', '--name', 'x'], ['audit'], ['redeem', 'x'.repeat(43)]]) {
-			const result = await cli(args);
-			expect(result.stderr).not.toMatch(/\n\s+at /);
-			expect(result.stderr.trim().split('\n')).toHaveLength(1);
-		}
-	});
-});
-
-describe('external keys, settings, roles, audit on the command line', () => {
 	it('external add|edit|remove|list', async () => {
 		expect((await cli(['external', 'add', 'vtexappkey-partner-ABCDEF', '--role', 'OMS - Read only'])).stdout).toBe(
 			'Added external key vtexappkey-partner-ABCDEF (owner partner); roles: OMS - Read only\n',
@@ -379,7 +335,7 @@ describe('external keys, settings, roles, audit on the command line', () => {
 		const result = await cli(['generate', '--name', 'ERP']);
 		expect(result.stdout).toMatch(TOKEN_IN_TEXT);
 		expect(result.stdout).not.toContain('credentials');
-		expect(storeText()).not.toMatch(TOKEN_IN_TEXT);
+		expect(await storeText()).not.toMatch(TOKEN_IN_TEXT);
 		expect((await cli(['settings', '--renewal-alert', '4'])).stderr).toBe('apikeys: the renewal alert period is 3 or 6 (months)\n');
 		expect((await cli(['settings', '--share-base-url', 'ftp://x'])).code).toBe(1);
 	});
@@ -392,9 +348,77 @@ describe('external keys, settings, roles, audit on the command line', () => {
 		expect(audit[0]).toMatchObject({action: 'generate', appKey, summary: 'name: audited; roles: Key auditor'});
 		expect(audit[1]).toMatchObject({action: 'role add', summary: 'Key auditor: View API Keys'});
 	});
+
+	it('a repeatable option repeats, a value that starts with "-" goes after "=", and --output - is standard output', async () => {
+		const {appKey} = await generate('ERP', ['OMS - Read only', 'Checkout Admin']);
+		const listed = JSON.parse((await cli(['list', '--search=-acme-', '--json'])).stdout) as Array<{appKey: string; roles: string[]}>;
+		expect(listed).toMatchObject([{appKey, roles: ['OMS - Read only', 'Checkout Admin']}]);
+		const exported = await cli(['export', '--format', 'json', '--output', '-']);
+		expect(JSON.parse(exported.stdout).generated).toMatchObject([{keyName: appKey}]);
+	});
 });
 
-describe('options are read strictly: a usage error is one line and changes nothing', () => {
+/** What is about the command line's arguments or the store file itself, on a file store. */
+describe('apikeys on a store file', () => {
+	let store: string;
+	const cli = (args: string[], options: {input?: string; env?: Record<string, string>; operator?: string} = {}) => runCli(args, {store, ...options});
+	const storeText = () => readFileSync(store, 'utf8');
+
+	beforeEach(async () => {
+		store = join(tempDir(), 'store.json');
+		await (await ApiKeysService.init(store, 'acme', {operator: 'alice'})).close();
+	});
+
+	it('keeps the store file at mode 0600', async () => {
+		expect((await cli(['generate', '--name', 'ERP'])).code).toBe(0);
+		expect(statSync(store).mode & 0o777).toBe(0o600);
+	});
+
+	it('--help shows redeem without a link argument, and says where links and tokens come from', async () => {
+		const help = await cli(['--help']);
+		expect(help.stdout).toContain('redeem [--json]    (the link pasted at the prompt or piped on standard input, never on the command line)');
+		expect(help.stdout).not.toMatch(/redeem \[?LINK/);
+		expect(help.stdout).toContain('redeem reads the');
+	});
+
+	it.each([
+		[['frobnicate'], 'apikeys: unknown command "frobnicate" (see apikeys --help)'],
+		[['list', '--bogus'], 'apikeys: unknown option --bogus (see apikeys --help)'],
+		[['list', '-x'], 'apikeys: unknown option -x (see apikeys --help)'],
+		[['generate', '--name'], 'apikeys: --name needs a value'],
+		[['generate'], 'apikeys: a key needs a name: --name NAME'],
+		[['list', '--status', 'maybe'], 'apikeys: --status is active or inactive'],
+		[['list', '--yes'], 'apikeys: list does not take --yes (usage: apikeys list [--search Q] [--status active|inactive] [--alert] [--sort COLUMN] [--json])'],
+		[['renew', 'appkey-acme-AAAAAA'], 'apikeys: choose what happens to the old token: --delete-old now or --delete-old later'],
+		[['verify', '--key', 'appkey-acme-AAAAAA'], 'apikeys: no token: pipe it on standard input or set APIKEYS_TOKEN'],
+		[['delete', 'a', 'b', '--yes'], 'apikeys: one appKey at a time (got 2 arguments)'],
+		[['redeem'], `apikeys: no link was given: ${REDEEM_ADVICE}`],
+	])('%j exits 2 with one line', async (args, message) => {
+		const result = await cli(args);
+		expect(result.stderr).toBe(`${message}\n`);
+		expect(result.code).toBe(2);
+	});
+
+	it('a corrupt store gives one line naming the file and position, exit 1, and is left untouched', async () => {
+		writeFileSync(store, '{"schemaVersion":1,"revision":3,"account":"acme",]');
+		const result = await cli(['list']);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(
+			`apikeys: store ${store} is not valid JSON at line 1, column 50 (character 49): expected a quoted property name; it was left untouched\n`,
+		);
+		expect((await cli(['generate', '--name', 'x'])).code).toBe(1);
+		expect(storeText()).toBe('{"schemaVersion":1,"revision":3,"account":"acme",]');
+	});
+
+	it('no output on any path carries a stack trace', async () => {
+		writeFileSync(store, 'garbage');
+		for (const args of [['list'], ['generate', '--name', 'x'], ['audit'], ['redeem', 'x'.repeat(43)]]) {
+			const result = await cli(args);
+			expect(result.stderr).not.toMatch(/\n\s+at /);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+		}
+	});
+
 	const dashValue = (flag: string) => `--${flag} needs a value (one that starts with "-" is written --${flag}=VALUE)`;
 	it.each([
 		[['generate', '--name', 'a', '--name', 'b'], '--name is given more than once'],
@@ -419,13 +443,5 @@ describe('options are read strictly: a usage error is one line and changes nothi
 		const before = storeText();
 		expect(await cli(args)).toMatchObject({code: 2, stdout: '', stderr: `apikeys: ${message}\n`});
 		expect(storeText()).toBe(before);
-	});
-
-	it('a repeatable option repeats, a value that starts with "-" goes after "=", and --output - is standard output', async () => {
-		const {appKey} = await generate('ERP', ['OMS - Read only', 'Checkout Admin']);
-		const listed = JSON.parse((await cli(['list', '--search=-acme-', '--json'])).stdout) as Array<{appKey: string; roles: string[]}>;
-		expect(listed).toMatchObject([{appKey, roles: ['OMS - Read only', 'Checkout Admin']}]);
-		const exported = await cli(['export', '--format', 'json', '--output', '-']);
-		expect(JSON.parse(exported.stdout).generated).toMatchObject([{keyName: appKey}]);
 	});
 });

@@ -1,13 +1,13 @@
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import readXlsxFile from 'read-excel-file/node';
-import {describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {keyId, neutralizeFormula, toCsv} from '../../source/core/export.js';
 import {mintToken, tokenRecord} from '../../source/core/token.js';
 import {DAY} from '../../source/core/time.js';
-import type {StoreData} from '../../source/core/types.js';
 import {serializeStore} from '../../source/store/line-writer.js';
 import {TOKEN_IN_TEXT, freshStore, runCli, seededRandom, tempDir} from '../helpers.js';
+import {eachStore, type TestStore} from '../stores.js';
 
 const GENERATED_HEADER = ['id', 'keyName', 'roles', 'label', 'creationDate', 'creationDateToken', 'creationDateNewToken', 'status'];
 const EXTERNAL_HEADER = ['id', 'keyName', 'roles', 'account', 'addedDate', 'status'];
@@ -33,11 +33,9 @@ function cellsOf(line: string, separator: string): string[] {
 }
 
 /** A store with three generated keys (one pending renewal with an unused link, one inactive) and an external key. */
-async function populated() {
-	const dir = tempDir();
-	const store = join(dir, 'store.json');
-	await runCli(['init', '--account', 'acme'], {store});
-	const cli = (args: string[], input?: string) => runCli(args, {store, input});
+async function populated(store: TestStore) {
+	expect((await store.cli(['init', '--account', 'acme'])).code).toBe(0);
+	const cli = (args: string[], input?: string) => store.cli(args, {input});
 	const erp = JSON.parse((await cli(['generate', '--name', 'ERP, "main"', '--role', 'OMS - Full access', '--role', 'Checkout Admin', '--json'])).stdout);
 	await cli(['redeem'], erp.link);
 	const renewed = JSON.parse((await cli(['renew', erp.appKey, '--delete-old', 'later', '--json'])).stdout);
@@ -46,14 +44,21 @@ async function populated() {
 	await cli(['deactivate', evil.appKey, '--yes']);
 	await cli(['external', 'add', 'vtexappkey-partnerco-QWERTY', '--role', 'Logistics - Read only']);
 	const secrets = [erp.link, renewed.link, evil.link].map((url: string) => url.split('/').pop()!);
-	const data = JSON.parse(readFileSync(store, 'utf8')) as StoreData;
+	const data = await (await store.open('alice')).snapshot();
 	const digests = data.keys.flatMap(k => [k.token.digest, k.oldToken?.digest ?? '']).filter(Boolean);
-	return {dir, store, cli, erp, evil, secrets, digests, data};
+	return {cli, erp, evil, secrets, digests, data};
 }
 
-describe('apikeys export', () => {
+eachStore('apikeys export', stores => {
+	// The exports read the store and write files elsewhere: one store serves them all.
+	let shared: Awaited<ReturnType<typeof populated>>;
+	beforeAll(async () => {
+		shared = await populated(await stores.fresh());
+	});
+
 	it('writes XLSX by default with the Generated and External sheets of the VTEX export', async () => {
-		const {dir, cli, erp, evil, data} = await populated();
+		const dir = tempDir();
+		const {cli, erp, evil, data} = shared;
 		const file = join(dir, 'keys.xlsx');
 		const result = await cli(['export', '--output', file]);
 		expect(result.stdout).toBe(`Exported 2 generated keys and 1 external key to ${file}\n`);
@@ -80,7 +85,8 @@ describe('apikeys export', () => {
 	});
 
 	it('writes CSV (RFC 4180, formulas neutralized) as two files, and JSON with the same fields', async () => {
-		const {dir, cli, evil, erp} = await populated();
+		const dir = tempDir();
+		const {cli, evil, erp} = shared;
 		const file = join(dir, 'keys.csv');
 		expect((await cli(['export', '--output', file])).stdout).toBe(`Exported 2 generated keys and 1 external key to ${file} and ${join(dir, 'keys.external.csv')}\n`);
 		const csv = readFileSync(file, 'utf8');
@@ -96,7 +102,8 @@ describe('apikeys export', () => {
 	});
 
 	it('never exports a token, a digest or a link, in any format', async () => {
-		const {dir, cli, secrets, digests} = await populated();
+		const dir = tempDir();
+		const {cli, secrets, digests} = shared;
 		const outputs = [
 			(await cli(['export', '--format', 'json', '--output', '-'])).stdout,
 			(await cli(['export', '--format', 'csv', '--sheet', 'generated', '--output', '-'])).stdout,
@@ -112,7 +119,8 @@ describe('apikeys export', () => {
 	});
 
 	it('never overwrites a file, and refuses bad options in one line', async () => {
-		const {dir, cli} = await populated();
+		const dir = tempDir();
+		const {cli} = shared;
 		const file = join(dir, 'taken.xlsx');
 		writeFileSync(file, 'mine');
 		expect(await cli(['export', '--output', file])).toMatchObject({code: 1, stderr: `apikeys: ${file} already exists: choose another name or remove it first\n`});
@@ -122,8 +130,22 @@ describe('apikeys export', () => {
 		expect((await cli(['export', '--output', join(dir, 'missing', 'x.xlsx')])).stderr).toMatch(/its directory does not exist/);
 	});
 
+	it('when the External CSV is refused, the Generated one it wrote first is removed', async () => {
+		const dir = tempDir();
+		const {cli} = shared;
+		const before = readdirSync(dir);
+		writeFileSync(join(dir, 'keys.external.csv'), 'mine');
+		const result = await cli(['export', '--output', join(dir, 'keys.csv')]);
+		expect(result).toMatchObject({code: 1, stdout: '', stderr: `apikeys: ${join(dir, 'keys.external.csv')} already exists: choose another name or remove it first\n`});
+		expect(readFileSync(join(dir, 'keys.external.csv'), 'utf8')).toBe('mine');
+		expect(readdirSync(dir).sort()).toEqual([...before, 'keys.external.csv'].sort());
+	});
+});
+
+eachStore('apikeys export and roles remove, on a store each', stores => {
 	it('quotes every CSV field, so a ";" list separator splits no cell into a formula', async () => {
-		const {dir, cli} = await populated();
+		const dir = tempDir();
+		const {cli} = await populated(await stores.fresh());
 		expect((await cli(['generate', '--name', 'x;=1+1'])).code).toBe(0);
 		const file = join(dir, 'semicolon.csv');
 		expect((await cli(['export', '--output', file])).code).toBe(0);
@@ -138,6 +160,22 @@ describe('apikeys export', () => {
 		expect(piped).toContain('"x;=1+1"');
 	});
 
+	it('removes an unused custom role and refuses one still held, saying by whom', async () => {
+		const {cli, erp} = await populated(await stores.fresh());
+		expect((await cli(['roles', 'add', 'Auditor', '--resource', 'View API Keys'])).code).toBe(0);
+		expect((await cli(['edit', erp.appKey, '--add-role', 'Auditor'])).code).toBe(0);
+		expect(await cli(['roles', 'remove', 'Auditor', '--yes'])).toMatchObject({
+			code: 1,
+			stderr: `apikeys: role "Auditor" is still held by 1 holder (${erp.appKey}): take it away from them first\n`,
+		});
+		expect((await cli(['roles', 'remove', 'OMS - Read only', '--yes'])).stderr).toBe('apikeys: "OMS - Read only" is a predefined role and cannot be removed\n');
+		expect((await cli(['edit', erp.appKey, '--remove-role', 'Auditor'])).code).toBe(0);
+		expect((await cli(['roles', 'remove', 'Auditor'])).code).toBe(2);
+		expect((await cli(['roles', 'remove', 'auditor', '--yes'])).stdout).toBe('Removed role Auditor.\n');
+	});
+});
+
+describe('apikeys export from a store file', () => {
 	it('escapes in CSV what a terminal would act on, from a store written before names were checked', async () => {
 		const data = freshStore();
 		const random = seededRandom('csv-escape');
@@ -149,16 +187,6 @@ describe('apikeys export', () => {
 		expect(piped.code).toBe(0);
 		expect(piped.stdout).not.toMatch(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e]/);
 		expect(piped.stdout).toContain('ev\\e]0;T\\x07il \\u{202e}');
-	});
-
-	it('when the External CSV is refused, the Generated one it wrote first is removed', async () => {
-		const {dir, cli} = await populated();
-		const before = readdirSync(dir);
-		writeFileSync(join(dir, 'keys.external.csv'), 'mine');
-		const result = await cli(['export', '--output', join(dir, 'keys.csv')]);
-		expect(result).toMatchObject({code: 1, stdout: '', stderr: `apikeys: ${join(dir, 'keys.external.csv')} already exists: choose another name or remove it first\n`});
-		expect(readFileSync(join(dir, 'keys.external.csv'), 'utf8')).toBe('mine');
-		expect(readdirSync(dir).sort()).toEqual([...before, 'keys.external.csv'].sort());
 	});
 
 	it('exports 10 000 keys to an XLSX that reads back whole', async () => {
@@ -198,21 +226,5 @@ describe('export helpers', () => {
 		expect(neutralizeFormula('plain')).toBe('plain');
 		expect(toCsv(['a', 'b'] as const, [{a: 'x,y', b: 'line\nbreak'}])).toBe('"a","b"\r\n"x,y","line\nbreak"\r\n');
 		expect(toCsv(['a', 'b'] as const, [{a: 'plain', b: '=1'}])).toBe(`"a","b"\r\n"plain","'=1"\r\n`);
-	});
-});
-
-describe('roles remove', () => {
-	it('removes an unused custom role and refuses one still held, saying by whom', async () => {
-		const {cli, erp} = await populated();
-		expect((await cli(['roles', 'add', 'Auditor', '--resource', 'View API Keys'])).code).toBe(0);
-		expect((await cli(['edit', erp.appKey, '--add-role', 'Auditor'])).code).toBe(0);
-		expect(await cli(['roles', 'remove', 'Auditor', '--yes'])).toMatchObject({
-			code: 1,
-			stderr: `apikeys: role "Auditor" is still held by 1 holder (${erp.appKey}): take it away from them first\n`,
-		});
-		expect((await cli(['roles', 'remove', 'OMS - Read only', '--yes'])).stderr).toBe('apikeys: "OMS - Read only" is a predefined role and cannot be removed\n');
-		expect((await cli(['edit', erp.appKey, '--remove-role', 'Auditor'])).code).toBe(0);
-		expect((await cli(['roles', 'remove', 'Auditor'])).code).toBe(2);
-		expect((await cli(['roles', 'remove', 'auditor', '--yes'])).stdout).toBe('Removed role Auditor.\n');
 	});
 });

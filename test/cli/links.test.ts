@@ -1,56 +1,57 @@
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {CLI, TOKEN_IN_TEXT, runCli, tempDir} from '../helpers.js';
+import {eachStore, type TestStore} from '../stores.js';
 
-async function store() {
-	const path = join(tempDir(), 'store.json');
-	expect((await runCli(['init', '--account', 'acme'], {store: path})).code).toBe(0);
-	return path;
-}
+eachStore('single-access links on the command line', stores => {
+	async function store(): Promise<TestStore> {
+		const made = await stores.fresh();
+		await made.init();
+		return made;
+	}
 
-describe('single-access links on the command line', () => {
-	it('nothing in the store file can reveal a token or its link, after every step of the lifecycle', async () => {
-		const path = await store();
+	it('nothing in the store can reveal a token or its link, after every step of the lifecycle', async () => {
+		const made = await store();
+		const cli = (args: string[], input?: string) => made.cli(args, {input});
 		const seen: string[] = [];
-		const check = () => {
-			const text = readFileSync(path, 'utf8');
+		const check = async () => {
+			const text = await made.contents();
 			expect(text).not.toMatch(TOKEN_IN_TEXT);
 			for (const secret of seen) expect(text).not.toContain(secret);
 		};
-		const generated = JSON.parse((await runCli(['generate', '--name', 'ERP', '--json'], {store: path})).stdout);
+		const generated = JSON.parse((await cli(['generate', '--name', 'ERP', '--json'])).stdout);
 		seen.push(generated.link.split('/').pop());
-		check();
-		const first = (await runCli(['redeem'], {store: path, input: generated.link})).stdout.match(TOKEN_IN_TEXT)![0];
+		await check();
+		const first = (await cli(['redeem'], generated.link)).stdout.match(TOKEN_IN_TEXT)![0];
 		seen.push(first);
-		check();
-		const renewed = JSON.parse((await runCli(['renew', generated.appKey, '--delete-old', 'later', '--json'], {store: path})).stdout);
+		await check();
+		const renewed = JSON.parse((await cli(['renew', generated.appKey, '--delete-old', 'later', '--json'])).stdout);
 		seen.push(renewed.link.split('/').pop());
-		check();
-		expect((await runCli(['undo-renewal', generated.appKey, '--yes'], {store: path})).code).toBe(0);
-		check();
+		await check();
+		expect((await cli(['undo-renewal', generated.appKey, '--yes'])).code).toBe(0);
+		await check();
 		// Undoing the renewal destroyed its link.
-		expect((await runCli(['redeem'], {store: path, input: renewed.link})).stderr).toBe('apikeys: this link is unknown or has expired\n');
-		const again = JSON.parse((await runCli(['renew', generated.appKey, '--delete-old', 'now', '--json'], {store: path})).stdout);
+		expect((await cli(['redeem'], renewed.link)).stderr).toBe('apikeys: this link is unknown or has expired\n');
+		const again = JSON.parse((await cli(['renew', generated.appKey, '--delete-old', 'now', '--json'])).stdout);
 		seen.push(again.link.split('/').pop());
-		check();
-		const second = (await runCli(['redeem'], {store: path, input: again.link})).stdout.match(TOKEN_IN_TEXT)![0];
+		await check();
+		const second = (await cli(['redeem'], again.link)).stdout.match(TOKEN_IN_TEXT)![0];
 		seen.push(second);
-		check();
-		expect((await runCli(['verify', '--key', generated.appKey], {store: path, input: second})).code).toBe(0);
-		expect((await runCli(['verify', '--key', generated.appKey], {store: path, input: first})).code).toBe(1);
+		await check();
+		expect((await cli(['verify', '--key', generated.appKey], second)).code).toBe(0);
+		expect((await cli(['verify', '--key', generated.appKey], first)).code).toBe(1);
 	});
 
 	it('50 simultaneous redemptions of one link reveal exactly one token; the rest say when it was used', async () => {
-		const path = await store();
-		const {link} = JSON.parse((await runCli(['generate', '--name', 'ERP', '--json'], {store: path})).stdout);
+		const made = await store();
+		const {link} = JSON.parse((await made.cli(['generate', '--name', 'ERP', '--json'])).stdout);
 		const results = await Promise.all(
 			Array.from(
 				{length: 50},
 				() =>
 					new Promise<{code: number; stdout: string; stderr: string}>(resolve => {
-						const child = spawn(process.execPath, [CLI, 'redeem'], {env: {...process.env, APIKEYS_STORE: path, APIKEYS_OPERATOR: 'alice'}});
+						const child = spawn(process.execPath, [CLI, 'redeem'], {env: {...process.env, ...made.env('alice'), APIKEYS_OPERATOR: 'alice'}});
 						child.stdin.end(link);
 						let stdout = '';
 						let stderr = '';
@@ -70,13 +71,11 @@ describe('single-access links on the command line', () => {
 			expect(loser.stdout).not.toMatch(TOKEN_IN_TEXT);
 		}
 	});
-});
 
-describe('apikeys serve', () => {
-	it('serves the share page on an ephemeral port, and stops gracefully on SIGTERM', async () => {
-		const path = await store();
-		const {link} = JSON.parse((await runCli(['generate', '--name', 'ERP', '--json'], {store: path})).stdout);
-		const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {env: {...process.env, APIKEYS_STORE: path, APIKEYS_OPERATOR: 'alice'}});
+	it('apikeys serve serves the share page on an ephemeral port, and stops gracefully on SIGTERM', async () => {
+		const made = await store();
+		const {link} = JSON.parse((await made.cli(['generate', '--name', 'ERP', '--json'])).stdout);
+		const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {env: {...process.env, ...made.env('alice'), APIKEYS_OPERATOR: 'alice'}});
 		let stdout = '';
 		child.stdout.on('data', c => (stdout += c));
 		const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
@@ -97,9 +96,12 @@ describe('apikeys serve', () => {
 		expect(await exited).toBe(0);
 		expect(stdout).toContain('Stopped.');
 	});
+});
 
+describe('apikeys serve', () => {
 	it('refuses bad flags in one line', async () => {
-		const path = await store();
+		const path = join(tempDir(), 'store.json');
+		expect((await runCli(['init', '--account', 'acme'], {store: path})).code).toBe(0);
 		expect(await runCli(['serve', '--port', 'http'], {store: path})).toMatchObject({code: 2, stderr: 'apikeys: --port is a number from 0 to 65535\n'});
 		expect(await runCli(['serve', '--host', 'evil host'], {store: path})).toMatchObject({code: 2});
 		expect(await runCli(['serve', '--port', '99999'], {store: path})).toMatchObject({code: 2});

@@ -1,8 +1,7 @@
-import {join} from 'node:path';
-import {beforeAll, describe, expect, it} from 'vitest';
-import {ApiKeysService} from '../../source/service.js';
+import {beforeAll, expect, it} from 'vitest';
+import type {ApiKeysService} from '../../source/service.js';
 import {MANAGE_OPERATORS, OPERATOR_RESOURCES, type OperatorResource} from '../../source/core/types.js';
-import {runCli, suiteDir, tempDir} from '../helpers.js';
+import {eachStore, type Login, type TestStore} from '../stores.js';
 
 interface Action {
 	what: string;
@@ -46,10 +45,9 @@ const ACTIONS: Action[] = [
 	{what: 'change settings', resource: 'Edit API Keys settings', service: s => s.updateSettings({renewalAlertMonths: 6}), cli: () => ['settings', '--renewal-alert', '6']},
 ];
 
-/** A fresh store with a target for every action, and one operator per resource lacking only it. */
-async function world(dir = tempDir()) {
-	const path = join(dir, 'store.json');
-	const owner = await ApiKeysService.init(path, 'acme', {operator: 'alice'});
+/** A fresh store with a target for every action, and a role for each resource holding every other one. */
+async function world(store: TestStore) {
+	const owner = await store.init();
 	const {row: key, reveal} = await owner.generate({name: 'target', roles: []});
 	if (reveal.kind === 'link') await owner.redeem(reveal.url);
 	const {row: pending, reveal: pendingReveal} = await owner.generate({name: 'pending', roles: []});
@@ -60,72 +58,79 @@ async function world(dir = tempDir()) {
 	await owner.addExternal({appKey: 'vtexappkey-partner-QWERTY', roles: []});
 	await owner.addRole({name: 'Unused role', resources: ['View orders']});
 	await owner.addOperator({login: 'leaving', roles: ['API Keys - Read only']});
-	for (const resource of OPERATOR_RESOURCES) {
-		const others = OPERATOR_RESOURCES.filter(r => r !== resource);
-		await owner.addRole({name: `all but ${resource}`, resources: others});
-		await owner.addOperator({login: `no-${resource.toLowerCase().replace(/ /g, '-')}`, roles: [`all but ${resource}`]});
-	}
+	for (const resource of OPERATOR_RESOURCES) await owner.addRole({name: `all but ${resource}`, resources: OPERATOR_RESOURCES.filter(r => r !== resource)});
 	const target: Target = {appKey: key.appKey, pending: pending.appKey, linked: linked.appKey, external: 'vtexappkey-partner-QWERTY', role: 'Unused role', login: 'leaving'};
-	return {path, owner, target};
+	/** Gives `login` every resource but `without`, as the Owner would. */
+	const without = async (login: Login, resource: OperatorResource) => {
+		if ((await owner.operators()).some(o => o.login === login)) await owner.removeOperator(login);
+		await owner.addOperator({login, roles: [`all but ${resource}`]});
+	};
+	return {target, without};
 }
 
-const lacking = (resource: OperatorResource) => `no-${resource.toLowerCase().replace(/ /g, '-')}`;
+/** Holding every other resource is not enough; holding this one is (what is granted, View API Keys, is held too). */
+const holderOf = (resource: OperatorResource): OperatorResource => (resource === 'Edit API Keys settings' ? 'Renew API token' : 'Edit API Keys settings');
 
-describe('every action needs its resource, through the service', () => {
+eachStore('every action needs its resource, through the service', stores => {
 	it.each(ACTIONS.map(a => [a.what, a] as const))('%s', async (_, action) => {
-		const {path, target} = await world();
-		const without = await ApiKeysService.open(path, {operator: lacking(action.resource)});
-		await expect(action.service(without, target)).rejects.toThrow(`it needs the resource "${action.resource}"`);
-		// Holding every other resource is not enough; holding this one is (what is granted, View API Keys, is held too).
-		const holder = action.resource === 'Edit API Keys settings' ? 'Renew API token' : 'Edit API Keys settings';
-		const withIt = await ApiKeysService.open(path, {operator: lacking(holder)});
-		await expect(action.service(withIt, target)).resolves.toBeDefined();
+		const store = await stores.fresh();
+		const {target, without} = await world(store);
+		await without('bob', action.resource);
+		await without('carol', holderOf(action.resource));
+		await expect(action.service(await store.open('bob'), target)).rejects.toThrow(`it needs the resource "${action.resource}"`);
+		await expect(action.service(await store.open('carol'), target)).resolves.toBeDefined();
 	});
 });
 
-describe('every action needs its resource, through the command line', () => {
+eachStore('every action needs its resource, through the command line', stores => {
+	// One store for all: each refusal changes nothing (checked), so the next action finds its target.
+	let store: TestStore;
 	let shared: Awaited<ReturnType<typeof world>>;
 	beforeAll(async () => {
-		shared = await world(suiteDir());
+		store = await stores.fresh();
+		shared = await world(store);
 	});
 
-	it.each(ACTIONS.map(a => [a.what, a] as const))('%s exits 1 naming the resource', async (_, action) => {
-		const result = await runCli(action.cli(shared.target), {store: shared.path, operator: lacking(action.resource)});
+	it.each(ACTIONS.map(a => [a.what, a] as const))('%s exits 1 naming the resource, changing nothing', async (_, action) => {
+		await shared.without('bob', action.resource);
+		const before = await store.contents();
+		const result = await store.cli(action.cli(shared.target), {as: 'bob'});
+		expect(result.stderr).toMatch(new RegExp(`^apikeys: operator "bob" cannot .+: it needs the resource "${action.resource}"\\n$`));
 		expect(result.code).toBe(1);
-		expect(result.stderr).toMatch(new RegExp(`^apikeys: operator "${lacking(action.resource)}" cannot .+: it needs the resource "${action.resource}"\\n$`));
 		expect(result.stdout).toBe('');
+		expect(await store.contents()).toBe(before);
 	});
 });
 
-describe('what each operator may grant, through the service', () => {
+eachStore('what each operator may grant, through the service', stores => {
 	const OWNER_ONLY = 'only an Owner (Admin Super) can grant or remove it';
 	const NOT_HELD = (role: string, resource: string) => `cannot grant "${role}": it includes "${resource}", and nobody can grant a resource they do not hold`;
-	// granter, role granted, the refusal's end (null: allowed)
-	const GRANTS: Array<[string, string, string | null]> = [
+	// bob is a User Administrator; carol holds every resource but Edit API Keys. Granter, role granted, the refusal's end (null: allowed).
+	const GRANTS: Array<[Login, string, string | null]> = [
 		['alice', 'Owner (Admin Super)', null],
 		['alice', 'User Administrator - RESTRICTED', null],
 		['alice', 'OMS - Read only', null],
-		['ursula', 'Owner (Admin Super)', `cannot grant "Owner (Admin Super)": ${OWNER_ONLY}`],
-		['ursula', 'User Administrator - RESTRICTED', null],
-		['ursula', 'API Keys - Read only', null],
-		['ursula', 'OMS - Read only', NOT_HELD('OMS - Read only', 'View orders')],
-		[lacking('Edit API Keys'), 'Owner (Admin Super)', `cannot grant "Owner (Admin Super)": ${OWNER_ONLY}`],
-		[lacking('Edit API Keys'), 'User Administrator - RESTRICTED', NOT_HELD('User Administrator - RESTRICTED', 'Edit API Keys')],
-		[lacking('Edit API Keys'), 'API Keys - Token renewal', null],
+		['bob', 'Owner (Admin Super)', `cannot grant "Owner (Admin Super)": ${OWNER_ONLY}`],
+		['bob', 'User Administrator - RESTRICTED', null],
+		['bob', 'API Keys - Read only', null],
+		['bob', 'OMS - Read only', NOT_HELD('OMS - Read only', 'View orders')],
+		['carol', 'Owner (Admin Super)', `cannot grant "Owner (Admin Super)": ${OWNER_ONLY}`],
+		['carol', 'User Administrator - RESTRICTED', NOT_HELD('User Administrator - RESTRICTED', 'Edit API Keys')],
+		['carol', 'API Keys - Token renewal', null],
 	];
 
-	async function team() {
-		const path = join(tempDir(), 'store.json');
-		const owner = await ApiKeysService.init(path, 'acme', {operator: 'alice'});
-		await owner.addOperator({login: 'ursula', roles: ['User Administrator - RESTRICTED']});
+	async function team(): Promise<TestStore> {
+		const store = await stores.fresh();
+		const owner = await store.init();
+		await owner.addOperator({login: 'bob', roles: ['User Administrator - RESTRICTED']});
 		await owner.addRole({name: 'all but Edit API Keys', resources: OPERATOR_RESOURCES.filter(r => r !== 'Edit API Keys')});
-		await owner.addOperator({login: lacking('Edit API Keys'), roles: ['all but Edit API Keys']});
+		await owner.addOperator({login: 'carol', roles: ['all but Edit API Keys']});
 		await owner.addOperator({login: 'otto', roles: ['Owner (Admin Super)']});
-		return path;
+		return store;
 	}
 
 	it.each(GRANTS)('%s granting "%s"', async (granter, role, refusal) => {
-		const service = await ApiKeysService.open(await team(), {operator: granter});
+		const service = await (await team()).open(granter);
 		const granting = service.addOperator({login: 'newbie', roles: [role]});
 		if (refusal === null) await expect(granting).resolves.toMatchObject({login: 'newbie', roles: [role], addedBy: granter});
 		else await expect(granting).rejects.toThrow(`operator "${granter}" ${refusal}`);
@@ -134,17 +139,17 @@ describe('what each operator may grant, through the service', () => {
 
 	it.each([
 		['alice', null],
-		['ursula', `operator "ursula" cannot remove "otto", who holds "Owner (Admin Super)": ${OWNER_ONLY}`],
-		[lacking('Edit API Keys'), `operator "${lacking('Edit API Keys')}" cannot remove "otto", who holds "Owner (Admin Super)": ${OWNER_ONLY}`],
-	])('%s removing an Owner', async (remover, refusal) => {
-		const service = await ApiKeysService.open(await team(), {operator: remover});
+		['bob', `operator "bob" cannot remove "otto", who holds "Owner (Admin Super)": ${OWNER_ONLY}`],
+		['carol', `operator "carol" cannot remove "otto", who holds "Owner (Admin Super)": ${OWNER_ONLY}`],
+	] as Array<[Login, string | null]>)('%s removing an Owner', async (remover, refusal) => {
+		const service = await (await team()).open(remover);
 		if (refusal === null) await expect(service.removeOperator('otto')).resolves.toMatchObject({login: 'otto'});
 		else await expect(service.removeOperator('otto')).rejects.toThrow(refusal);
 		expect((await service.operators()).some(o => o.login === 'otto')).toBe(refusal !== null);
 	});
 
-	it.each(['alice', 'ursula'])('%s cannot remove themselves', async login => {
-		const service = await ApiKeysService.open(await team(), {operator: login});
+	it.each(['alice', 'bob'] as Login[])('%s cannot remove themselves', async login => {
+		const service = await (await team()).open(login);
 		await expect(service.removeOperator(login)).rejects.toThrow(`operator "${login}" cannot remove themselves: nobody changes their own roles`);
 	});
 });

@@ -1,30 +1,29 @@
 import {once} from 'node:events';
-import {readFileSync} from 'node:fs';
 import {request} from 'node:http';
 import {connect, type AddressInfo, type Socket} from 'node:net';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {SHARE_LIMITS, createShareServer} from '../../source/server/share-server.js';
 import {ApiKeysService} from '../../source/service.js';
 import {TOKEN_IN_TEXT, tempDir} from '../helpers.js';
+import {eachStore, type TestStore} from '../stores.js';
 
 const servers: Array<{close(): void}> = [];
 afterEach(() => {
 	while (servers.length > 0) servers.pop()!.close();
 });
 
-async function setup() {
-	const path = join(tempDir(), 'store.json');
-	const service = await ApiKeysService.init(path, 'acme', {operator: 'alice'});
+/** The share page of a store with one key whose link is unused; on a file store unless one is given. */
+async function setup(given?: TestStore) {
+	const service = given ? await given.init() : await ApiKeysService.init(join(tempDir(), 'store.json'), 'acme', {operator: 'alice'});
 	const {row, reveal} = await service.generate({name: 'Web <shop>', roles: ['OMS - Read only']});
 	if (reveal.kind !== 'link') throw new Error('expected a link');
 	const server = createShareServer({service});
 	servers.push({close: () => server.close()});
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const path_ = new URL(reveal.url).pathname;
-	const linkState = () => JSON.parse(readFileSync(path, 'utf8')).links[0] as {used?: number; sealed?: string};
-	return {service, base, url: base + path_, appKey: row.appKey, linkState, path};
+	const path = new URL(reveal.url).pathname;
+	return {service, base, url: base + path, appKey: row.appKey};
 }
 
 const proofIn = (html: string) => /name="proof" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -60,30 +59,37 @@ function connection(base: string) {
 	return Object.assign(state, {socket});
 }
 
-describe('the share page', () => {
+eachStore('the share page', stores => {
+	/** The unused link's state as the store holds it now. */
+	let store: TestStore;
+	const linkState = async () => (await (await store.open('alice')).snapshot()).links[0] as {used?: number; sealed?: string};
+	beforeEach(async () => {
+		store = await stores.fresh();
+	});
+
 	it('GET shows which key the link is for and a Reveal button, with no token and nothing consumed', async () => {
-		const {url, appKey, linkState} = await setup();
+		const {url, appKey} = await setup(store);
 		const response = await fetch(url);
 		const html = await response.text();
 		expect(response.status).toBe(200);
 		expect(html).toContain(`<code>${appKey}</code> (Web &lt;shop&gt;)`);
 		expect(html).toContain('<button type="submit" id="reveal">Reveal token</button>');
 		expect(html).not.toMatch(TOKEN_IN_TEXT);
-		expect(linkState().used).toBeUndefined();
+		expect((await linkState()).used).toBeUndefined();
 	});
 
 	it('HEAD and GET from previewers, unfurlers and scanners consume nothing', async () => {
-		const {url, linkState} = await setup();
+		const {url} = await setup(store);
 		for (const agent of ['Slackbot-LinkExpanding 1.0', 'Twitterbot/1.0', 'Microsoft Office/16.0', 'curl/8.0', 'Mozilla/5.0 (compatible; Googlebot/2.1)']) {
 			expect((await fetch(url, {headers: {'User-Agent': agent}})).status).toBe(200);
 			expect((await fetch(url, {method: 'HEAD', headers: {'User-Agent': agent}})).status).toBe(200);
 		}
-		expect(linkState().used).toBeUndefined();
-		expect(linkState().sealed).toBeDefined();
+		expect((await linkState()).used).toBeUndefined();
+		expect((await linkState()).sealed).toBeDefined();
 	});
 
 	it('only the POST of the page\'s own button reveals the token, once', async () => {
-		const {url, linkState, service, appKey, path} = await setup();
+		const {url, service, appKey} = await setup(store);
 		const proof = proofIn(await (await fetch(url)).text());
 		// What a browser sends with the page's form (Referrer-Policy: same-origin lets it name the page's origin).
 		const revealed = await post(url, `proof=${encodeURIComponent(proof)}`, {'Sec-Fetch-Site': 'same-origin', Origin: new URL(url).origin});
@@ -92,8 +98,8 @@ describe('the share page', () => {
 		const token = html.match(TOKEN_IN_TEXT)![0];
 		expect(html).toContain('<button type="button" id="copy">Copy</button>');
 		expect((await service.verify(appKey, token)).valid).toBe(true);
-		expect(linkState().used).toBeDefined();
-		expect(readFileSync(path, 'utf8')).not.toContain(token);
+		expect((await linkState()).used).toBeDefined();
+		expect(await store.contents()).not.toContain(token);
 
 		for (const again of [await fetch(url), await post(url, `proof=${encodeURIComponent(proof)}`)]) {
 			const text = await again.text();
@@ -104,7 +110,7 @@ describe('the share page', () => {
 	});
 
 	it('refuses a POST without the page\'s proof, or from another site, and uses nothing', async () => {
-		const {url, linkState} = await setup();
+		const {url} = await setup(store);
 		const proof = proofIn(await (await fetch(url)).text());
 		const attempts = [
 			await post(url, ''),
@@ -116,9 +122,28 @@ describe('the share page', () => {
 			expect(response.status).toBe(403);
 			expect(await response.text()).not.toMatch(TOKEN_IN_TEXT);
 		}
-		expect(linkState().used).toBeUndefined();
+		expect((await linkState()).used).toBeUndefined();
 	});
 
+	it('serves the share base URL\'s host, as the setting now says, and reveals only to that origin', async () => {
+		const {url, service, appKey} = await setup(store);
+		await service.updateSettings({shareBaseUrl: 'https://keys.example.com'});
+		const proof = proofIn((await raw(url, {headers: {Host: 'keys.example.com'}})).text);
+		expect(proof).not.toBe('');
+		expect((await raw(url, {headers: {Host: 'keys.example.com:8080'}})).status).toBe(421);
+		const reveal = (origin: string) =>
+			raw(url, {method: 'POST', headers: {...form, Host: 'keys.example.com', Origin: origin}, body: `proof=${encodeURIComponent(proof)}`});
+		for (const origin of ['http://keys.example.com', 'https://keys.example.com:8443', 'https://evil.example']) {
+			expect((await reveal(origin)).status, origin).toBe(403);
+		}
+		expect((await linkState()).used).toBeUndefined();
+		const revealed = await reveal('https://keys.example.com');
+		expect(revealed.status).toBe(200);
+		expect((await service.verify(appKey, revealed.text.match(TOKEN_IN_TEXT)![0])).valid).toBe(true);
+	});
+});
+
+describe('the share page over HTTP', () => {
 	it('sends no-store, no referrer to other sites and a strict Content-Security-Policy on every response', async () => {
 		const {url, base} = await setup();
 		for (const target of [url, `${base}/nope`, `${base}/assets/share.css`, `${base}/assets/copy.js`]) {
@@ -156,7 +181,7 @@ describe('the share page', () => {
 	});
 
 	it('refuses with 421 a host name it does not serve (DNS rebinding), and the link stays unused', async () => {
-		const {url, base, linkState} = await setup();
+		const {url, base, service} = await setup();
 		const {port} = new URL(base);
 		const proof = proofIn(await (await fetch(url)).text());
 		for (const host of [`rebind.attacker.example:${port}`, 'rebind.attacker.example', `127.0.0.2:${port}`, `localhost.evil.example:${port}`]) {
@@ -166,32 +191,15 @@ describe('the share page', () => {
 			expect(posted.status, host).toBe(421);
 			expect(posted.text).not.toMatch(TOKEN_IN_TEXT);
 		}
-		expect(linkState().used).toBeUndefined();
+		expect((await service.snapshot()).links[0]!.used).toBeUndefined();
 		// This machine's own names, on any port (ssh -L may forward from another one).
 		for (const host of [`127.0.0.1:${port}`, '127.0.0.1', 'localhost:9000', 'LOCALHOST', `[::1]:${port}`]) {
 			expect((await raw(url, {headers: {Host: host}})).status, host).toBe(200);
 		}
 	});
 
-	it('serves the share base URL\'s host, as the setting now says, and reveals only to that origin', async () => {
-		const {url, service, linkState, appKey} = await setup();
-		await service.updateSettings({shareBaseUrl: 'https://keys.example.com'});
-		const proof = proofIn((await raw(url, {headers: {Host: 'keys.example.com'}})).text);
-		expect(proof).not.toBe('');
-		expect((await raw(url, {headers: {Host: 'keys.example.com:8080'}})).status).toBe(421);
-		const reveal = (origin: string) =>
-			raw(url, {method: 'POST', headers: {...form, Host: 'keys.example.com', Origin: origin}, body: `proof=${encodeURIComponent(proof)}`});
-		for (const origin of ['http://keys.example.com', 'https://keys.example.com:8443', 'https://evil.example']) {
-			expect((await reveal(origin)).status, origin).toBe(403);
-		}
-		expect(linkState().used).toBeUndefined();
-		const revealed = await reveal('https://keys.example.com');
-		expect(revealed.status).toBe(200);
-		expect((await service.verify(appKey, revealed.text.match(TOKEN_IN_TEXT)![0])).valid).toBe(true);
-	});
-
 	it('reveals only to a POST whose Origin is the page\'s own: not another scheme or port, not "null", not none', async () => {
-		const {url, base, linkState} = await setup();
+		const {url, base, service} = await setup();
 		const proof = proofIn(await (await fetch(url)).text());
 		const body = `proof=${encodeURIComponent(proof)}`;
 		const {port} = new URL(base);
@@ -207,7 +215,7 @@ describe('the share page', () => {
 			expect(response.text, what).toContain('The token was not revealed');
 			expect(response.text).not.toMatch(TOKEN_IN_TEXT);
 		}
-		expect(linkState().used).toBeUndefined();
+		expect((await service.snapshot()).links[0]!.used).toBeUndefined();
 		expect((await raw(url, {method: 'POST', headers: {...form, Origin: base}, body})).text).toMatch(TOKEN_IN_TEXT);
 	});
 

@@ -9,11 +9,8 @@ import {serializeStore} from '../../source/store/line-writer.js';
 import {Store} from '../../source/store/store.js';
 import {acquireLock} from '../../source/store/lock.js';
 import {ApiKeysService} from '../../source/service.js';
-import {refused} from '../../source/core/errors.js';
-import {editExternalRoles} from '../../source/core/external.js';
-import {redeemLink} from '../../source/core/links.js';
 import {SCHEMA_VERSION, type StoreData} from '../../source/core/types.js';
-import {T0, context, freshStore, tempDir} from '../helpers.js';
+import {T0, freshStore, tempDir} from '../helpers.js';
 
 const newStorePath = () => join(tempDir(), 'nested', 'store.json');
 
@@ -39,17 +36,6 @@ describe('the store file', () => {
 		expect(readdirSync(join(path, '..')).sort()).toEqual(['store.json', 'store.json.lock']);
 	});
 
-	it('refuses to create over an existing store', async () => {
-		const {path} = await created();
-		const before = readFileSync(path);
-		await expect(Store.create(path, freshStore('other'))).rejects.toThrow(`a store already exists at ${path}`);
-		expect(readFileSync(path).equals(before)).toBe(true);
-	});
-
-	it('says how to create one when there is none', async () => {
-		await expect(Store.open(newStorePath())).rejects.toThrow('no store at');
-	});
-
 	it('says that a store deleted since it was read is gone, rather than going on with the last read', async () => {
 		const {path, store} = await created();
 		await store.read();
@@ -58,53 +44,9 @@ describe('the store file', () => {
 		await expect(store.transact(data => void (data.account = 'recreated'))).rejects.toThrow(`store ${path} was deleted or moved since it was read`);
 		expect(existsSync(path)).toBe(false);
 	});
-
-	it('sees a change made through another handle (another process) on the next read', async () => {
-		const {path, store} = await created();
-		const other = await Store.open(path);
-		await other.transact(data => void (data.settings.reveal = 'direct'));
-		expect((await store.read()).settings.reveal).toBe('direct');
-	});
-
-	it('rolls back nothing on disk when a change throws, and re-reads afterwards', async () => {
-		const {path, store} = await created();
-		const before = readFileSync(path);
-		await expect(
-			store.transact(data => {
-				data.account = 'changed-in-memory';
-				throw new Error('rule refused');
-			}),
-		).rejects.toThrow('rule refused');
-		expect(readFileSync(path).equals(before)).toBe(true);
-		expect((await store.read()).account).toBe('acme');
-	});
 });
 
-describe('a change works on a copy', () => {
-	it('leaves the data in memory as it was when the change is refused after changing its copy', async () => {
-		const {path, store} = await created();
-		const service = await ApiKeysService.open(path, {operator: 'alice'});
-		await service.addExternal({appKey: 'vtexappkey-partner-QWERTY', roles: []});
-		const {reveal} = await service.generate({name: 'ERP', roles: []});
-		if (reveal.kind !== 'link') throw new Error('expected a link');
-		await store.read();
-		const before = readFileSync(path);
-		await expect(
-			store.transact(data => {
-				data.account = 'changed-in-memory';
-				editExternalRoles(data, 'vtexappkey-partner-QWERTY', ['Checkout Admin']);
-				redeemLink(data, reveal.url, context(Date.now(), 'bob'));
-				throw refused('refused after changing its copy');
-			}),
-		).rejects.toThrow('refused after changing its copy');
-		const now = store.peek()!;
-		expect(now.account).toBe('acme');
-		expect(now.external[0]!.roles).toEqual([]);
-		expect(now.links[0]!.used).toBeUndefined();
-		expect(now.links[0]!.sealed).toEqual(expect.any(String));
-		expect(readFileSync(path).equals(before)).toBe(true);
-	});
-
+describe('a change works on a copy of the file', () => {
 	it('leaves the data in memory as it was when the write fails', async () => {
 		const {path, store} = await created();
 		await expect(

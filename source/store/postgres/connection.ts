@@ -1,9 +1,10 @@
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
 import {join} from 'node:path';
 import pg from 'pg';
 import {parse} from 'pg-connection-string';
 import {StoreUnreachableError, usage} from '../../core/errors.js';
+import {displayUrl} from './location.js';
 
 /** Service-file keys that name a connection parameter, as libpq reads them. */
 const SERVICE_KEYS: Record<string, string> = {host: 'host', hostaddr: 'host', port: 'port', dbname: 'database', user: 'user', password: 'password', sslmode: 'sslmode', sslrootcert: 'sslrootcert', sslcert: 'sslcert', sslkey: 'sslkey', application_name: 'application_name', connect_timeout: 'connect_timeout'};
@@ -44,8 +45,9 @@ export function serviceParameters(name: string, env: NodeJS.ProcessEnv): Record<
  * What the driver connects with, as libpq would: the URL first, then the service's parameters
  * (?service= or PGSERVICE), then the PG* environment (PGHOST, PGPORT, PGUSER, PGDATABASE,
  * PGSSLMODE, PGSSLROOTCERT), then the defaults (the local socket, the login name). With no
- * password given, node-postgres takes PGPASSWORD, else ~/.pgpass. sslmode=verify-full checks the
- * server's certificate against sslrootcert and its name against the host.
+ * password given, node-postgres takes PGPASSWORD, else ~/.pgpass. Every sslmode but disable checks
+ * the server's certificate against sslrootcert (else ~/.postgresql/root.crt, else the system's
+ * authorities) and its name against the host, as verify-full does.
  */
 export function connectionConfig(location: string, env: NodeJS.ProcessEnv = process.env): pg.ClientConfig {
 	const url = new URL(location);
@@ -54,7 +56,18 @@ export function connectionConfig(location: string, env: NodeJS.ProcessEnv = proc
 	const service = serviceName ? serviceParameters(serviceName, env) : {};
 	if (!url.searchParams.has('sslmode') && (service.sslmode ?? env.PGSSLMODE)) url.searchParams.set('sslmode', (service.sslmode ?? env.PGSSLMODE)!);
 	if (!url.searchParams.has('sslrootcert') && (service.sslrootcert ?? env.PGSSLROOTCERT)) url.searchParams.set('sslrootcert', (service.sslrootcert ?? env.PGSSLROOTCERT)!);
-	const parsed = parse(url.toString());
+	const sslmode = url.searchParams.get('sslmode');
+	// libpq's default authority file; without it the system's authorities are trusted.
+	const defaultRoot = join(homedir(), '.postgresql', 'root.crt');
+	if (sslmode && sslmode !== 'disable' && !url.searchParams.has('sslrootcert') && existsSync(defaultRoot)) url.searchParams.set('sslrootcert', defaultRoot);
+	// node-postgres checks these as verify-full (stricter than libpq), and said so in a many-line warning on every run.
+	if (sslmode === 'prefer' || sslmode === 'require' || sslmode === 'verify-ca') url.searchParams.set('sslmode', 'verify-full');
+	let parsed: ReturnType<typeof parse>;
+	try {
+		parsed = parse(url.toString());
+	} catch (error) {
+		throw unreadableFile(location, url, error);
+	}
 	const user = parsed.user || service.user || env.PGUSER || userInfo().username;
 	return {
 		host: parsed.host || service.host || service.hostaddr || env.PGHOST || '/var/run/postgresql',
@@ -69,15 +82,31 @@ export function connectionConfig(location: string, env: NodeJS.ProcessEnv = proc
 	};
 }
 
+/** The TLS verdicts that mean the server's certificate chains to no authority trusted here. */
+const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_SIGNATURE_FAILURE']);
+
 /** A connection failure as one line: which server, and why, never a password. */
 export function connectionFailure(where: string, error: unknown): Error {
-	const code = (error as {code?: string}).code;
+	const {code, host, cert} = error as {code?: string; host?: string; cert?: {subjectaltname?: string}};
 	const message = (error as Error).message?.split('\n')[0] ?? String(error);
 	const reason =
 		code === 'ECONNREFUSED'
 			? 'the server refused the connection (is PostgreSQL running there?)'
 			: code === 'ENOTFOUND'
 				? 'the host name does not resolve'
-				: message;
+				: code && UNTRUSTED_CERTIFICATE.has(code)
+					? "the server's certificate is not signed by the certificate authority in sslrootcert (nor by one this system trusts)"
+					: code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+						? `the server's certificate does not name the host ${host ?? ''} (it names ${cert?.subjectaltname?.slice(0, 200) || 'no other'}): connect by a name it holds`
+						: message;
 	return new StoreUnreachableError(`could not reach the PostgreSQL store ${where}: ${reason}`);
+}
+
+/** A certificate or key file named by the URL (sslrootcert, sslcert, sslkey) that cannot be read, in one line. */
+function unreadableFile(location: string, url: URL, error: unknown): Error {
+	const {code, path} = error as {code?: string; path?: string};
+	if (!path) return error as Error;
+	const parameter = ['sslrootcert', 'sslcert', 'sslkey'].find(name => url.searchParams.get(name) === path) ?? 'the file';
+	const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
+	return new StoreUnreachableError(`could not reach the PostgreSQL store ${displayUrl(location)}: cannot read ${parameter} ${path} (${why})`);
 }
