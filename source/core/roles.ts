@@ -33,7 +33,11 @@ const INTEGRATION_RESOURCES = [
 	'Edit customers',
 ] as const;
 
-export const ALL_RESOURCES: readonly string[] = [...KEY_RESOURCES, MANAGE_OPERATORS, ...INTEGRATION_RESOURCES];
+/** What a key must hold to call the verify API (apikeys verify-server) as a caller. */
+export const VERIFY_RESOURCE = 'Verify API tokens';
+export const KEY_VERIFIER_ROLE = 'Key verifier';
+
+export const ALL_RESOURCES: readonly string[] = [...KEY_RESOURCES, MANAGE_OPERATORS, ...INTEGRATION_RESOURCES, VERIFY_RESOURCE];
 
 const role = (name: string, resources: readonly string[]): Role => ({name, resources, predefined: true});
 
@@ -42,6 +46,7 @@ export const PREDEFINED_ROLES: readonly Role[] = [
 	role(USER_ADMIN_ROLE, [...KEY_RESOURCES, MANAGE_OPERATORS]),
 	role('API Keys - Read only', ['View API Keys']),
 	role('API Keys - Token renewal', ['View API Keys', 'Renew API token']),
+	role(KEY_VERIFIER_ROLE, [VERIFY_RESOURCE]),
 	role('OMS - Full access', ['View orders', 'Change orders', 'Cancel orders']),
 	role('OMS - Read only', ['View orders']),
 	role('Logistics - Full access', ['View logistics', 'Edit logistics']),

@@ -1,0 +1,137 @@
+import {VERIFY_RESOURCE, roleCatalog} from '../core/roles.js';
+import {TOKEN_LENGTH, checkTokenFormat, tokenDigest} from '../core/token.js';
+import type {Verification} from './types.js';
+
+/** What a verifier needs of one key, whichever store it came from. */
+export interface KeyFacts {
+	readonly appKey: string;
+	readonly name: string;
+	readonly roles: readonly string[];
+	readonly active: boolean;
+	/** The current token's digest; null when it was revoked (it verifies nothing). */
+	readonly current: string | null;
+	/** The old token's digest while a renewal is pending. */
+	readonly old: string | null;
+}
+
+const MALFORMED: Verification = Object.freeze({valid: false, code: 'MALFORMED'});
+const NOT_FOUND: Verification = Object.freeze({valid: false, code: 'NOT_FOUND'});
+const INACTIVE: Verification = Object.freeze({valid: false, code: 'INACTIVE'});
+const INSUFFICIENT_ROLES: Verification = Object.freeze({valid: false, code: 'INSUFFICIENT_ROLES'});
+
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((role, i) => role === b[i]);
+const sameFacts = (a: KeyFacts, b: KeyFacts) =>
+	a.current === b.current && a.old === b.old && a.active === b.active && a.name === b.name && sameRoles(a.roles, b.roles);
+
+/**
+ * Every key's token digests → the key, kept current by a source (store file or PostgreSQL) and
+ * small enough for a million keys: one entry per key, two maps of references, and each distinct
+ * set of roles held once. A check hashes the token once and looks the digest up: a wrong token's
+ * digest shares nothing predictable with a stored one, so nothing about a stored token leaks
+ * through how long a refusal takes.
+ */
+export class KeyMap {
+	/** The store revision the map holds. */
+	revision = -1;
+	private readonly byDigest = new Map<string, KeyFacts>();
+	private readonly byAppKey = new Map<string, KeyFacts>();
+	private readonly roleSets = new Map<string, readonly string[]>();
+	/** The roles (predefined and the store's own) that hold Verify API tokens. */
+	private callerRoles: ReadonlySet<string> = rolesHolding([]);
+
+	get size(): number {
+		return this.byAppKey.size;
+	}
+
+	/** Adds a key, or replaces what was held of it (its old digests stop matching). */
+	put(facts: KeyFacts): void {
+		const held = this.byAppKey.get(facts.appKey);
+		if (held && sameFacts(held, facts)) return;
+		if (held) this.unindex(held);
+		const entry: KeyFacts = {
+			appKey: facts.appKey,
+			name: facts.name,
+			roles: this.intern(facts.roles),
+			active: facts.active,
+			current: facts.current,
+			old: facts.old,
+		};
+		this.byAppKey.set(entry.appKey, entry);
+		if (entry.current !== null) this.byDigest.set(entry.current, entry);
+		if (entry.old !== null) this.byDigest.set(entry.old, entry);
+	}
+
+	remove(appKey: string): void {
+		const held = this.byAppKey.get(appKey);
+		if (!held) return;
+		this.unindex(held);
+		this.byAppKey.delete(appKey);
+	}
+
+	/** Makes the map hold exactly `keys` (a whole snapshot); keys that did not change are left as they are. */
+	sync(keys: Iterable<KeyFacts>): void {
+		const seen = new Set<string>();
+		for (const facts of keys) {
+			seen.add(facts.appKey);
+			this.put(facts);
+		}
+		for (const appKey of this.byAppKey.keys()) if (!seen.has(appKey)) this.remove(appKey);
+	}
+
+	/** The store's custom roles, for knowing which roles grant Verify API tokens. */
+	setCustomRoles(roles: ReadonlyArray<{name: string; resources: readonly string[]}>): void {
+		this.callerRoles = rolesHolding(roles);
+	}
+
+	/** The answer for `token`, from memory. */
+	verify(token: string, appKey?: string, roles?: readonly string[]): Verification {
+		const digest = typeof token === 'string' && token.length === TOKEN_LENGTH ? tokenDigest(token) : null;
+		const entry = digest === null ? undefined : this.byDigest.get(digest);
+		if (entry === undefined) return typeof token === 'string' && checkTokenFormat(token).ok ? NOT_FOUND : MALFORMED;
+		// Another key's token answers as an unknown one: a caller cannot learn which keys exist.
+		if (appKey !== undefined && entry.appKey !== appKey) return NOT_FOUND;
+		if (!entry.active) return INACTIVE;
+		if (roles !== undefined && roles.length > 0 && !holdsAll(entry.roles, roles)) return INSUFFICIENT_ROLES;
+		return {valid: true, code: 'VALID', appKey: entry.appKey, name: entry.name, roles: entry.roles, tokenState: digest === entry.current ? 'current' : 'old'};
+	}
+
+	/** The appKey of the caller whose token this is, if its key is active and holds Verify API tokens; else null. */
+	caller(token: string): string | null {
+		const entry = token.length === TOKEN_LENGTH ? this.byDigest.get(tokenDigest(token)) : undefined;
+		if (!entry || !entry.active) return null;
+		return entry.roles.some(role => this.callerRoles.has(role)) ? entry.appKey : null;
+	}
+
+	private unindex(entry: KeyFacts): void {
+		if (entry.current !== null && this.byDigest.get(entry.current) === entry) this.byDigest.delete(entry.current);
+		if (entry.old !== null && this.byDigest.get(entry.old) === entry) this.byDigest.delete(entry.old);
+	}
+
+	/** One frozen array per distinct set of roles: a million keys share a handful. */
+	private intern(roles: readonly string[]): readonly string[] {
+		const id = roles.join('\n');
+		let shared = this.roleSets.get(id);
+		if (!shared) {
+			shared = Object.freeze([...roles]);
+			this.roleSets.set(id, shared);
+		}
+		return shared;
+	}
+}
+
+function holdsAll(held: readonly string[], wanted: readonly string[]): boolean {
+	for (const role of wanted) {
+		if (typeof role !== 'string') return false;
+		const lower = role.toLowerCase();
+		if (!held.some(name => name === role || name.toLowerCase() === lower)) return false;
+	}
+	return true;
+}
+
+function rolesHolding(custom: ReadonlyArray<{name: string; resources: readonly string[]}>): ReadonlySet<string> {
+	return new Set(
+		roleCatalog({roles: custom.map(r => ({name: r.name, resources: r.resources, created: 0, createdBy: ''}))})
+			.filter(role => role.resources.includes(VERIFY_RESOURCE))
+			.map(role => role.name),
+	);
+}
