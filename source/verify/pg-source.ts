@@ -49,7 +49,10 @@ export class PgSource implements KeySource {
 	static async open(location: string, env: NodeJS.ProcessEnv): Promise<PgSource> {
 		const where = displayUrl(location);
 		// Time limits, so a database that stops answering makes a refresh fail (and the verifier stale) rather than hang.
-		const config: pg.ClientConfig = {...connectionConfig(location, env), application_name: 'apikeys verifier', keepAlive: true, query_timeout: 15_000, connectionTimeoutMillis: 5_000};
+		const base = connectionConfig(location, env);
+		// The driver itself reads PGPASSWORD from process.env only: an `env` given to openVerifier counts too.
+		if (base.password === undefined && env.PGPASSWORD) base.password = env.PGPASSWORD;
+		const config: pg.ClientConfig = {...base, application_name: 'apikeys verifier', keepAlive: true, query_timeout: 15_000, connectionTimeoutMillis: 5_000};
 		const pool = new pg.Pool({...config, max: 2, idleTimeoutMillis: 30_000});
 		pool.on('error', () => undefined);
 		const source = new PgSource(pool, config, where);
