@@ -8,6 +8,7 @@ import {addMonths, DAY} from '../source/core/time.js';
 import {mintToken, tokenRecord} from '../source/core/token.js';
 import type {ActivityEntry, StoreData} from '../source/core/types.js';
 import {ACTIVITY_KEPT, ActivityArchive} from '../source/store/activity-archive.js';
+import type {Verifier} from '../source/index.js';
 import {ApiKeysService} from '../source/service.js';
 import {syncDirectory} from '../source/store/atomic-write.js';
 import {serializeStore} from '../source/store/line-writer.js';
@@ -25,11 +26,17 @@ const suffix = (i: number) => Array.from({length: 6}, (_, d) => LETTERS[Math.flo
  * pending, some inactive, and the log that use leaves: three entries per key (generate, an edit,
  * a renewal), all but the newest in the activity archive, as the store's writes put them there.
  */
-export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; appKeys: string[]; tokens: Map<string, string>}> {
+export async function buildStore(
+	path: string,
+	count: number,
+	operator: string,
+	now = Date.now(),
+): Promise<{names: string[]; appKeys: string[]; tokens: Map<string, string>; gateway: string}> {
 	const data: StoreData = emptyStore('acme', operator, addMonths(now, -25));
 	const names: string[] = [];
 	const appKeys: string[] = [];
 	const tokens = new Map<string, string>();
+	let gateway = '';
 	const activity: ActivityEntry[] = [];
 	for (let i = 0; i < count; i++) {
 		const created = now - Math.floor(((i * 7919) % 730) * DAY + (i % 24) * 3_600_000);
@@ -39,7 +46,8 @@ export async function buildStore(path: string, count: number, operator: string, 
 		const key = {
 			appKey,
 			name,
-			roles: [ROLES[i % ROLES.length]!, ...(i % 3 === 0 ? [ROLES[(i + 2) % ROLES.length]!] : [])],
+			// Key 2 is the verify server's caller in the HTTP benchmark.
+			roles: i === 2 ? ['Key verifier'] : [ROLES[i % ROLES.length]!, ...(i % 3 === 0 ? [ROLES[(i + 2) % ROLES.length]!] : [])],
 			created,
 			createdBy: operator,
 			active: i % 11 !== 0,
@@ -56,6 +64,7 @@ export async function buildStore(path: string, count: number, operator: string, 
 		names.push(name);
 		appKeys.push(appKey);
 		if (i < 2000 && key.active && i !== 1) tokens.set(appKey, token);
+		if (i === 2) gateway = token;
 	}
 	activity.sort((a, b) => a.at - b.at);
 	const archived = activity.length - ACTIVITY_KEPT;
@@ -63,7 +72,7 @@ export async function buildStore(path: string, count: number, operator: string, 
 	data.activity = activity.slice(Math.max(0, archived));
 	data.revision = 1;
 	await writeFile(path, serializeStore(data), {mode: 0o600});
-	return {names, appKeys, tokens};
+	return {names, appKeys, tokens, gateway};
 }
 
 /** How many keys a search for `query` matches (a case-insensitive substring of the name or the appKey). */
@@ -115,6 +124,20 @@ export function bareVerifyLoop(pairs: Array<[string, string]>, digests: Map<stri
 		if (digests.get(appKey) === hash('sha256', token, 'base64url')) valid++;
 	}
 	if (valid !== iterations) throw new Error('bare loop mismatch');
+	return performance.now() - start;
+}
+
+export {openVerifier} from '../source/index.js';
+
+/** verify through the package's in-process verifier, as a service calls it: the token and the key it must belong to. */
+export function verifierLoop(verifier: Verifier, pairs: Array<[string, string]>, iterations: number): number {
+	let valid = 0;
+	const start = performance.now();
+	for (let i = 0; i < iterations; i++) {
+		const [appKey, token] = pairs[i % pairs.length]!;
+		if (verifier.verify(token, {appKey}).valid) valid++;
+	}
+	if (valid !== iterations) throw new Error('verifier mismatch');
 	return performance.now() - start;
 }
 

@@ -1,8 +1,9 @@
 // npm run bench: stores of 1 000, 10 000 and 100 000 keys, each figure beside a baseline measured
 // in the same run. Not part of npm test. Writes bench/results.json.
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {createServer} from 'node:http';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
-import {cpus, tmpdir, totalmem} from 'node:os';
+import {cpus, tmpdir, totalmem, userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
@@ -268,13 +269,13 @@ if (ONLY.has('persist')) {
 	}
 }
 
-// ---- verify throughput ----
+// ---- verify: in process, and over HTTP ----
 if (ONLY.has('verify')) {
+	const pairs = [...stores[100_000].tokens.entries()];
 	{
-		const pairs = [...stores[100_000].tokens.entries()];
 		const iterations = Number(process.env.BENCH_VERIFY_ITERATIONS ?? 100_000);
-		// Both lookups are built once, before the loops, as a verifier builds them once per store state.
-		const check = await lib.tokenChecker(await lib.openService(stores[100_000].path, OPERATOR));
+		// Both lookups are built once, before the loops, as a verifier builds its map once.
+		const verifier = await lib.openVerifier({store: stores[100_000].path});
 		const digests = await lib.storeDigests(stores[100_000].path);
 		const ours = [];
 		const bare = [];
@@ -284,17 +285,150 @@ if (ONLY.has('verify')) {
 		// machine's speed drifts by a third between runs, far less within one pair of turns.
 		for (let i = 0; i < 3 * RUNS; i++) {
 			globalThis.gc?.();
-			ours.push(lib.serviceVerifyLoop(check, pairs, iterations));
+			ours.push(lib.verifierLoop(verifier, pairs, iterations));
 			globalThis.gc?.();
 			bare.push(lib.bareVerifyLoop(pairs, digests, iterations));
 		}
+		await verifier.close();
 		const perSecond = values => (iterations / median(values)) * 1000;
-		const entry = {name: 'verify, 100 000 keys', perSecond: perSecond(ours), baseline: 'bare crypto.hash SHA-256 + Map lookup', baselinePerSecond: perSecond(bare)};
+		const entry = {name: 'verify in process (openVerifier), 100 000 keys', perSecond: perSecond(ours), baseline: 'bare crypto.hash SHA-256 + Map lookup', baselinePerSecond: perSecond(bare)};
 		entry.ratio = median(ours.map((time, i) => bare[i] / time));
 		entry.target = '≥ 0.8× baseline';
 		entry.met = entry.ratio >= 0.8;
 		results.figures.push(entry);
 		console.log(`${entry.name.padEnd(42)} ${Math.round(entry.perSecond).toLocaleString('en').padStart(10)}/s │ ${entry.baseline.padEnd(30)} ${Math.round(entry.baselinePerSecond).toLocaleString('en').padStart(10)}/s │ ratio ${entry.ratio.toFixed(2)}  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}`);
+	}
+	await httpVerify(pairs);
+}
+
+/**
+ * verify-server against a bare node:http server on the same port, both loaded by autocannon with
+ * the same keep-alive connections and requests (POST /v1/verify, a valid token of a 100 000-key
+ * store): throughput in alternating turns, then the p99 latency of each at half the verify
+ * server's throughput.
+ */
+async function httpVerify(pairs) {
+	const {default: autocannon} = await import('autocannon');
+	const port = await new Promise(resolve => {
+		const probe = createServer().listen(0, '127.0.0.1', () => {
+			const {port: free} = probe.address();
+			probe.close(() => resolve(free));
+		});
+	});
+	const start = async (args, ready) => {
+		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, APIKEYS_OPERATOR: OPERATOR}});
+		let said = '';
+		await new Promise((resolve, reject) => {
+			child.stdout.on('data', chunk => {
+				said += chunk;
+				if (said.includes(ready)) resolve();
+			});
+			child.on('exit', code => reject(new Error(`${args.join(' ')} exited (${code}): ${said}`)));
+		});
+		const exited = new Promise(resolve => child.on('exit', resolve));
+		return {pid: child.pid, stop: async () => (child.kill('SIGTERM'), await exited)};
+	};
+	const servers = {
+		ours: () => start([CLI, 'verify-server', '--port', String(port), '--store', stores[100_000].path, '--failures-per-key', '0', '--failures-per-address', '0'], 'Verifying tokens'),
+		bare: () => start([join(root, 'bench', 'bare-http.mjs'), String(port)], 'listening'),
+	};
+	const requests = pairs.slice(0, 500).map(([appKey, token]) => ({
+		method: 'POST',
+		path: '/v1/verify',
+		headers: {authorization: `Bearer ${stores[100_000].gateway}`, 'content-type': 'application/json'},
+		body: JSON.stringify({token, appKey}),
+	}));
+	const CONNECTIONS = 10;
+	const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
+	/** One autocannon run; every response's latency kept (autocannon's own histogram counts whole milliseconds). */
+	const load = (extra = {}) =>
+		new Promise((resolve, reject) => {
+			const latencies = [];
+			const instance = autocannon({url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS, requests, ...extra}, (error, result) => (error ? reject(error) : resolve({result, latencies})));
+			instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+		});
+	const throughput = {ours: [], bare: []};
+	const rss = {};
+	for (let turn = 0; turn < Number(process.env.BENCH_HTTP_TURNS ?? 5); turn++) {
+		for (const name of ['bare', 'ours']) {
+			const server = await servers[name]();
+			await load({duration: 1});
+			const {result} = await load();
+			if (result.errors || result.non2xx || result.timeouts) throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
+			throughput[name].push(result.requests.total / SECONDS);
+			rss[name] = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+			await server.stop();
+		}
+	}
+	const ratio = median(throughput.ours.map((value, i) => value / throughput.bare[i]));
+	const entry = {name: 'verify-server throughput, 100 000 keys', perSecond: median(throughput.ours), baseline: 'bare node:http fixed JSON, same port and client', baselinePerSecond: median(throughput.bare), ratio, target: '≥ 0.7× baseline', met: ratio >= 0.7, connections: CONNECTIONS, peakRssMiB: rss.ours, baselinePeakRssMiB: rss.bare};
+	results.figures.push(entry);
+	console.log(`${entry.name.padEnd(42)} ${Math.round(entry.perSecond).toLocaleString('en').padStart(10)}/s │ ${'bare node:http, same client'.padEnd(30)} ${Math.round(entry.baselinePerSecond).toLocaleString('en').padStart(10)}/s │ ratio ${ratio.toFixed(2)}  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}`);
+
+	const rate = Math.round(entry.perSecond / 2);
+	const p99 = values => sorted(values)[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)];
+	const latency = {};
+	for (const name of ['bare', 'ours']) {
+		const server = await servers[name]();
+		await load({duration: 1, overallRate: rate});
+		latency[name] = (await load({overallRate: rate})).latencies;
+		await server.stop();
+	}
+	const half = {name: `verify-server p99 latency at ${rate.toLocaleString('en')}/s (half), 100 000 keys`, p99: p99(latency.ours), median: median(latency.ours), baseline: 'bare node:http at the same rate', baselineP99: p99(latency.bare), target: 'p99 ≤ 2 ms'};
+	half.met = half.p99 <= 2;
+	results.figures.push(half);
+	console.log(`${half.name.padEnd(42)} p99 ${ms(half.p99).padStart(9)} (median ${ms(half.median)}) │ ${half.baseline.padEnd(30)} p99 ${ms(half.baselineP99).padStart(9)} │ target ${half.target} ${half.met ? 'met' : 'MISSED'}`);
+	console.log(`${'peak RSS of verify-server, 100 000 keys'.padEnd(42)} ${rss.ours.toFixed(0).padStart(6)} MiB │ ${'bare node:http'.padEnd(30)} ${rss.bare.toFixed(0).padStart(6)} MiB`);
+}
+
+// ---- a verify server on a PostgreSQL store of 1 000 000 keys (BENCH_ONLY=million; needs a local server) ----
+if (ONLY.has('million')) await millionKeys();
+
+/**
+ * Fills a throwaway database with a million keys (rows made by SQL, digests of made-up tokens) and
+ * starts verify-server on it: the time to read every key, and the server's memory.
+ */
+async function millionKeys() {
+	const {default: pg} = await import('pg');
+	const name = `apikeys_bench_verify_${process.pid}`;
+	const admin = new pg.Client({host: '/var/run/postgresql', database: 'postgres', user: userInfo().username});
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name}`);
+	try {
+		const url = `postgres:///${name}`;
+		// As the database login (the operator of a PostgreSQL store), not the bench's operator.
+		const {APIKEYS_OPERATOR: _operator, ...asLogin} = process.env;
+		execFileSync(process.execPath, [CLI, 'init', '--account', 'acme', '--store', url], {env: asLogin, stdio: 'ignore'});
+		const db = new pg.Client({host: '/var/run/postgresql', database: name, user: userInfo().username});
+		await db.connect();
+		const started = performance.now();
+		await db.query(`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, revision)
+			SELECT 'appkey-acme-' || lpad(i::text, 7, '0'), 'Integration ' || i || ' – ' || (ARRAY['SAP', 'Adyen', 'FedEx', 'Zendesk'])[1 + i % 4], ARRAY[(ARRAY['OMS - Full access', 'OMS - Read only', 'Checkout Admin'])[1 + i % 3]], 1700000000000 + i, 'bench', i % 11 <> 0, 2
+			FROM generate_series(1, 1000000) AS i`);
+		await db.query(`INSERT INTO apikeys.tokens (digest, app_key, state, hint, created)
+			SELECT translate(rtrim(encode(sha256(('token ' || i)::bytea), 'base64'), '='), '+/', '-_'), 'appkey-acme-' || lpad(i::text, 7, '0'), 'current', 'apikt_AAAA', 1700000000000 + i
+			FROM generate_series(1, 1000000) AS i`);
+		await db.query('UPDATE apikeys.store SET revision = 2');
+		await db.end();
+		console.log(`filled a PostgreSQL store with 1 000 000 keys in ${ms(performance.now() - started)}`);
+		const child = spawn(process.execPath, [CLI, 'verify-server', '--port', '0', '--store', url], {stdio: ['ignore', 'pipe', 'inherit'], env: asLogin});
+		const launched = performance.now();
+		await new Promise((resolve, reject) => {
+			let said = '';
+			child.stdout.on('data', chunk => ((said += chunk), said.includes('Verifying tokens') && resolve()));
+			child.on('exit', code => reject(new Error(`verify-server exited (${code}): ${said}`)));
+		});
+		const ready = performance.now() - launched;
+		const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+		const kib = field => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+		const entry = {name: 'verify-server on PostgreSQL, 1 000 000 keys', readyMs: ready, rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024};
+		results.figures.push(entry);
+		console.log(`${entry.name.padEnd(42)} ready in ${ms(ready)} │ RSS ${entry.rssMiB.toFixed(0)} MiB, peak ${entry.peakRssMiB.toFixed(0)} MiB`);
+		child.kill('SIGTERM');
+		await new Promise(resolve => child.on('exit', resolve));
+	} finally {
+		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await admin.end();
 	}
 }
 

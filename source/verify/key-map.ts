@@ -19,6 +19,11 @@ const NOT_FOUND: Verification = Object.freeze({valid: false, code: 'NOT_FOUND'})
 const INACTIVE: Verification = Object.freeze({valid: false, code: 'INACTIVE'});
 const INSUFFICIENT_ROLES: Verification = Object.freeze({valid: false, code: 'INSUFFICIENT_ROLES'});
 
+/** A key as the map holds it: its facts, and its answer for the current token once one was asked for. */
+interface Entry extends KeyFacts {
+	answer: Verification | null;
+}
+
 const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((role, i) => role === b[i]);
 const sameFacts = (a: KeyFacts, b: KeyFacts) =>
 	a.current === b.current && a.old === b.old && a.active === b.active && a.name === b.name && sameRoles(a.roles, b.roles);
@@ -33,8 +38,8 @@ const sameFacts = (a: KeyFacts, b: KeyFacts) =>
 export class KeyMap {
 	/** The store revision the map holds. */
 	revision = -1;
-	private readonly byDigest = new Map<string, KeyFacts>();
-	private readonly byAppKey = new Map<string, KeyFacts>();
+	private readonly byDigest = new Map<string, Entry>();
+	private readonly byAppKey = new Map<string, Entry>();
 	private readonly roleSets = new Map<string, readonly string[]>();
 	/** The roles (predefined and the store's own) that hold Verify API tokens. */
 	private callerRoles: ReadonlySet<string> = rolesHolding([]);
@@ -48,13 +53,14 @@ export class KeyMap {
 		const held = this.byAppKey.get(facts.appKey);
 		if (held && sameFacts(held, facts)) return;
 		if (held) this.unindex(held);
-		const entry: KeyFacts = {
+		const entry: Entry = {
 			appKey: facts.appKey,
 			name: facts.name,
 			roles: this.intern(facts.roles),
 			active: facts.active,
 			current: facts.current,
 			old: facts.old,
+			answer: null,
 		};
 		this.byAppKey.set(entry.appKey, entry);
 		if (entry.current !== null) this.byDigest.set(entry.current, entry);
@@ -83,16 +89,20 @@ export class KeyMap {
 		this.callerRoles = rolesHolding(roles);
 	}
 
-	/** The answer for `token`, from memory. */
+	/**
+	 * The answer for `token`, from memory. The token is hashed whatever else is asked, so how long
+	 * an answer takes says nothing about which appKeys exist.
+	 */
 	verify(token: string, appKey?: string, roles?: readonly string[]): Verification {
 		const digest = typeof token === 'string' && token.length === TOKEN_LENGTH ? tokenDigest(token) : null;
-		const entry = digest === null ? undefined : this.byDigest.get(digest);
-		if (entry === undefined) return typeof token === 'string' && checkTokenFormat(token).ok ? NOT_FOUND : MALFORMED;
-		// Another key's token answers as an unknown one: a caller cannot learn which keys exist.
-		if (appKey !== undefined && entry.appKey !== appKey) return NOT_FOUND;
+		const entry = digest === null ? undefined : appKey === undefined ? this.byDigest.get(digest) : this.byAppKey.get(appKey);
+		// Found by digest, or a key whose current or old digest it is: another key's token answers as an unknown one.
+		const current = entry !== undefined && digest === entry.current;
+		if (entry === undefined || (!current && digest !== entry.old)) return typeof token === 'string' && checkTokenFormat(token).ok ? NOT_FOUND : MALFORMED;
 		if (!entry.active) return INACTIVE;
 		if (roles !== undefined && roles.length > 0 && !holdsAll(entry.roles, roles)) return INSUFFICIENT_ROLES;
-		return {valid: true, code: 'VALID', appKey: entry.appKey, name: entry.name, roles: entry.roles, tokenState: digest === entry.current ? 'current' : 'old'};
+		// Built once per key, when first asked: a valid check allocates nothing.
+		return current ? (entry.answer ??= answerFor(entry, 'current')) : answerFor(entry, 'old');
 	}
 
 	/** The appKey of the caller whose token this is, if its key is active and holds Verify API tokens; else null. */
@@ -102,7 +112,7 @@ export class KeyMap {
 		return entry.roles.some(role => this.callerRoles.has(role)) ? entry.appKey : null;
 	}
 
-	private unindex(entry: KeyFacts): void {
+	private unindex(entry: Entry): void {
 		if (entry.current !== null && this.byDigest.get(entry.current) === entry) this.byDigest.delete(entry.current);
 		if (entry.old !== null && this.byDigest.get(entry.old) === entry) this.byDigest.delete(entry.old);
 	}
@@ -118,6 +128,9 @@ export class KeyMap {
 		return shared;
 	}
 }
+
+const answerFor = (entry: KeyFacts, tokenState: 'current' | 'old'): Verification =>
+	Object.freeze({valid: true, code: 'VALID', appKey: entry.appKey, name: entry.name, roles: entry.roles, tokenState});
 
 function holdsAll(held: readonly string[], wanted: readonly string[]): boolean {
 	for (const role of wanted) {

@@ -22,15 +22,14 @@ interface KeyRow {
 	old: string | null;
 }
 
-/** The keys written since a revision, with their token digests, one page after `after` in appKey order. */
-const KEYS_SINCE = `
+/** The keys written since a revision, with their token digests: read through a cursor, a page at a time. */
+const keysSince = (revision: number) => `
+	DECLARE keys_since NO SCROLL CURSOR FOR
 	SELECT k.app_key, k.name, k.roles, k.active, c.digest AS current, c.revoked IS NOT NULL AS revoked, o.digest AS old
 	FROM apikeys.keys k
 	LEFT JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current'
 	LEFT JOIN apikeys.tokens o ON o.app_key = k.app_key AND o.state = 'old'
-	WHERE k.revision > $1 AND k.app_key > $2
-	ORDER BY k.app_key
-	LIMIT ${PAGE}`;
+	WHERE k.revision > ${Math.trunc(revision)}`;
 
 /**
  * A PostgreSQL store, read straight from its tables rather than through the store (which holds
@@ -98,14 +97,16 @@ export class PgSource implements KeySource {
 			const removed = await client.query<{id: string}>("SELECT id FROM apikeys.removed WHERE kind = 'key' AND revision > $1", [since]);
 			for (const {id} of removed.rows) map.remove(id);
 		}
-		for (let after = ''; ; ) {
-			const page = await client.query<KeyRow>(KEYS_SINCE, [since, after]);
+		// One query, fetched a page at a time: a million rows never sit in memory at once.
+		await client.query(keysSince(since));
+		for (;;) {
+			const page = await client.query<KeyRow>(`FETCH ${PAGE} FROM keys_since`);
 			for (const row of page.rows) {
 				map.put({appKey: row.app_key, name: row.name, roles: row.roles, active: row.active, current: row.revoked ? null : row.current, old: row.old});
 			}
 			if (page.rows.length < PAGE) break;
-			after = page.rows.at(-1)!.app_key;
 		}
+		await client.query('CLOSE keys_since');
 		const roles = await client.query<{name: string; resources: string[]}>('SELECT name, resources FROM apikeys.roles');
 		map.setCustomRoles(roles.rows);
 		map.revision = revision;

@@ -32,6 +32,9 @@ export class StoreVerifier implements Verifier {
 	private readonly recordLastUse: boolean;
 	private readonly log: (line: string) => void;
 	private confirmedAt: Millis;
+	/** Set when the stale bound passes without a confirmation: every answer is then refused. */
+	private expired = false;
+	private expiry: NodeJS.Timeout | null = null;
 	private failing: string | null = null;
 	private refreshing: Promise<void> | null = null;
 	private again = false;
@@ -65,7 +68,7 @@ export class StoreVerifier implements Verifier {
 		try {
 			const started = Date.now();
 			await source.refresh(verifier.map);
-			verifier.confirmedAt = started;
+			verifier.confirm(started);
 		} catch (error) {
 			await source.close();
 			throw error;
@@ -80,10 +83,9 @@ export class StoreVerifier implements Verifier {
 	}
 
 	verify(token: string, options?: VerifyOptions): Verification {
-		const now = Date.now();
-		if (now - this.confirmedAt > this.staleAfterMs) throw this.unavailable();
+		if (this.expired) throw this.unavailable();
 		const answer = this.map.verify(token, options?.appKey, options?.roles);
-		if (answer.valid) this.noteUse(answer.appKey, now);
+		if (answer.valid) this.noteUse(answer.appKey);
 		return answer;
 	}
 
@@ -92,15 +94,14 @@ export class StoreVerifier implements Verifier {
 	 * tokens (the verify server's callers); else null. Throws as verify does when past the stale bound.
 	 */
 	caller(token: string): string | null {
-		const now = Date.now();
-		if (now - this.confirmedAt > this.staleAfterMs) throw this.unavailable();
+		if (this.expired) throw this.unavailable();
 		const appKey = this.map.caller(token);
-		if (appKey !== null) this.noteUse(appKey, now);
+		if (appKey !== null) this.noteUse(appKey);
 		return appKey;
 	}
 
 	status(): VerifierStatus {
-		const state = Date.now() - this.confirmedAt > this.staleAfterMs ? 'unavailable' : this.failing !== null ? 'stale' : 'current';
+		const state = this.expired ? 'unavailable' : this.failing !== null ? 'stale' : 'current';
 		return {state, revision: this.map.revision, confirmedAt: this.confirmedAt};
 	}
 
@@ -109,10 +110,22 @@ export class StoreVerifier implements Verifier {
 		this.closed = true;
 		for (const timer of this.timers) clearInterval(timer);
 		if (this.heartbeat) clearTimeout(this.heartbeat);
+		if (this.expiry) clearTimeout(this.expiry);
 		this.unwatch?.();
 		await this.refreshing;
 		await this.flushUses().catch(() => undefined);
 		await this.source.close();
+	}
+
+	/** The store confirmed the keys held as of `at`: answers go on until the stale bound passes from then. */
+	private confirm(at: Millis): void {
+		this.confirmedAt = at;
+		this.expired = false;
+		if (this.closed) return;
+		// A timer rather than a clock read per answer: verify stays one hash and one lookup.
+		if (this.expiry) clearTimeout(this.expiry);
+		this.expiry = setTimeout(() => (this.expired = true), Math.max(0, this.staleAfterMs - (Date.now() - at)));
+		this.expiry.unref();
 	}
 
 	private unavailable(): VerifierUnavailableError {
@@ -162,7 +175,7 @@ export class StoreVerifier implements Verifier {
 			.refresh(this.map)
 			.then(
 				() => {
-					this.confirmedAt = started;
+					this.confirm(started);
 					if (this.failing !== null) this.log(`the store can be reached again; keys at revision ${this.map.revision}`);
 					this.failing = null;
 				},
@@ -184,8 +197,9 @@ export class StoreVerifier implements Verifier {
 		return this.refreshing;
 	}
 
-	private noteUse(appKey: string, now: Millis): void {
+	private noteUse(appKey: string): void {
 		if (!this.recordLastUse || this.recentUses.has(appKey)) return;
+		const now = Date.now();
 		this.recentUses.set(appKey, now);
 		this.pendingUses.set(appKey, now);
 	}

@@ -34,11 +34,23 @@ export interface VerifyServerOptions {
 	log?: (line: string) => void;
 }
 
-const HEADERS = {'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'};
+// Headers as flat lists: Node writes them as they are, without validating an object's keys again.
+const HEADERS = ['Content-Type', 'application/json; charset=utf-8', 'Cache-Control', 'no-store', 'X-Content-Type-Options', 'nosniff'];
 
-function send(response: ServerResponse, status: number, body: string, extra?: Record<string, string>): void {
-	response.writeHead(status, {...HEADERS, 'Content-Length': Buffer.byteLength(body), ...extra});
+function send(response: ServerResponse, status: number, body: string, extra: readonly string[] = []): void {
+	response.writeHead(status, [...HEADERS, 'Content-Length', String(Buffer.byteLength(body)), ...extra]);
 	response.end(body);
+}
+
+/** Each answer object is serialized once: the verifier hands out the same object for a key's token. */
+const serialized = new WeakMap<object, string>();
+function answerText(answer: object): string {
+	let text = serialized.get(answer);
+	if (text === undefined) {
+		text = JSON.stringify(answer);
+		serialized.set(answer, text);
+	}
+	return text;
 }
 
 const error = (message: string) => JSON.stringify({error: message});
@@ -93,10 +105,10 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 	};
 
 	function health(request: IncomingMessage, response: ServerResponse) {
-		if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, error('GET /healthz'), {Allow: 'GET, HEAD'});
+		if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, error('GET /healthz'), ['Allow', 'GET, HEAD']);
 		const {state, revision} = verifier.status();
 		const body = JSON.stringify({status: state, revision});
-		response.writeHead(state === 'unavailable' ? 503 : 200, {...HEADERS, 'Content-Length': Buffer.byteLength(body)});
+		response.writeHead(state === 'unavailable' ? 503 : 200, [...HEADERS, 'Content-Length', String(Buffer.byteLength(body))]);
 		response.end(request.method === 'HEAD' ? undefined : body);
 	}
 
@@ -104,16 +116,16 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 		const now = Date.now();
 		const address = request.socket.remoteAddress ?? 'local';
 		let wait = perAddress.retryAfter(address, now);
-		if (wait > 0) return send(response, 429, error('too many failed verifications from this address'), {'Retry-After': String(wait)});
+		if (wait > 0) return send(response, 429, error('too many failed verifications from this address'), ['Retry-After', String(wait)]);
 		const token = bearer(request.headers.authorization);
 		const caller = token === null ? null : verifier.caller(token);
 		if (caller === null) {
 			perAddress.fail(address, now);
-			response.writeHead(401, {'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store', 'Content-Length': 0});
+			response.writeHead(401, ['WWW-Authenticate', 'Bearer', 'Cache-Control', 'no-store', 'Content-Length', '0']);
 			return response.end();
 		}
 		wait = perKey.retryAfter(caller, now);
-		if (wait > 0) return send(response, 429, error('too many failed verifications by this key'), {'Retry-After': String(wait)});
+		if (wait > 0) return send(response, 429, error('too many failed verifications by this key'), ['Retry-After', String(wait)]);
 		const fields = parseRequest(await readBody(request, VERIFY_LIMITS.maxBody));
 		if (typeof fields === 'string') return send(response, 400, error(fields));
 		const answer = verifier.verify(fields.token, fields);
@@ -122,14 +134,14 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 			perKey.fail(caller, now);
 			perAddress.fail(address, now);
 		}
-		send(response, 200, JSON.stringify(answer));
+		send(response, 200, answerText(answer));
 	}
 
 	async function handle(request: IncomingMessage, response: ServerResponse) {
-		if (!hostOk(request.headers.host)) return send(response, 421, error('this server does not answer for that host name'), {Connection: 'close'});
+		if (!hostOk(request.headers.host)) return send(response, 421, error('this server does not answer for that host name'), ['Connection', 'close']);
 		const path = request.url;
 		if (path === '/v1/verify') {
-			if (request.method !== 'POST') return send(response, 405, error('POST /v1/verify'), {Allow: 'POST'});
+			if (request.method !== 'POST') return send(response, 405, error('POST /v1/verify'), ['Allow', 'POST']);
 			return verify(request, response);
 		}
 		if (path === '/healthz') return health(request, response);
@@ -147,8 +159,8 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 		(request, response) => {
 			handle(request, response).catch(failure => {
 				if (response.headersSent) return void response.destroy();
-				if (failure instanceof BodyTooLarge) return send(response, 413, error(`the body is larger than ${VERIFY_LIMITS.maxBody} bytes`), {Connection: 'close'});
-				if (failure instanceof VerifierUnavailableError) return send(response, 503, UNAVAILABLE, {'Retry-After': '5'});
+				if (failure instanceof BodyTooLarge) return send(response, 413, error(`the body is larger than ${VERIFY_LIMITS.maxBody} bytes`), ['Connection', 'close']);
+				if (failure instanceof VerifierUnavailableError) return send(response, 503, UNAVAILABLE, ['Retry-After', '5']);
 				log(`verify-server: ${((failure as Error).message ?? String(failure)).split('\n')[0]}`);
 				send(response, 500, error('internal error'));
 			});
