@@ -28,6 +28,8 @@ export const factsOf = (key: GeneratedKey): KeyFacts => ({
  */
 export class FileSource implements KeySource {
 	private held: object | null = null;
+	/** The key objects already in the map: a write replaces only the keys it changes, so most stay the same objects. */
+	private known = new WeakSet<GeneratedKey>();
 
 	private constructor(private readonly service: ApiKeysService) {}
 
@@ -40,7 +42,13 @@ export class FileSource implements KeySource {
 		const data = await this.service.verificationData();
 		// The same object while the file is unchanged.
 		if (data === this.held) return;
-		map.sync(data.keys.map(factsOf));
+		for (const key of data.keys) {
+			if (this.known.has(key)) continue;
+			map.put(factsOf(key));
+			this.known.add(key);
+		}
+		// A key is gone (the count says so, as every key is in the map now): a full pass finds which.
+		if (map.size !== data.keys.length) map.sync(data.keys.map(factsOf));
 		map.setCustomRoles(data.roles);
 		map.revision = data.revision;
 		this.held = data;

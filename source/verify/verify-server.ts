@@ -1,5 +1,5 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import {BodyTooLarge, readBody} from '../server/body.js';
+import {BodyTooLarge, collectBody} from '../server/body.js';
 import {hostAllowed} from '../server/request-origin.js';
 import {FailureLimiter} from './rate-limit.js';
 import {VerifierUnavailableError} from './unavailable.js';
@@ -112,7 +112,7 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 		response.end(request.method === 'HEAD' ? undefined : body);
 	}
 
-	async function verify(request: IncomingMessage, response: ServerResponse) {
+	function verify(request: IncomingMessage, response: ServerResponse) {
 		const now = Date.now();
 		const address = request.socket.remoteAddress ?? 'local';
 		let wait = perAddress.retryAfter(address, now);
@@ -126,18 +126,27 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 		}
 		wait = perKey.retryAfter(caller, now);
 		if (wait > 0) return send(response, 429, error('too many failed verifications by this key'), ['Retry-After', String(wait)]);
-		const fields = parseRequest(await readBody(request, VERIFY_LIMITS.maxBody));
-		if (typeof fields === 'string') return send(response, 400, error(fields));
-		const answer = verifier.verify(fields.token, fields);
-		// A guess (a token of no key, or of no shape) counts; a real token of an inactive key or one without a role does not.
-		if (answer.code === 'NOT_FOUND' || answer.code === 'MALFORMED') {
-			perKey.fail(caller, now);
-			perAddress.fail(address, now);
-		}
-		send(response, 200, answerText(answer));
+		collectBody(request, VERIFY_LIMITS.maxBody, (failure, text) => {
+			try {
+				if (failure) throw failure;
+				const fields = parseRequest(text);
+				if (typeof fields === 'string') return send(response, 400, error(fields));
+				const answer = verifier.verify(fields.token, fields);
+				// A guess (a token of no key, or of no shape) counts; a real token of an inactive key or one without a role does not.
+				if (answer.code === 'NOT_FOUND' || answer.code === 'MALFORMED') {
+					perKey.fail(caller, now);
+					perAddress.fail(address, now);
+				}
+				const body = answerText(answer);
+				response.writeHead(200, ['Content-Type', HEADERS[1]!, 'Cache-Control', 'no-store', 'X-Content-Type-Options', 'nosniff', 'Content-Length', String(Buffer.byteLength(body))]);
+				response.end(body);
+			} catch (thrown) {
+				fail(response, thrown);
+			}
+		});
 	}
 
-	async function handle(request: IncomingMessage, response: ServerResponse) {
+	function handle(request: IncomingMessage, response: ServerResponse) {
 		if (!hostOk(request.headers.host)) return send(response, 421, error('this server does not answer for that host name'), ['Connection', 'close']);
 		const path = request.url;
 		if (path === '/v1/verify') {
@@ -146,6 +155,14 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 		}
 		if (path === '/healthz') return health(request, response);
 		send(response, 404, error('not found: POST /v1/verify, GET /healthz'));
+	}
+
+	function fail(response: ServerResponse, failure: unknown) {
+		if (response.headersSent) return void response.destroy();
+		if (failure instanceof BodyTooLarge) return send(response, 413, error(`the body is larger than ${VERIFY_LIMITS.maxBody} bytes`), ['Connection', 'close']);
+		if (failure instanceof VerifierUnavailableError) return send(response, 503, UNAVAILABLE, ['Retry-After', '5']);
+		log(`verify-server: ${((failure as Error).message ?? String(failure)).split('\n')[0]}`);
+		send(response, 500, error('internal error'));
 	}
 
 	const server = createServer(
@@ -157,13 +174,11 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 			keepAliveTimeout: VERIFY_LIMITS.keepAliveTimeout,
 		},
 		(request, response) => {
-			handle(request, response).catch(failure => {
-				if (response.headersSent) return void response.destroy();
-				if (failure instanceof BodyTooLarge) return send(response, 413, error(`the body is larger than ${VERIFY_LIMITS.maxBody} bytes`), ['Connection', 'close']);
-				if (failure instanceof VerifierUnavailableError) return send(response, 503, UNAVAILABLE, ['Retry-After', '5']);
-				log(`verify-server: ${((failure as Error).message ?? String(failure)).split('\n')[0]}`);
-				send(response, 500, error('internal error'));
-			});
+			try {
+				handle(request, response);
+			} catch (failure) {
+				fail(response, failure);
+			}
 		},
 	);
 	server.maxConnections = options.maxConnections ?? VERIFY_LIMITS.maxConnections;
