@@ -1,6 +1,11 @@
 import {VERIFY_RESOURCE, roleCatalog} from '../core/roles.js';
 import {TOKEN_LENGTH, checkTokenFormat, tokenDigest} from '../core/token.js';
+import {MINUTE} from '../core/time.js';
+import type {Millis} from '../core/types.js';
 import type {Verification} from './types.js';
+
+/** A key's use is noted at most once this often (the store keeps "last used" to the minute). */
+const USE_RESOLUTION = MINUTE;
 
 /** What a verifier needs of one key, whichever store it came from. */
 export interface KeyFacts {
@@ -22,6 +27,8 @@ const INSUFFICIENT_ROLES: Verification = Object.freeze({valid: false, code: 'INS
 /** A key as the map holds it: its facts, and its answer for the current token once one was asked for. */
 interface Entry extends KeyFacts {
 	answer: Verification | null;
+	/** Whether a use of the key was noted within the last minute (then it is not noted again). */
+	noted: boolean;
 }
 
 const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((role, i) => role === b[i]);
@@ -41,6 +48,10 @@ export class KeyMap {
 	private readonly byDigest = new Map<string, Entry>();
 	private readonly byAppKey = new Map<string, Entry>();
 	private readonly roleSets = new Map<string, readonly string[]>();
+	/** Keys used since the last takeUses, and when; and the keys noted within the last minute. */
+	private uses: Entry[] = [];
+	private usesAt: Millis[] = [];
+	private noted: Array<{entry: Entry; at: Millis}> = [];
 	/** The roles (predefined and the store's own) that hold Verify API tokens. */
 	private callerRoles: ReadonlySet<string> = rolesHolding([]);
 
@@ -61,6 +72,7 @@ export class KeyMap {
 			current: facts.current,
 			old: facts.old,
 			answer: null,
+			noted: false,
 		};
 		this.byAppKey.set(entry.appKey, entry);
 		if (entry.current !== null) this.byDigest.set(entry.current, entry);
@@ -101,6 +113,7 @@ export class KeyMap {
 		if (entry === undefined || (!current && digest !== entry.old)) return typeof token === 'string' && checkTokenFormat(token).ok ? NOT_FOUND : MALFORMED;
 		if (!entry.active) return INACTIVE;
 		if (roles !== undefined && roles.length > 0 && !holdsAll(entry.roles, roles)) return INSUFFICIENT_ROLES;
+		if (!entry.noted) this.note(entry);
 		// Built once per key, when first asked: a valid check allocates nothing.
 		return current ? (entry.answer ??= answerFor(entry, 'current')) : answerFor(entry, 'old');
 	}
@@ -108,8 +121,37 @@ export class KeyMap {
 	/** The appKey of the caller whose token this is, if its key is active and holds Verify API tokens; else null. */
 	caller(token: string): string | null {
 		const entry = token.length === TOKEN_LENGTH ? this.byDigest.get(tokenDigest(token)) : undefined;
-		if (!entry || !entry.active) return null;
-		return entry.roles.some(role => this.callerRoles.has(role)) ? entry.appKey : null;
+		if (!entry || !entry.active || !entry.roles.some(role => this.callerRoles.has(role))) return null;
+		if (!entry.noted) this.note(entry);
+		return entry.appKey;
+	}
+
+	/**
+	 * The keys used (verified, or calling) since the last call, and when: each key once a minute at
+	 * most, so that many uses cost one write.
+	 */
+	takeUses(now: Millis): Map<string, Millis> {
+		const taken = new Map<string, Millis>();
+		for (let i = 0; i < this.uses.length; i++) {
+			taken.set(this.uses[i]!.appKey, this.usesAt[i]!);
+			this.noted.push({entry: this.uses[i]!, at: this.usesAt[i]!});
+		}
+		this.uses = [];
+		this.usesAt = [];
+		// Keys noted a minute ago or more may be noted again.
+		this.noted = this.noted.filter(({entry, at}) => {
+			if (now - at < USE_RESOLUTION) return true;
+			entry.noted = false;
+			return false;
+		});
+		return taken;
+	}
+
+	/** A flag on the key rather than a lookup per answer: the first use in a minute is written down. */
+	private note(entry: Entry): void {
+		entry.noted = true;
+		this.uses.push(entry);
+		this.usesAt.push(Date.now());
 	}
 
 	private unindex(entry: Entry): void {

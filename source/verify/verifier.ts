@@ -1,7 +1,6 @@
 import {isApiKeysError} from '../core/errors.js';
 import {formatTime} from '../core/time.js';
 import type {Millis} from '../core/types.js';
-import {LAST_USED_RESOLUTION} from '../service.js';
 import {isPostgresLocation} from '../store/postgres/location.js';
 import {FileSource, type KeySource} from './file-source.js';
 import {KeyMap} from './key-map.js';
@@ -43,9 +42,8 @@ export class StoreVerifier implements Verifier {
 	private readonly timers: NodeJS.Timeout[] = [];
 	private heartbeat: NodeJS.Timeout | null = null;
 	private unwatch: (() => void) | null = null;
-	/** Uses not written yet, and the keys queued within the last minute (not queued again till it passes). */
+	/** Uses taken from the map and not written yet (a failed write keeps them for the next). */
 	private pendingUses = new Map<string, Millis>();
-	private readonly recentUses = new Map<string, Millis>();
 
 	private constructor(
 		private readonly source: KeySource,
@@ -84,9 +82,7 @@ export class StoreVerifier implements Verifier {
 
 	verify(token: string, options?: VerifyOptions): Verification {
 		if (this.expired) throw this.unavailable();
-		const answer = this.map.verify(token, options?.appKey, options?.roles);
-		if (answer.valid) this.noteUse(answer.appKey);
-		return answer;
+		return this.map.verify(token, options?.appKey, options?.roles);
 	}
 
 	/**
@@ -95,9 +91,7 @@ export class StoreVerifier implements Verifier {
 	 */
 	caller(token: string): string | null {
 		if (this.expired) throw this.unavailable();
-		const appKey = this.map.caller(token);
-		if (appKey !== null) this.noteUse(appKey);
-		return appKey;
+		return this.map.caller(token);
 	}
 
 	status(): VerifierStatus {
@@ -149,7 +143,8 @@ export class StoreVerifier implements Verifier {
 		);
 		if (this.unwatch) this.scheduleHeartbeat();
 		else every(Math.min(FILE_POLL_MS, Math.max(10, this.staleAfterMs / 4)), () => void this.refresh());
-		if (this.recordLastUse) every(LAST_USE_FLUSH_MS, () => void this.flushUses().catch(() => undefined));
+		// Without recordLastUse the uses the map notes are dropped here all the same.
+		every(LAST_USE_FLUSH_MS, () => void this.flushUses().catch(() => undefined));
 	}
 
 	/** The next revision check of a store that announces its changes: often while nobody listens, and well within the stale bound. */
@@ -197,17 +192,10 @@ export class StoreVerifier implements Verifier {
 		return this.refreshing;
 	}
 
-	private noteUse(appKey: string): void {
-		if (!this.recordLastUse || this.recentUses.has(appKey)) return;
-		const now = Date.now();
-		this.recentUses.set(appKey, now);
-		this.pendingUses.set(appKey, now);
-	}
-
 	/** Writes the uses collected since the last flush in one write; on failure they wait for the next. */
 	private async flushUses(): Promise<void> {
-		const now = Date.now();
-		for (const [appKey, at] of this.recentUses) if (now - at >= LAST_USED_RESOLUTION) this.recentUses.delete(appKey);
+		for (const [appKey, at] of this.map.takeUses(Date.now())) this.pendingUses.set(appKey, at);
+		if (!this.recordLastUse) this.pendingUses.clear();
 		if (this.pendingUses.size === 0) return;
 		const uses = this.pendingUses;
 		this.pendingUses = new Map();

@@ -65,4 +65,22 @@ describe('the verifier\'s key map', () => {
 		map.put(key('gw', {current: gateway}, {roles: [KEY_VERIFIER_ROLE], active: false}));
 		expect(map.caller(gateway)).toBeNull();
 	});
+
+	it('notes a key\'s use once a minute: what takeUses hands the verifier to write', () => {
+		const [a, b] = [token(), token()];
+		const map = new KeyMap();
+		map.put(key('a', {current: a}));
+		map.put(key('b', {current: b}, {roles: [KEY_VERIFIER_ROLE]}));
+		for (let i = 0; i < 3; i++) map.verify(a);
+		map.caller(b);
+		map.verify(token());
+		const now = Date.now();
+		expect([...map.takeUses(now).keys()]).toEqual(['a', 'b']);
+		map.verify(a);
+		expect(map.takeUses(now + 1000).size).toBe(0);
+		// A minute on, a use is noted again.
+		expect(map.takeUses(now + 60_000).size).toBe(0);
+		map.verify(a);
+		expect([...map.takeUses(now + 60_001).keys()]).toEqual(['a']);
+	});
 });
