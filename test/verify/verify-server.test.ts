@@ -142,3 +142,16 @@ describe('a store file that goes away', () => {
 		}
 	});
 });
+
+describe('verify-server usage', () => {
+	it('refuses bad flags in one line with exit 2, before opening the store', async () => {
+		for (const [args, message] of [
+			[['--stale-after', 'soon'], '--stale-after is how many seconds the server answers from memory while the store is out of reach, a whole number from 0 to 86400'],
+			[['--failures-per-key', '-1'], '--failures-per-key needs a value (one that starts with "-" is written --failures-per-key=VALUE)'],
+			[['--host-name', 'verify.example.com,a b'], '--host-name takes host names separated by commas (like verify.internal), not "a b"'],
+			[['--socket', '/tmp/x.sock', '--port', '1'], '--socket replaces --host and --port: give one or the other'],
+		] as const) {
+			expect(await runCli(['verify-server', ...args], {store: '/nonexistent/store.json'})).toEqual({code: 2, stdout: '', stderr: `apikeys: ${message}\n`});
+		}
+	});
+});
