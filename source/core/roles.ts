@@ -46,7 +46,6 @@ export const PREDEFINED_ROLES: readonly Role[] = [
 	role(USER_ADMIN_ROLE, [...KEY_RESOURCES, MANAGE_OPERATORS]),
 	role('API Keys - Read only', ['View API Keys']),
 	role('API Keys - Token renewal', ['View API Keys', 'Renew API token']),
-	role(KEY_VERIFIER_ROLE, [VERIFY_RESOURCE]),
 	role('OMS - Full access', ['View orders', 'Change orders', 'Cancel orders']),
 	role('OMS - Read only', ['View orders']),
 	role('Logistics - Full access', ['View logistics', 'Edit logistics']),
@@ -61,6 +60,8 @@ export const PREDEFINED_ROLES: readonly Role[] = [
 	role('Catalog - Read only', ['View catalog']),
 	role('Pricing - Full access', ['View pricing', 'Edit pricing']),
 	role('Customers - Read only', ['View customers']),
+	// Last, so the lists people pick roles from keep their order.
+	role(KEY_VERIFIER_ROLE, [VERIFY_RESOURCE]),
 ];
 
 /** Every role the store knows: the predefined ones, then the store's custom roles. */
