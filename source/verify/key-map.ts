@@ -109,13 +109,12 @@ export class KeyMap {
 		const digest = typeof token === 'string' && token.length === TOKEN_LENGTH ? tokenDigest(token) : null;
 		const entry = digest === null ? undefined : appKey === undefined ? this.byDigest.get(digest) : this.byAppKey.get(appKey);
 		// Found by digest, or a key whose current or old digest it is: another key's token answers as an unknown one.
-		const current = entry !== undefined && digest === entry.current;
-		if (entry === undefined || (!current && digest !== entry.old)) return typeof token === 'string' && checkTokenFormat(token).ok ? NOT_FOUND : MALFORMED;
+		if (entry === undefined || (digest !== entry.current && digest !== entry.old)) return refusal(token);
 		if (!entry.active) return INACTIVE;
 		if (roles !== undefined && roles.length > 0 && !holdsAll(entry.roles, roles)) return INSUFFICIENT_ROLES;
 		if (!entry.noted) this.note(entry);
 		// Built once per key, when first asked: a valid check allocates nothing.
-		return current ? (entry.answer ??= answerFor(entry, 'current')) : answerFor(entry, 'old');
+		return digest === entry.current ? (entry.answer ??= answerFor(entry, 'current')) : answerFor(entry, 'old');
 	}
 
 	/** The appKey of the caller whose token this is, if its key is active and holds Verify API tokens; else null. */
@@ -170,6 +169,9 @@ export class KeyMap {
 		return shared;
 	}
 }
+
+/** Why a token that matched no key is refused: its shape or checksum, else no key has it. */
+const refusal = (token: unknown): Verification => (typeof token === 'string' && checkTokenFormat(token).ok ? NOT_FOUND : MALFORMED);
 
 const answerFor = (entry: KeyFacts, tokenState: 'current' | 'old'): Verification =>
 	Object.freeze({valid: true, code: 'VALID', appKey: entry.appKey, name: entry.name, roles: entry.roles, tokenState});
