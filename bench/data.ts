@@ -26,7 +26,8 @@ export function benchKey(i: number, operator: string, now: number): {key: Genera
 	const key: GeneratedKey = {
 		appKey: appKeyAt(i),
 		name: nameAt(i),
-		roles: [ROLES[i % ROLES.length]!, ...(i % 3 === 0 ? [ROLES[(i + 2) % ROLES.length]!] : [])],
+		// Key GATEWAY is the verify server's caller in the HTTP benchmark.
+		roles: i === GATEWAY ? ['Key verifier'] : [ROLES[i % ROLES.length]!, ...(i % 3 === 0 ? [ROLES[(i + 2) % ROLES.length]!] : [])],
 		created,
 		createdBy: operator,
 		active: i % 11 !== 0,
@@ -45,6 +46,9 @@ export function benchActivity(i: number, entry: number, operator: string, now: n
 	if (entry === 1) return {at, operator, action: 'edit', appKey, summary: `roles: +${ROLES[i % ROLES.length]}`};
 	return {at, operator, action: 'renew token', appKey, summary: 'delete old token: Later'};
 }
+
+/** The key whose token calls the verify server in the HTTP benchmark. */
+export const GATEWAY = 2;
 
 /** The keys whose tokens the verify loops check: active ones, not the keys the persist figures change. */
 export const VERIFIED = (i: number, key: GeneratedKey) => i < 2000 && key.active && i > 2;

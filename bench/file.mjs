@@ -3,13 +3,14 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {deadline, figure, fzfTimes, ms, rssFigure, RUNS, scrollFigures, searchFigures, throughputFigure} from './measure.mjs';
+import {verifyBench} from './verify.mjs';
 import {firstFrame, helloPeakMiB, peakMiB, scrollRounds, searchKeystrokes, terminal} from './terminal.mjs';
 
 const OPERATOR = 'bench';
 const ENV = {APIKEYS_OPERATOR: OPERATOR};
 const SIZES = [1_000, 10_000, 100_000];
 
-export async function fileBench({lib, CLI, HELLO, work, parts, searches, searchRounds}) {
+export async function fileBench({lib, CLI, HELLO, work, root, parts, searches, searchRounds}) {
 	const stores = {};
 	for (const count of SIZES) {
 		const path = join(work, `store-${count}.json`);
@@ -75,26 +76,6 @@ export async function fileBench({lib, CLI, HELLO, work, parts, searches, searchR
 		}
 	}
 
-	// ---- verify throughput ----
-	if (parts.has('verify')) {
-		const pairs = [...stores[100_000].tokens.entries()];
-		const iterations = Number(process.env.BENCH_VERIFY_ITERATIONS ?? 100_000);
-		// Both lookups are built once, before the loops, as a verifier builds them once per store state.
-		const check = await lib.tokenChecker(await lib.openService(stores[100_000].path, OPERATOR));
-		const digests = await lib.storeDigests(stores[100_000].path);
-		const ours = [];
-		const bare = [];
-		// In turns, each loop starting from a collected heap, so neither pays for the other's garbage
-		// (the bench holds the 100 000-key stores, so a full collection here is long).
-		// Many short turns, and the ratio taken turn by turn (the median of each pair's ratio): the
-		// machine's speed drifts by a third between runs, far less within one pair of turns.
-		for (let i = 0; i < 3 * RUNS; i++) {
-			globalThis.gc?.();
-			ours.push(lib.serviceVerifyLoop(check, pairs, iterations));
-			globalThis.gc?.();
-			bare.push(lib.bareVerifyLoop(pairs, digests, iterations));
-		}
-		const turns = times => times.map(time => ({done: iterations, ms: time}));
-		throughputFigure('verify, 100 000 keys', turns(ours), 'bare crypto.hash SHA-256 + Map lookup', turns(bare), 0.8);
-	}
+	// ---- verify: in process and over HTTP (bench/verify.mjs) ----
+	if (parts.has('verify')) await verifyBench({lib, CLI, root, work, store: stores[100_000]});
 }

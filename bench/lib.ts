@@ -1,4 +1,5 @@
 // Bundled by bench/run.mjs (esbuild) so the benchmark drives the real source.
+import type {Verifier} from '../source/index.js';
 import {hash, randomBytes} from 'node:crypto';
 import {constants} from 'node:fs';
 import {open, rename, unlink, writeFile} from 'node:fs/promises';
@@ -11,7 +12,7 @@ import {ApiKeysService} from '../source/service.js';
 import {syncDirectory} from '../source/store/atomic-write.js';
 import {serializeStore} from '../source/store/line-writer.js';
 import {Store} from '../source/store/store.js';
-import {benchActivity, benchKey, VERIFIED} from './data.js';
+import {benchActivity, benchKey, GATEWAY, VERIFIED} from './data.js';
 
 export * from './pg.js';
 
@@ -19,7 +20,8 @@ export * from './pg.js';
  * A realistic store built in memory (the bulk path), written once, with the log that use leaves
  * (three entries per key), all but the newest in the activity archive, as the store's writes put them there.
  */
-export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; appKeys: string[]; tokens: Map<string, string>}> {
+export async function buildStore(path: string, count: number, operator: string, now = Date.now()): Promise<{names: string[]; appKeys: string[]; tokens: Map<string, string>; gateway: string}> {
+	let gateway = '';
 	const data: StoreData = emptyStore('acme', operator, addMonths(now, -25));
 	const names: string[] = [];
 	const appKeys: string[] = [];
@@ -32,6 +34,7 @@ export async function buildStore(path: string, count: number, operator: string, 
 		names.push(key.name);
 		appKeys.push(key.appKey);
 		if (VERIFIED(i, key)) tokens.set(key.appKey, token);
+		if (i === GATEWAY) gateway = token;
 	}
 	activity.sort((a, b) => a.at - b.at);
 	const archived = activity.length - ACTIVITY_KEPT;
@@ -39,7 +42,7 @@ export async function buildStore(path: string, count: number, operator: string, 
 	data.activity = activity.slice(Math.max(0, archived));
 	data.revision = 1;
 	await writeFile(path, serializeStore(data), {mode: 0o600});
-	return {names, appKeys, tokens};
+	return {names, appKeys, tokens, gateway};
 }
 
 const lowered = new WeakMap<string[], string[]>();
@@ -115,3 +118,17 @@ export function serviceVerifyLoop(check: Awaited<ReturnType<typeof tokenChecker>
 }
 export {appKeyAt} from './data.js';
 export {LAST_USED_RESOLUTION} from '../source/service.js';
+
+export {openVerifier} from '../source/index.js';
+
+/** verify through the package's in-process verifier, as a service calls it: the token and the key it must belong to. */
+export function verifierLoop(verifier: Verifier, pairs: Array<[string, string]>, iterations: number): number {
+	let valid = 0;
+	const start = performance.now();
+	for (let i = 0; i < iterations; i++) {
+		const [appKey, token] = pairs[i % pairs.length]!;
+		if (verifier.verify(token, {appKey}).valid) valid++;
+	}
+	if (valid !== iterations) throw new Error('verifier mismatch');
+	return performance.now() - start;
+}

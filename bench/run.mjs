@@ -8,13 +8,14 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {build} from 'esbuild';
 import {fileBench} from './file.mjs';
+import {millionVerifyBench} from './verify.mjs';
 import {results} from './measure.mjs';
 import {postgresBench} from './postgres.mjs';
 
 const STORES = ['file', 'postgres'];
-const PARTS = ['start', 'interact', 'persist', 'verify'];
+const PARTS = ['start', 'interact', 'persist', 'verify', 'million'];
 const {values: options} = parseArgs({options: {only: {type: 'string', multiple: true}, size: {type: 'string', multiple: true}}});
-/** --only (or BENCH_ONLY): stores (file, postgres) and parts (start, interact, persist, verify), comma-separated; all of a kind when none is named. */
+/** --only (or BENCH_ONLY): stores (file, postgres) and parts (start, interact, persist, verify; million: a verify server on 1 000 000 keys, only when named), comma-separated; all of a kind when none is named. */
 const only = (options.only ?? (process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : [])).flatMap(value => value.split(',')).filter(Boolean);
 const unknown = only.find(name => !STORES.includes(name) && !PARTS.includes(name));
 /** --size: the PostgreSQL stores' sizes (100000, 1000000). */
@@ -26,6 +27,8 @@ if (unknown || sizes.some(size => !Number.isInteger(size) || size < 1000)) {
 const chosen = (all, names) => new Set(names.some(name => all.includes(name)) ? names.filter(name => all.includes(name)) : all);
 const stores = chosen(STORES, only);
 const parts = chosen(PARTS, only);
+// The million-key verify server is long to set up: run when asked for.
+if (!only.includes('million')) parts.delete('million');
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const CLI = join(root, 'dist', 'cli.js');
@@ -64,13 +67,14 @@ await build({
 });
 const HELLO = join(work, 'hello', 'hello.js');
 const lib = await import(join(libDir, 'lib.mjs'));
-const context = {lib, CLI, HELLO, work, parts, searches: SEARCHES, searchRounds: SEARCH_ROUNDS};
+const context = {lib, CLI, HELLO, work, root, parts, searches: SEARCHES, searchRounds: SEARCH_ROUNDS};
 
 if (stores.has('file')) await fileBench(context);
 if (stores.has('postgres')) {
 	console.log('');
 	await postgresBench({...context, sizes});
 }
+if (parts.has('million')) await millionVerifyBench(context);
 
 results.run = {stores: [...stores], parts: [...parts], postgresSizes: sizes};
 writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

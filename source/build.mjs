@@ -2,10 +2,11 @@
 // in production mode, the XLSX writer and Ink's devtools in chunks loaded only when used), and puts
 // the app's stand-ins in place of some of Ink's modules (the table in source/ui/ink/replacements.mjs;
 // the build fails if any of them no longer resolves or goes unused).
-import {rmSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import ts from 'typescript';
 import {esbuildInkStandIns} from './ui/ink/replacements.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -13,7 +14,8 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 rmSync(join(root, 'dist'), {recursive: true, force: true});
 try {
 	await build({
-		entryPoints: [join(root, 'source', 'cli.ts')],
+		// The command line, and the package's API for Node services (openVerifier).
+		entryPoints: [join(root, 'source', 'cli.ts'), join(root, 'source', 'index.ts')],
 		bundle: true,
 		splitting: true,
 		format: 'esm',
@@ -34,4 +36,18 @@ try {
 	const own = error.errors ? error.errors.filter(each => each.pluginName === 'apikeys-ink-stand-ins').map(each => each.text) : [error.message];
 	for (const text of own) console.error(`build: ${text}`);
 	process.exitCode = 1;
+}
+
+/**
+ * The API's type declarations (package.json "types"), file by file without a type check (tsc
+ * checks the sources): these files declare every exported type, so each one's declarations need
+ * nothing but itself.
+ */
+for (const file of ['index.ts', 'verify/types.ts', 'verify/unavailable.ts']) {
+	const {outputText, diagnostics} = ts.transpileDeclaration(readFileSync(join(root, 'source', file), 'utf8'), {fileName: file, reportDiagnostics: true, compilerOptions: {module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022}});
+	for (const diagnostic of diagnostics ?? []) console.error(`build: ${file}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`);
+	if (diagnostics?.length) process.exitCode = 1;
+	const target = join(root, 'dist', file.replace(/\.ts$/, '.d.ts'));
+	mkdirSync(dirname(target), {recursive: true});
+	writeFileSync(target, outputText);
 }

@@ -28,7 +28,7 @@ import {emptyStore} from './core/empty-store.js';
 import {updateSettings, type SettingsPatch} from './core/settings.js';
 import {MINUTE} from './core/time.js';
 import {MANAGE_OPERATORS} from './core/types.js';
-import type {CustomRole, ExternalKey, GeneratedKey, Operator, Settings, StoreData, StoreSnapshot} from './core/types.js';
+import type {CustomRole, ExternalKey, GeneratedKey, Millis, Operator, Settings, StoreData, StoreSnapshot} from './core/types.js';
 import {MemoryStore} from './memory-store.js';
 import {inactive, refusal} from './core/token-index.js';
 import {TOKEN_LENGTH, tokenDigest} from './core/token.js';
@@ -276,6 +276,27 @@ export class ApiKeysService extends ServiceReads {
 		if (!matched) return {result: refusal(appKey, token, (await finder.byAppKey([appKey])).length > 0)};
 		if (!matched.active) return {result: inactive(appKey)};
 		return {result: {valid: true, appKey, roles: Object.freeze([...matched.roles]), matched: matched.state}, lastUsed: matched.lastUsed};
+	}
+
+	/**
+	 * Records the last uses a verifier collected (appKey → when), in one write: a key whose last use
+	 * is less than LAST_USED_RESOLUTION older is left alone. Needs no operator.
+	 */
+	async recordLastUses(uses: ReadonlyMap<string, Millis>): Promise<void> {
+		await this.store.transact((fresh, tx) => {
+			let changed = false;
+			// One pass to find them all: a batch can name thousands of a large store's keys.
+			const positions = new Map(fresh.keys.map((key, i) => [key.appKey, i]));
+			for (const [appKey, at] of uses) {
+				const i = positions.get(appKey);
+				const key = i === undefined ? undefined : fresh.keys[i];
+				if (!key || (key.lastUsed !== undefined && at - key.lastUsed < LAST_USED_RESOLUTION)) continue;
+				// A new object in the old one's place, as replaceKey does.
+				fresh.keys[i!] = {...key, lastUsed: at};
+				changed = true;
+			}
+			if (!changed) tx.skipWrite();
+		}, {keys: [...uses.keys()]});
 	}
 
 	// ---- external keys ----

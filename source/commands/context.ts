@@ -36,6 +36,11 @@ export const FLAGS = {
 	port: {type: 'string'},
 	socket: {type: 'string'},
 	socketGroup: {type: 'string'},
+	hostName: {type: 'string'},
+	staleAfter: {type: 'string'},
+	failuresPerKey: {type: 'string'},
+	failuresPerAddress: {type: 'string'},
+	maxConnections: {type: 'string'},
 	from: {type: 'string'},
 	to: {type: 'string'},
 	demo: {type: 'boolean'},
@@ -77,6 +82,11 @@ export interface Flags {
 	port?: string;
 	socket?: string;
 	socketGroup?: string;
+	hostName?: string;
+	staleAfter?: string;
+	failuresPerKey?: string;
+	failuresPerAddress?: string;
+	maxConnections?: string;
 	from?: string;
 	to?: string;
 }

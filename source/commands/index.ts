@@ -15,6 +15,7 @@ import {settings} from './settings.js';
 import {store} from './store.js';
 import {activate, deactivate} from './status.js';
 import {redeem, verify} from './tokens.js';
+import {verifyServer} from './verify-server.js';
 
 export const COMMANDS: Record<string, Command> = {
 	init,
@@ -37,5 +38,6 @@ export const COMMANDS: Record<string, Command> = {
 	audit,
 	export: exportCommand,
 	serve,
+	'verify-server': verifyServer,
 	store,
 };

@@ -33,7 +33,11 @@ const INTEGRATION_RESOURCES = [
 	'Edit customers',
 ] as const;
 
-export const ALL_RESOURCES: readonly string[] = [...KEY_RESOURCES, MANAGE_OPERATORS, ...INTEGRATION_RESOURCES];
+/** What a key must hold to call the verify API (apikeys verify-server) as a caller. */
+export const VERIFY_RESOURCE = 'Verify API tokens';
+export const KEY_VERIFIER_ROLE = 'Key verifier';
+
+export const ALL_RESOURCES: readonly string[] = [...KEY_RESOURCES, MANAGE_OPERATORS, ...INTEGRATION_RESOURCES, VERIFY_RESOURCE];
 
 const role = (name: string, resources: readonly string[]): Role => ({name, resources, predefined: true});
 
@@ -56,6 +60,8 @@ export const PREDEFINED_ROLES: readonly Role[] = [
 	role('Catalog - Read only', ['View catalog']),
 	role('Pricing - Full access', ['View pricing', 'Edit pricing']),
 	role('Customers - Read only', ['View customers']),
+	// Last, so the lists people pick roles from keep their order.
+	role(KEY_VERIFIER_ROLE, [VERIFY_RESOURCE]),
 ];
 
 /** Every role the store knows: the predefined ones, then the store's custom roles. */

@@ -1,3 +1,5 @@
+import {isIP} from 'node:net';
+
 /** The names this machine answers to whatever the share base URL says; any port (ssh -L may forward from another one). */
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -36,4 +38,20 @@ export function originOf(header: string | undefined): string | null {
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * Whether a server that is not a browser page (the verify API) answers a request with this Host:
+ * a loopback name, an IP address (a rebound DNS name is never one), or one of `names` (the name a
+ * load balancer or the callers use), any port. Anything else is what DNS rebinding sends.
+ */
+export function hostAllowed(host: string | undefined, names: ReadonlySet<string>): boolean {
+	if (!host || !HOST_SHAPE.test(host)) return false;
+	let hostname: string;
+	try {
+		hostname = new URL(`http://${host}`).hostname;
+	} catch {
+		return false;
+	}
+	return LOOPBACK_NAMES.has(hostname) || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0 || names.has(hostname);
 }

@@ -17,6 +17,7 @@ import {
 	usedPage,
 	type Page,
 } from './pages.js';
+import {BodyTooLarge, readBody} from './body.js';
 import {originOf, requestOrigin} from './request-origin.js';
 
 const LINK_PATH = /^\/credentials\/([0-9A-Za-z]{43})\/?$/;
@@ -95,7 +96,7 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 		if (crossSite !== undefined && crossSite !== 'same-origin') return page(response, refusedPage('The request did not come from this page.'));
 		// Browsers send Origin on every POST; a POST without one (curl, a script) is refused: scripts use apikeys redeem.
 		if (originOf(request.headers.origin) !== ownOrigin) return page(response, refusedPage('The request did not come from this page.'));
-		const form = new URLSearchParams(await readBody(request));
+		const form = new URLSearchParams(await readBody(request, MAX_BODY));
 		if (!proofValid(secret, form.get('proof') ?? '', service.now())) {
 			return page(response, refusedPage('The page was too old or did not come from this server.'));
 		}
@@ -152,25 +153,4 @@ export function createShareServer({service, log = () => undefined}: ShareServerO
 	// Connections past the cap are closed as they arrive.
 	server.maxConnections = SHARE_LIMITS.maxConnections;
 	return server;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(request: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		if (Number(request.headers['content-length'] ?? 0) > MAX_BODY) return reject(new BodyTooLarge('request body too large'));
-		const chunks: Buffer[] = [];
-		let size = 0;
-		request.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > MAX_BODY) {
-				reject(new BodyTooLarge('request body too large'));
-				request.destroy();
-				return;
-			}
-			chunks.push(chunk);
-		});
-		request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		request.on('error', reject);
-	});
 }

@@ -1,0 +1,226 @@
+// The verify API's figures at 100 000 keys: in process (openVerifier) against the bare
+// crypto.hash + Map loop, and verify-server over HTTP against a bare node:http server on the same
+// port and client (throughput, and p99 at half load); `--only million` adds a verify server on a
+// PostgreSQL store of 1 000 000 keys (its start and memory).
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {createServer} from 'node:http';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {userInfo} from 'node:os';
+import {join} from 'node:path';
+import {median, ms, record, results, RUNS, sorted} from './measure.mjs';
+
+const OPERATOR = 'bench';
+let CLI;
+let root;
+let work;
+let stores;
+
+export async function verifyBench(context) {
+	({CLI, root, work} = context);
+	const {lib} = context;
+	stores = {100_000: context.store};
+	const pairs = [...stores[100_000].tokens.entries()];
+	{
+		const iterations = Number(process.env.BENCH_VERIFY_ITERATIONS ?? 100_000);
+		// Both lookups are built once, before the loops, as a verifier builds its map once.
+		const verifier = await lib.openVerifier({store: stores[100_000].path});
+		const digests = await lib.storeDigests(stores[100_000].path);
+		const ours = [];
+		const bare = [];
+		// In turns, each loop starting from a collected heap, so neither pays for the other's garbage
+		// (the bench holds the 100 000-key stores, so a full collection here is long).
+		// Many short turns, and the ratio taken turn by turn (the median of each pair's ratio): the
+		// machine's speed drifts by a third between runs, far less within one pair of turns.
+		for (let i = 0; i < 3 * RUNS; i++) {
+			globalThis.gc?.();
+			ours.push(lib.verifierLoop(verifier, pairs, iterations));
+			globalThis.gc?.();
+			bare.push(lib.bareVerifyLoop(pairs, digests, iterations));
+		}
+		await verifier.close();
+		const perSecond = values => (iterations / median(values)) * 1000;
+		const entry = {name: 'verify in process (openVerifier), 100 000 keys', perSecond: perSecond(ours), baseline: 'bare crypto.hash SHA-256 + Map lookup', baselinePerSecond: perSecond(bare)};
+		entry.ratio = median(ours.map((time, i) => bare[i] / time));
+		entry.target = '≥ 0.8× baseline';
+		entry.met = entry.ratio >= 0.8;
+		record(entry, `${entry.name.padEnd(42)} ${Math.round(entry.perSecond).toLocaleString('en').padStart(10)}/s │ ${entry.baseline.padEnd(30)} ${Math.round(entry.baselinePerSecond).toLocaleString('en').padStart(10)}/s │ ratio ${entry.ratio.toFixed(2)}  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}`);
+	}
+	await httpVerify(pairs);
+}
+
+export async function millionVerifyBench(context) {
+	({CLI, root, work} = context);
+	await millionKeys();
+}
+
+/**
+ * The 100 000-key store the verify server reads: a copy in PostgreSQL when a local server answers
+ * (as several verify servers are run; its last uses are one UPDATE, where a store file is written
+ * whole, blocking the server for that time), else the store file.
+ */
+async function verifyStore() {
+	const file = {kind: 'store file', location: stores[100_000].path, drop: async () => undefined};
+	const {default: pg} = await import('pg');
+	const admin = new pg.Client({host: '/var/run/postgresql', database: 'postgres', user: userInfo().username});
+	try {
+		await admin.connect();
+	} catch {
+		console.log('verify-server benchmark on the store file: no local PostgreSQL server');
+		return file;
+	}
+	const name = `apikeys_bench_verify_${process.pid}`;
+	await admin.query(`CREATE DATABASE ${name}`);
+	const location = `postgres:///${name}`;
+	const started = performance.now();
+	execFileSync(process.execPath, [CLI, 'store', 'copy', '--from', stores[100_000].path, '--to', location], {env: {...process.env, APIKEYS_OPERATOR: OPERATOR}, stdio: 'ignore'});
+	console.log(`copied the 100 000-key store to PostgreSQL for the verify-server benchmark in ${ms(performance.now() - started)}`);
+	const drop = async () => {
+		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await admin.end();
+	};
+	process.once('exit', () => spawnSync('psql', ['-h', '/var/run/postgresql', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], {stdio: 'ignore'}));
+	return {kind: 'PostgreSQL', location, drop};
+}
+
+/** The latencies of `rate` requests a second for `seconds`, paced, from bench/paced-client.mjs. */
+function paced(port, rate, seconds, requestsFile) {
+	const run = spawnSync(process.execPath, [join(root, 'bench', 'paced-client.mjs'), String(port), String(rate), String(seconds), requestsFile], {maxBuffer: 256 * 2 ** 20});
+	if (run.status !== 0) throw new Error(`paced client: ${run.stderr}`);
+	return JSON.parse(run.stdout.toString());
+}
+
+/**
+ * verify-server against a bare node:http server on the same port, both loaded by autocannon with
+ * the same keep-alive connections and requests (POST /v1/verify, a valid token of a 100 000-key
+ * store): throughput in alternating turns, then the p99 latency of each at half the verify
+ * server's throughput, paced.
+ */
+async function httpVerify(pairs) {
+	const {default: autocannon} = await import('autocannon');
+	const port = await new Promise(resolve => {
+		const probe = createServer().listen(0, '127.0.0.1', () => {
+			const {port: free} = probe.address();
+			probe.close(() => resolve(free));
+		});
+	});
+	const start = async (args, ready) => {
+		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, APIKEYS_OPERATOR: OPERATOR}});
+		// A bench that fails leaves no server behind.
+		const leftBehind = () => child.kill('SIGKILL');
+		process.once('exit', leftBehind);
+		let said = '';
+		await new Promise((resolve, reject) => {
+			child.stdout.on('data', chunk => {
+				said += chunk;
+				if (said.includes(ready)) resolve();
+			});
+			child.on('exit', code => reject(new Error(`${args.join(' ')} exited (${code}): ${said}`)));
+		});
+		const exited = new Promise(resolve => child.on('exit', resolve));
+		return {pid: child.pid, stop: async () => (child.kill('SIGTERM'), await exited, process.off('exit', leftBehind))};
+	};
+	const store = await verifyStore();
+	const servers = {
+		ours: () => start([CLI, 'verify-server', '--port', String(port), '--store', store.location, '--failures-per-key', '0', '--failures-per-address', '0'], 'Verifying tokens'),
+		bare: () => start([join(root, 'bench', 'bare-http.mjs'), String(port)], 'listening'),
+	};
+	const requests = pairs.slice(0, 500).map(([appKey, token]) => ({
+		method: 'POST',
+		path: '/v1/verify',
+		headers: {authorization: `Bearer ${stores[100_000].gateway}`, 'content-type': 'application/json'},
+		body: JSON.stringify({token, appKey}),
+	}));
+	const CONNECTIONS = 10;
+	const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
+	/** One autocannon run; every response's latency kept (autocannon's own histogram counts whole milliseconds). */
+	const load = (extra = {}) =>
+		new Promise((resolve, reject) => {
+			const latencies = [];
+			const instance = autocannon({url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS, requests, ...extra}, (error, result) => (error ? reject(error) : resolve({result, latencies})));
+			instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+		});
+	const throughput = {ours: [], bare: []};
+	const rss = {};
+	for (let turn = 0; turn < Number(process.env.BENCH_HTTP_TURNS ?? 5); turn++) {
+		for (const name of ['bare', 'ours']) {
+			const server = await servers[name]();
+			await load({duration: 1});
+			const {result} = await load();
+			if (result.errors || result.non2xx || result.timeouts) throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
+			throughput[name].push(result.requests.total / SECONDS);
+			rss[name] = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+			await server.stop();
+		}
+	}
+	const ratio = median(throughput.ours.map((value, i) => value / throughput.bare[i]));
+	const entry = {name: `verify-server throughput, 100 000 keys (${store.kind})`, perSecond: median(throughput.ours), baseline: 'bare node:http fixed JSON, same port and client', baselinePerSecond: median(throughput.bare), ratio, target: '≥ 0.7× baseline', met: ratio >= 0.7, connections: CONNECTIONS, peakRssMiB: rss.ours, baselinePeakRssMiB: rss.bare};
+	results.figures.push(entry);
+	console.log(`${entry.name.padEnd(42)} ${Math.round(entry.perSecond).toLocaleString('en').padStart(10)}/s │ ${'bare node:http, same client'.padEnd(30)} ${Math.round(entry.baselinePerSecond).toLocaleString('en').padStart(10)}/s │ ratio ${ratio.toFixed(2)}  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}`);
+
+	// Half the load, paced by a client of its own (see bench/paced-client.mjs).
+	const requestsFile = join(work, 'requests.json');
+	writeFileSync(requestsFile, JSON.stringify(requests));
+	const rate = Math.round(entry.perSecond / 2);
+	const p99 = values => sorted(values)[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)];
+	const latency = {};
+	for (const name of ['bare', 'ours']) {
+		const server = await servers[name]();
+		paced(port, rate, 1, requestsFile);
+		latency[name] = paced(port, rate, SECONDS, requestsFile);
+		await server.stop();
+	}
+	await store.drop();
+	const half = {name: `verify-server p99 latency at ${rate.toLocaleString('en')}/s (half), 100 000 keys (${store.kind})`, p99: p99(latency.ours), median: median(latency.ours), baseline: 'bare node:http at the same rate', baselineP99: p99(latency.bare), target: 'p99 ≤ 2 ms'};
+	half.met = half.p99 <= 2;
+	results.figures.push(half);
+	console.log(`${half.name.padEnd(42)} p99 ${ms(half.p99).padStart(9)} (median ${ms(half.median)}) │ ${half.baseline.padEnd(30)} p99 ${ms(half.baselineP99).padStart(9)} │ target ${half.target} ${half.met ? 'met' : 'MISSED'}`);
+	console.log(`${'peak RSS of verify-server, 100 000 keys'.padEnd(42)} ${rss.ours.toFixed(0).padStart(6)} MiB │ ${'bare node:http'.padEnd(30)} ${rss.bare.toFixed(0).padStart(6)} MiB`);
+}
+
+
+/**
+ * Fills a throwaway database with a million keys (rows made by SQL, digests of made-up tokens) and
+ * starts verify-server on it: the time to read every key, and the server's memory.
+ */
+async function millionKeys() {
+	const {default: pg} = await import('pg');
+	const name = `apikeys_bench_verify_${process.pid}`;
+	const admin = new pg.Client({host: '/var/run/postgresql', database: 'postgres', user: userInfo().username});
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name}`);
+	try {
+		const url = `postgres:///${name}`;
+		// As the database login (the operator of a PostgreSQL store), not the bench's operator.
+		const {APIKEYS_OPERATOR: _operator, ...asLogin} = process.env;
+		execFileSync(process.execPath, [CLI, 'init', '--account', 'acme', '--store', url], {env: asLogin, stdio: 'ignore'});
+		const db = new pg.Client({host: '/var/run/postgresql', database: name, user: userInfo().username});
+		await db.connect();
+		const started = performance.now();
+		await db.query(`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, token_created, revision)
+			SELECT 'appkey-acme-' || lpad(i::text, 7, '0'), 'Integration ' || i || ' – ' || (ARRAY['SAP', 'Adyen', 'FedEx', 'Zendesk'])[1 + i % 4], ARRAY[(ARRAY['OMS - Full access', 'OMS - Read only', 'Checkout Admin'])[1 + i % 3]], 1700000000000 + i, 'bench', i % 11 <> 0, 1700000000000 + i, 2
+			FROM generate_series(1, 1000000) AS i`);
+		await db.query(`INSERT INTO apikeys.tokens (digest, app_key, state, hint, created)
+			SELECT translate(rtrim(encode(sha256(('token ' || i)::bytea), 'base64'), '='), '+/', '-_'), 'appkey-acme-' || lpad(i::text, 7, '0'), 'current', 'apikt_AAAA', 1700000000000 + i
+			FROM generate_series(1, 1000000) AS i`);
+		await db.query('UPDATE apikeys.store SET revision = 2');
+		await db.end();
+		console.log(`filled a PostgreSQL store with 1 000 000 keys in ${ms(performance.now() - started)}`);
+		const child = spawn(process.execPath, [CLI, 'verify-server', '--port', '0', '--store', url], {stdio: ['ignore', 'pipe', 'inherit'], env: asLogin});
+		const launched = performance.now();
+		await new Promise((resolve, reject) => {
+			let said = '';
+			child.stdout.on('data', chunk => ((said += chunk), said.includes('Verifying tokens') && resolve()));
+			child.on('exit', code => reject(new Error(`verify-server exited (${code}): ${said}`)));
+		});
+		const ready = performance.now() - launched;
+		const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+		const kib = field => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+		const entry = {name: 'verify-server on PostgreSQL, 1 000 000 keys', readyMs: ready, rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024};
+		record(entry, `${entry.name.padEnd(42)} ready in ${ms(ready)} │ RSS ${entry.rssMiB.toFixed(0)} MiB, peak ${entry.peakRssMiB.toFixed(0)} MiB`);
+		child.kill('SIGTERM');
+		await new Promise(resolve => child.on('exit', resolve));
+	} finally {
+		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await admin.end();
+	}
+}
