@@ -125,10 +125,13 @@ export class PgSource implements KeySource {
 				const head = await client.query<{revision: string}>('SELECT revision FROM apikeys.store FOR UPDATE');
 				const next = Number(head.rows[0]!.revision) + 1;
 				const written = await client.query(
-					`UPDATE apikeys.keys k SET last_used = u.at, revision = $3
+					// The keys' own revision stays: the apps' columns of every key (ui/hooks/use-key-columns.ts)
+					// re-read what changed since theirs, and a busy verifier's uses would have them re-read a
+					// million keys every batch; the store's revision and NOTIFY still bring the rows on screen up to date.
+					`UPDATE apikeys.keys k SET last_used = u.at
 					FROM unnest($1::text[], $2::bigint[]) AS u(app_key, at)
-					WHERE k.app_key = u.app_key AND (k.last_used IS NULL OR u.at - k.last_used >= $4)`,
-					[[...uses.keys()], [...uses.values()], next, LAST_USED_RESOLUTION],
+					WHERE k.app_key = u.app_key AND (k.last_used IS NULL OR u.at - k.last_used >= $3)`,
+					[[...uses.keys()], [...uses.values()], LAST_USED_RESOLUTION],
 				);
 				if (!written.rowCount) {
 					await client.query('ROLLBACK');

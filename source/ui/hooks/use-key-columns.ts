@@ -72,7 +72,10 @@ export function useKeyColumns(
 					if (held && held.sort === wanted.sort && held.revision >= wanted.revision) continue;
 					try {
 						// A few keys changed: taken in place. A new key, a sort, or many changes: the columns are read again.
-						if (held && held.sort === wanted.sort && (await catchUp(service, held, show))) continue;
+						if (held && held.sort === wanted.sort && (await catchUp(service, held, show))) {
+							if (live()) setReading(null);
+							continue;
+						}
 						await readColumns(service, wanted.sort, held === null, show, note => live() && setReading(note));
 					} catch (error) {
 						if (live()) setReading(`The keys could not be read: ${(error as Error).message}`);
