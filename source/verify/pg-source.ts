@@ -4,7 +4,7 @@ import type {Millis} from '../core/types.js';
 import {LAST_USED_RESOLUTION} from '../service.js';
 import {connectionConfig, connectionFailure} from '../store/postgres/connection.js';
 import {displayUrl} from '../store/postgres/location.js';
-import {CHANGES_CHANNEL} from '../store/postgres/pg-store.js';
+import {CHANGES_CHANNEL, SNAPSHOT, inTransaction, listenForChanges} from '../store/postgres/listen.js';
 import {checkSchemaVersion, schemaVersion} from '../store/postgres/schema.js';
 import type {KeySource} from './file-source.js';
 import type {KeyMap} from './key-map.js';
@@ -73,12 +73,7 @@ export class PgSource implements KeySource {
 		try {
 			const client = await this.client();
 			try {
-				await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-				await this.readSince(client, map);
-				await client.query('COMMIT');
-			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
-				throw error;
+				await inTransaction(client, SNAPSHOT, () => this.readSince(client, map));
 			} finally {
 				client.release();
 			}
@@ -121,28 +116,22 @@ export class PgSource implements KeySource {
 		try {
 			const client = await this.client();
 			try {
-				await client.query('BEGIN');
-				const head = await client.query<{revision: string}>('SELECT revision FROM apikeys.store FOR UPDATE');
-				const next = Number(head.rows[0]!.revision) + 1;
-				const written = await client.query(
-					// The keys' own revision stays: the apps' columns of every key (ui/hooks/use-key-columns.ts)
-					// re-read what changed since theirs, and a busy verifier's uses would have them re-read a
-					// million keys every batch; the store's revision and NOTIFY still bring the rows on screen up to date.
-					`UPDATE apikeys.keys k SET last_used = u.at
-					FROM unnest($1::text[], $2::bigint[]) AS u(app_key, at)
-					WHERE k.app_key = u.app_key AND (k.last_used IS NULL OR u.at - k.last_used >= $3)`,
-					[[...uses.keys()], [...uses.values()], LAST_USED_RESOLUTION],
-				);
-				if (!written.rowCount) {
-					await client.query('ROLLBACK');
-					return;
-				}
-				await client.query('UPDATE apikeys.store SET revision = $1', [next]);
-				await client.query(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, [String(next)]);
-				await client.query('COMMIT');
-			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
-				throw error;
+				// Nothing written (another verifier got there first) commits nothing and announces nothing.
+				await inTransaction(client, 'BEGIN', async () => {
+					const head = await client.query<{revision: string}>('SELECT revision FROM apikeys.store FOR UPDATE');
+					const next = Number(head.rows[0]!.revision) + 1;
+					const written = await client.query(
+						// The keys' own revision stays: the apps' columns of every key (ui/hooks/use-key-columns.ts)
+						// re-read what changed since theirs, and a busy verifier's uses would have them re-read a
+						// million keys every batch; the store's revision and NOTIFY still bring the rows on screen up to date.
+						`UPDATE apikeys.keys k SET last_used = u.at
+						FROM unnest($1::text[], $2::bigint[]) AS u(app_key, at)
+						WHERE k.app_key = u.app_key AND (k.last_used IS NULL OR u.at - k.last_used >= $3)`,
+						[[...uses.keys()], [...uses.values()], LAST_USED_RESOLUTION],
+					);
+					if (!written.rowCount) return;
+					await client.query(`UPDATE apikeys.store SET revision = $1 RETURNING pg_notify('${CHANGES_CHANNEL}', $2)`, [next, String(next)]);
+				});
 			} finally {
 				client.release();
 			}
@@ -151,51 +140,9 @@ export class PgSource implements KeySource {
 		}
 	}
 
-	/**
-	 * LISTENs on a connection of its own, reopened with a growing pause (up to 5 s) when it is
-	 * lost; every time it (re)starts listening, `onChange` catches up with what it missed.
-	 */
+	/** Follows the database's changes (see listenForChanges); `onListening` says when it listens and when it stopped. */
 	watch(onChange: () => void, onListening: (listening: boolean) => void): () => void {
-		let stopped = false;
-		let listener: pg.Client | null = null;
-		let pause = 250;
-		let timer: NodeJS.Timeout | null = null;
-		const retry = () => {
-			if (stopped) return;
-			timer = setTimeout(() => void listen(), pause);
-			timer.unref();
-			pause = Math.min(pause * 2, 5000);
-		};
-		const listen = async () => {
-			const client = new pg.Client(this.config);
-			client.on('error', () => undefined);
-			client.on('notification', () => onChange());
-			client.on('end', () => {
-				if (stopped || listener !== client) return;
-				listener = null;
-				onListening(false);
-				retry();
-			});
-			try {
-				await client.connect();
-				await client.query(`LISTEN ${CHANGES_CHANNEL}`);
-				if (stopped) return void client.end().catch(() => undefined);
-				listener = client;
-				pause = 250;
-				onListening(true);
-				onChange();
-			} catch {
-				await client.end().catch(() => undefined);
-				retry();
-			}
-		};
-		void listen();
-		return () => {
-			stopped = true;
-			if (timer) clearTimeout(timer);
-			void listener?.end().catch(() => undefined);
-			listener = null;
-		};
+		return listenForChanges(this.config, onChange, onListening);
 	}
 
 	async close(): Promise<void> {

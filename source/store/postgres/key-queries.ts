@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type {KeyQuery, SortColumn} from '../../core/query.js';
 import type {GeneratedKey} from '../../core/types.js';
 import type {KeyColumnsRow} from '../../core/key-columns.js';
+import {SNAPSHOT, inTransaction} from './listen.js';
 import {keyOf, type KeyRow} from './rows.js';
 
 // The keys are not held in memory in a PostgreSQL store: these are the queries that find them,
@@ -85,19 +86,14 @@ export async function readCursor<R>(
 	each: (rows: R[]) => boolean | void | Promise<boolean | void>,
 	before?: () => Promise<void>,
 ): Promise<void> {
-	await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-	try {
+	await inTransaction(client, SNAPSHOT, async () => {
 		await before?.();
 		await client.query(`DECLARE batches NO SCROLL CURSOR FOR ${query.text}`, query.values);
 		for (let size = query.first ?? query.size; ; size = query.size) {
 			const batch = await client.query<R & pg.QueryResultRow>({text: `FETCH ${size} FROM batches`, ...(query.rowMode ? {rowMode: query.rowMode} : {})});
 			if (batch.rows.length === 0 || (await each(batch.rows)) === false) break;
 		}
-		await client.query('COMMIT');
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
-	}
+	});
 }
 
 /** The keys a query finds, in its order, BATCH at a time. */

@@ -11,14 +11,13 @@ import type {KeyQuery} from '../../core/query.js';
 import type {GeneratedKey, StoreSnapshot} from '../../core/types.js';
 import {validateStore} from '../parse-store.js';
 import {connectionConfig, connectionFailure} from './connection.js';
+import {CHANGES_CHANNEL, SNAPSHOT, inTransaction, listenForChanges} from './listen.js';
 import {displayUrl} from './location.js';
 import {checkSchemaVersion, createSchema, schemaVersion} from './schema.js';
 
 /** How much of the log a store holds from its opening on (the rest is read when asked for). */
 export const ACTIVITY_HELD = 1000;
 
-/** The channel every change is announced on, with its revision. */
-export const CHANGES_CHANNEL = 'apikeys_changes';
 
 
 /**
@@ -190,48 +189,12 @@ export class PgStore {
 	}
 
 	/**
-	 * Calls `onChange` for every change another connection commits (LISTEN on the changes
-	 * channel), and once more after a lost connection comes back, so the caller catches up with
-	 * what it missed. The listening connection is its own, reopened with a growing pause (up to 5 s).
+	 * Calls `onChange` for every change another connection commits, once more after a lost
+	 * connection comes back, and when it is lost: a read then finds out (and says) whether the
+	 * database is out of reach.
 	 */
 	watch(onChange: () => void): () => void {
-		let stopped = false;
-		let listener: pg.Client | null = null;
-		let pause = 250;
-		let timer: NodeJS.Timeout | null = null;
-		const listen = async () => {
-			const client = new pg.Client(this.config);
-			client.on('error', () => undefined);
-			client.on('notification', () => onChange());
-			client.on('end', () => {
-				if (stopped || listener !== client) return;
-				listener = null;
-				// A read now finds out (and says) whether the database is out of reach.
-				onChange();
-				timer = setTimeout(() => void listen(), pause);
-				pause = Math.min(pause * 2, 5000);
-			});
-			try {
-				await client.connect();
-				await client.query(`LISTEN ${CHANGES_CHANNEL}`);
-				if (stopped) return void client.end().catch(() => undefined);
-				listener = client;
-				pause = 250;
-				// Whatever was committed while nobody listened.
-				onChange();
-			} catch {
-				await client.end().catch(() => undefined);
-				if (!stopped) timer = setTimeout(() => void listen(), pause);
-				pause = Math.min(pause * 2, 5000);
-			}
-		};
-		void listen();
-		return () => {
-			stopped = true;
-			if (timer) clearTimeout(timer);
-			void listener?.end().catch(() => undefined);
-			listener = null;
-		};
+		return listenForChanges(this.config, onChange, listening => !listening && onChange());
 	}
 
 	async close(): Promise<void> {
@@ -268,29 +231,13 @@ export class PgStore {
 
 	/** Reads in one snapshot of the database (a read-only repeatable-read transaction). */
 	private inSnapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-		return this.withClient(async client => {
-			await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-			try {
-				const result = await work(client);
-				await client.query('COMMIT');
-				return result;
-			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
-				throw error;
-			}
-		});
+		return this.withClient(client => inTransaction(client, SNAPSHOT, () => work(client)));
 	}
 
 	private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
 		const client = await this.client();
 		try {
-			await client.query('BEGIN');
-			const result = await work(client);
-			await client.query('COMMIT');
-			return result;
-		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
-			throw error;
+			return await inTransaction(client, 'BEGIN', () => work(client));
 		} finally {
 			client.release();
 		}
