@@ -34,7 +34,6 @@ import {inactive, refusal} from './core/token-index.js';
 import {TOKEN_LENGTH, tokenDigest} from './core/token.js';
 import {isPostgresLocation, displayUrl} from './store/postgres/location.js';
 import {asDatabaseLogin, copyCounts, displayLocation, type CopyCounts} from './service/locations.js';
-import {PgStore} from './store/postgres/pg-store.js';
 import {Store} from './store/store.js';
 import {externalRow, ServiceReads, type ExternalRow} from './service/reads.js';
 import type {ServiceOptions, StoreBackend} from './service/session.js';
@@ -56,6 +55,9 @@ const asShown = (data: StoreSnapshot, appKey: string, expected: Expected<Generat
 /** `verify` records "last used" at most this often per key, so verification stays read-mostly. */
 export const LAST_USED_RESOLUTION = MINUTE;
 
+/** The PostgreSQL store, with its driver, loaded only when a store is in PostgreSQL: a file store's commands start without it. */
+const pgStore = async () => (await import('./store/postgres/pg-store.js')).PgStore;
+
 /**
  * The one API the command line and the interface call: operator → permission → core rule →
  * activity → persist. Nothing else writes the store.
@@ -72,7 +74,7 @@ export class ApiKeysService extends ServiceReads {
 	 */
 	static async open(location: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService> {
 		if (isPostgresLocation(location)) {
-			const store = await PgStore.open(location);
+			const store = await (await pgStore()).open(location);
 			return new ApiKeysService(store, asDatabaseLogin(store, options));
 		}
 		return new ApiKeysService(await Store.open(location, undefined, {preview: options.preview}), options);
@@ -87,7 +89,7 @@ export class ApiKeysService extends ServiceReads {
 	static async init(location: string, account: string, options: ServiceOptions): Promise<ApiKeysService> {
 		if (isPostgresLocation(location)) {
 			let operator = options.operator;
-			const store = await PgStore.create(location, login => {
+			const store = await (await pgStore()).create(location, login => {
 				operator = asDatabaseLogin({login, path: displayUrl(location)}, options).operator;
 				return newStore(account, {...options, operator});
 			});
@@ -123,7 +125,7 @@ export class ApiKeysService extends ServiceReads {
 			};
 			const at = source.clock();
 			recordActivity(whole, {at, operator: source.operator, action: 'copy store', summary: `from ${displayLocation(from)}`});
-			if (isPostgresLocation(to)) await (await PgStore.create(to, () => whole)).close();
+			if (isPostgresLocation(to)) await (await (await pgStore()).create(to, () => whole)).close();
 			else await Store.create(to, whole);
 			return copyCounts(from, to, whole, source.clock());
 		} finally {

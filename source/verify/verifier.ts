@@ -4,7 +4,6 @@ import type {Millis} from '../core/types.js';
 import {isPostgresLocation} from '../store/postgres/location.js';
 import {FileSource, type KeySource} from './file-source.js';
 import {KeyMap} from './key-map.js';
-import {PgSource} from './pg-source.js';
 import type {Verification, Verifier, VerifierOptions, VerifierStatus, VerifyOptions} from './types.js';
 import {VerifierUnavailableError} from './unavailable.js';
 
@@ -59,8 +58,9 @@ export class StoreVerifier implements Verifier {
 	static async open(options: VerifierOptions): Promise<StoreVerifier> {
 		const staleAfter = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
 		if (!Number.isFinite(staleAfter) || staleAfter < 0) throw new RangeError('staleAfterMs is a number of milliseconds, 0 or more');
+		// The PostgreSQL driver is loaded only for a store in PostgreSQL.
 		const source = isPostgresLocation(options.store)
-			? await PgSource.open(options.store, (options.env ?? process.env) as NodeJS.ProcessEnv)
+			? await (await import('./pg-source.js')).PgSource.open(options.store, (options.env ?? process.env) as NodeJS.ProcessEnv)
 			: await FileSource.open(options.store);
 		const verifier = new StoreVerifier(source, options);
 		try {

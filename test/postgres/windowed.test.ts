@@ -144,8 +144,13 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 			await app.waitFor(new RegExp(`▶.*${appKeyOf(0)}`));
 			app.type('s');
 			screen = await app.waitFor('sort: name', 10_000);
-			// The selection stays on its key through the new order; the first by name is "Checkout – Integration 1".
-			await app.waitFor(new RegExp(`▶.*${appKeyOf(0)}`), 10_000);
+			// The selection stays on its key through the new order, and the rows around it are read: the
+			// first "ERP" name now has the last "Checkout" name above it. The first by name is "Checkout – Integration 1".
+			await app.waitFor(screen => {
+				const lines = screen.split('\n');
+				const at = lines.findIndex(line => new RegExp(`▶.*${appKeyOf(0)} ${nameOf(0)}`).test(line));
+				return at > 0 && / appkey-acme-\w+ Checkout – Integr/.test(lines[at - 1]!);
+			}, 10_000);
 			app.press(TMUX_KEY.home);
 			await app.waitFor(new RegExp(`▶.*${appKeyOf(1)}`), 10_000);
 

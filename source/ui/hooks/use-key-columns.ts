@@ -37,9 +37,9 @@ const NO_ALERTS: AlertCounts = {dueSoon: 0, pastDue: 0};
 export function useKeyColumns(
 	service: ApiKeysService,
 	active: boolean,
-	view: {revision: number; sort: SortColumn; search: string; filter: KeyFilter; period: RenewalPeriod; now: Millis; selectedIndex: number},
+	view: {revision: number; sort: SortColumn; search: string; filter: KeyFilter; period: RenewalPeriod; now: Millis; selectedIndex: number; selectedKey: string | null},
 ): ColumnsTable | null {
-	const {revision, sort, search, filter, period, now, selectedIndex} = view;
+	const {revision, sort, search, filter, period, now, selectedIndex, selectedKey} = view;
 	const [shown, setShown] = useState<Shown | null>(null);
 	const [reading, setReading] = useState<string | null>(null);
 	const latest = useRef<Shown | null>(null);
@@ -94,24 +94,22 @@ export function useKeyColumns(
 	const version = shown?.version ?? 0;
 	const matches = useMemo(() => (columns ? columns.search(search, filter, period, now) : new Int32Array(0)), [columns, count, version, search, filter, period, now]);
 	const alerts = useMemo(() => (columns ? columns.alerts(period, now) : NO_ALERTS), [columns, count, version, period, now]);
-	const rows = useRowCache(service, columns, matches, selectedIndex, revision);
 	const lastLine = useRef<{columns: KeyColumns; version: number; appKey: string; line: number} | null>(null);
+	const indexOf = (appKey: string) => {
+		// The line of a key stays while the columns do: one scan per key, not one per keystroke.
+		const known = lastLine.current;
+		const line = known && known.columns === columns && known.version === version && known.appKey === appKey ? known.line : (columns?.lineOf(appKey) ?? -1);
+		lastLine.current = columns ? {columns, version, appKey, line} : null;
+		return line < 0 ? -1 : binarySearch(matches, line);
+	};
+	// The rows read are those around the selection the table shows: where its key is now (after a new
+	// sort order, or keys added above it), else where it was.
+	const found = selectedKey ? indexOf(selectedKey) : -1;
+	const rows = useRowCache(service, columns, matches, found >= 0 ? found : selectedIndex, revision);
 	return useMemo(() => {
 		if (!active) return null;
-		return {
-			keys: rows.keys,
-			total: columns ? count - columns.removed : null,
-			alerts,
-			indexOf: (appKey: string) => {
-				// The line of a key stays while the columns do: one scan per key, not one per keystroke.
-				const known = lastLine.current;
-				const line = known && known.columns === columns && known.version === version && known.appKey === appKey ? known.line : (columns?.lineOf(appKey) ?? -1);
-				lastLine.current = columns ? {columns, version, appKey, line} : null;
-				return line < 0 ? -1 : binarySearch(matches, line);
-			},
-			loaded: rows.loaded,
-			reading,
-		};
+		return {keys: rows.keys, total: columns ? count - columns.removed : null, alerts, indexOf, loaded: rows.loaded, reading};
+		// indexOf reads only what the other dependencies name.
 	}, [active, rows, columns, count, version, alerts, matches, reading]);
 }
 
@@ -170,6 +168,7 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 	const cache = useRef(new Map<string, {key: GeneratedKey; revision: number}>());
 	const placeholders = useRef(new Map<number, GeneratedKey>());
 	const [version, setVersion] = useState(0);
+	const [retries, setRetries] = useState(0);
 	if (placeholders.current.size > KEEP) placeholders.current.clear();
 	useEffect(() => {
 		placeholders.current.clear();
@@ -185,6 +184,7 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 		}
 		if (wanted.length === 0) return;
 		let live = true;
+		let retryTimer: ReturnType<typeof setTimeout> | undefined;
 		service.keysByAppKey(wanted).then(
 			found => {
 				if (!live) return;
@@ -196,12 +196,16 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 				}
 				setVersion(v => v + 1);
 			},
-			() => undefined,
+			// The store could not answer (its status line says so): asked again a second later, until it does.
+			() => {
+				if (live) retryTimer = setTimeout(() => setRetries(n => n + 1), 1000);
+			},
 		);
 		return () => {
 			live = false;
+			clearTimeout(retryTimer);
 		};
-	}, [service, columns, matches, selectedIndex, revision]);
+	}, [service, columns, matches, selectedIndex, revision, retries]);
 	return useMemo(() => {
 		const at = (index: number): GeneratedKey | undefined => {
 			if (!columns || index < 0 || index >= matches.length) return undefined;

@@ -46,6 +46,7 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 		period,
 		now,
 		selectedIndex: state.selectedIndex,
+		selectedKey: state.selectedKey,
 	});
 	const byStatus = useMemo(
 		() => (index ? filterKeyIndex(index, {search: state.search, status: isAlertFilter(state.status) ? 'all' : state.status}) : new KeyList([])),
