@@ -40,6 +40,10 @@ export class KeyColumns {
 	private tokenCreated: Float64Array;
 	/** 1 active, 0 inactive, REMOVED for a key removed since the columns were read. */
 	private active: Uint8Array;
+	/** Which classes of character (signatureOf) each line holds: a search looks only in lines that hold all of its own. */
+	private signatures: Int32Array;
+	/** The last search and what it found, which a longer one narrows. */
+	private lastSearch: {asked: {needle: string; filter: KeyFilter; period: RenewalPeriod; now: Millis; version: number; count: number}; found: Int32Array} | null = null;
 	/** The few appKeys that are not as generated (not recoverable from their lower-cased form), by line. */
 	private readonly unusual = new Map<number, string>();
 
@@ -48,6 +52,7 @@ export class KeyColumns {
 		this.starts = new Int32Array(capacity + 1);
 		this.tokenCreated = new Float64Array(capacity);
 		this.active = new Uint8Array(capacity);
+		this.signatures = new Int32Array(capacity);
 	}
 
 	/** Makes room for `lines` keys at once (when their number is known), so no column is copied to grow. */
@@ -74,6 +79,7 @@ export class KeyColumns {
 		this.starts[line + 1] = this.textEnd;
 		this.tokenCreated[line] = row.tokenCreated;
 		this.active[line] = row.active ? 1 : 0;
+		this.signatures[line] = signatureOf(bytes);
 		this.count++;
 	}
 
@@ -87,6 +93,7 @@ export class KeyColumns {
 		const bytes = lineText(row);
 		if (bytes.length !== this.starts[line + 1]! - this.starts[line]!) return false;
 		this.text.set(bytes, this.starts[line]);
+		this.signatures[line] = signatureOf(bytes);
 		if (this.active[line] === REMOVED) this.removed--;
 		this.active[line] = row.active ? 1 : 0;
 		this.tokenCreated[line] = row.tokenCreated;
@@ -120,25 +127,44 @@ export class KeyColumns {
 	/**
 	 * The lines a search and a filter keep, in the table's order: a case-insensitive substring of
 	 * the name or the appKey (as the app's search everywhere), the status, or the renewal alert.
+	 * A search that extends the last one (a letter typed) looks only among the last one's lines.
 	 */
 	search(search: string, filter: KeyFilter, period: RenewalPeriod, now: Millis): Int32Array {
 		const needle = search.trim().toLowerCase();
 		const keeps = this.filterOf(filter, period, now);
-		const found = new Int32Array(this.count);
-		let n = 0;
-		if (!needle) {
-			for (let line = 0; line < this.count; line++) if (keeps(line)) found[n++] = line;
-			return found.slice(0, n);
-		}
 		const bytes = Buffer.from(needle);
 		if (bytes.includes(NAME_END) || bytes.includes(LINE_END)) return new Int32Array(0);
-		let line = 0;
-		for (let at = this.text.indexOf(bytes, 0); at >= 0 && at < this.textEnd; at = this.text.indexOf(bytes, this.starts[line + 1])) {
-			line = this.lineAt(at, line);
-			if (keeps(line)) found[n++] = line;
-			if (line + 1 >= this.count) break;
+		const asked = {needle, filter, period, now, version: this.version, count: this.count};
+		const last = this.lastSearch;
+		const narrowed =
+			last && needle.startsWith(last.asked.needle) && last.asked.filter === filter && last.asked.period === period && last.asked.now === now && last.asked.version === this.version && last.asked.count === this.count;
+		const candidates = narrowed ? last.found : null;
+		const total = candidates ? candidates.length : this.count;
+		const wanted = signatureOf(bytes);
+		// One character with a class of its own: the signatures alone say which lines hold it.
+		const exact = bytes.length === 0 || (bytes.length === 1 && EXACT.has(bytes[0]!));
+		const found = new Int32Array(total);
+		let n = 0;
+		for (let i = 0; i < total; ) {
+			const line = candidates === null ? i : candidates[i]!;
+			if ((this.signatures[line]! & wanted) !== wanted || !keeps(line)) {
+				i++;
+				continue;
+			}
+			if (exact) {
+				found[n++] = line;
+				i++;
+				continue;
+			}
+			const at = this.text.indexOf(bytes, this.starts[line]);
+			if (at < 0 || at >= this.textEnd) break;
+			if (at < this.starts[line + 1]!) found[n++] = line;
+			// The lines before the next place the needle is found cannot hold it.
+			for (i++; i < total && this.starts[(candidates === null ? i : candidates[i]!) + 1]! <= at; ) i++;
 		}
-		return found.slice(0, n);
+		const result = found.slice(0, n);
+		this.lastSearch = {asked, found: result};
+		return result;
 	}
 
 	/** How many keys are due soon and how many past due, for the footer. */
@@ -202,7 +228,32 @@ export class KeyColumns {
 		const active = new Uint8Array(capacity);
 		active.set(this.active);
 		this.active = active;
+		const signatures = new Int32Array(capacity);
+		signatures.set(this.signatures);
+		this.signatures = signatures;
 	}
+}
+
+/**
+ * The class of each byte, one bit each: a to z, ' ', '#' and '-' have a class of their own; the
+ * digits share two; every other byte (the name separator, UTF-8's) shares the last.
+ */
+const CLASS = new Uint32Array(256).fill(1 << 31);
+const EXACT = new Set<number>();
+for (let c = 0; c < 26; c++) CLASS[0x61 + c] = 1 << c;
+for (let d = 0; d < 10; d++) CLASS[0x30 + d] = 1 << (d < 5 ? 26 : 27);
+CLASS[0x20] = 1 << 28;
+CLASS[0x23] = 1 << 29;
+CLASS[0x2d] = 1 << 30;
+for (let b = 0; b < 256; b++) if (CLASS[b] !== 1 << 31 && !(b >= 0x30 && b <= 0x39)) EXACT.add(b);
+// The line's end and the name's end are not searched for.
+CLASS[LINE_END] = 0;
+
+/** The classes of character in some text's bytes (as a 32-bit integer, as `&` gives). */
+function signatureOf(bytes: Uint8Array): number {
+	let signature = 0;
+	for (let i = 0; i < bytes.length; i++) signature |= CLASS[bytes[i]!]!;
+	return signature;
 }
 
 const lineText = (row: KeyColumnsRow) => encoder.encode(`${row.name.toLowerCase()}\u0001${row.appKey.toLowerCase()}\n`);

@@ -28,6 +28,31 @@ describe('KeyColumns: every key of a large store as columns', () => {
 		);
 	});
 
+	it('finds the same as a search is typed letter by letter and erased, and sees a key changed in place meanwhile', () => {
+		const units = ['a', 'B', 'é', 'ß', '–', ' ', '#', '1', '7', '日', 'z', '-'];
+		const name = fc.string({unit: fc.constantFrom(...units), maxLength: 10});
+		const search = fc.string({unit: fc.constantFrom('a', 'b', 'é', 'ß', '–', '#', '1', '7', 'z', 'x', '-', ' '), maxLength: 4});
+		fc.assert(
+			fc.property(fc.array(name, {minLength: 1, maxLength: 30}), search, fc.nat(), fc.string({unit: fc.constantFrom('a', 'z', '#', '1', ' ', '-', 'x'), minLength: 40, maxLength: 40}), (names, typed, changed, letters) => {
+				const rows = names.map((n, i) => row(`appkey-acme${i}-ABCDEF`, n));
+				const columns = columnsOf(rows);
+				const expectFound = (needle: string) =>
+					expect(lines(columns.search(needle, 'all', 3, NOW)), `"${needle}"`).toEqual(rows.flatMap((r, i) => (matchesSearch(r, needle) ? [i] : [])));
+				for (let n = 0; n <= typed.length; n++) expectFound(typed.slice(0, n));
+				// A key renamed in place (to a name of as many bytes) is seen by the next search, the same one included.
+				const at = changed % rows.length;
+				const renamed = row(rows[at]!.appKey, [...letters].slice(0, Buffer.byteLength(rows[at]!.name)).join('') + typed);
+				const sameLength = row(rows[at]!.appKey, [...letters].slice(0, Buffer.byteLength(rows[at]!.name)).join(''));
+				expect(columns.update(renamed)).toBe(typed === '');
+				expect(columns.update(sameLength)).toBe(true);
+				rows[at] = sameLength;
+				for (let n = typed.length; n >= 0; n--) expectFound(typed.slice(0, n));
+				for (let n = 0; n <= typed.length; n++) expectFound(typed.slice(0, n));
+			}),
+			{numRuns: 300},
+		);
+	});
+
 	it('gives back each appKey as it was, the few not as generated too, and finds a key by appKey', () => {
 		const columns = columnsOf([row('appkey-acme-ABCDEF', 'ERP'), row('vtexappkey-partner-ZZZZZZ', 'Feed'), row('Odd-Key-abc', 'Imported')]);
 		expect([0, 1, 2].map(line => columns.appKeyAt(line))).toEqual(['appkey-acme-ABCDEF', 'vtexappkey-partner-ZZZZZZ', 'Odd-Key-abc']);

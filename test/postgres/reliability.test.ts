@@ -97,6 +97,8 @@ describe.skipIf(reason !== null)(`PostgreSQL under faults, on a private server${
 				// The writer's backend waits on the lock inside its open transaction.
 				const waiting = await vi.waitFor(
 					async () => {
+						// A writer that stopped (it should not) says why, rather than leaving nothing to wait for.
+						expect(w.child.exitCode, `the writer exited: ${w.stderr()}`).toBeNull();
 						const {rows} = await holder.query(
 							"SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'apikeys' AND wait_event_type = 'Lock' AND xact_start IS NOT NULL",
 							[name],

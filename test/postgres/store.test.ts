@@ -2,7 +2,8 @@ import {spawn} from 'node:child_process';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bundleScript} from '../bundle.js';
-import {TOKEN_IN_TEXT, runCli} from '../helpers.js';
+import {ApiKeysService} from '../../source/service.js';
+import {TOKEN_IN_TEXT, runCli, seededRandom} from '../helpers.js';
 import {postgresReason, testDatabase} from '../pg.js';
 
 const LINK_IN_TEXT = /https?:\/\/\S+\/credentials\/\S+/;
@@ -118,6 +119,24 @@ describe.skipIf(postgresReason !== null)(`the PostgreSQL store${postgresReason ?
 		expect(logged.rows[0].n).toBe(60);
 		const listed = await as('alice', ['list', '--search', 'left-', '--json']);
 		expect(JSON.parse(listed.stdout)).toHaveLength(30);
+	});
+
+	it('gives a new key another appKey when its random one is taken, never writing over the key that has it', async () => {
+		// Two admins whose random draws are the same: the second's first appKey is the first's new key's.
+		const url = db.url('alice').replace('alice@', `alice:${db.env('alice').PGPASSWORD}@`);
+		const first = await ApiKeysService.open(url, {operator: 'alice', random: seededRandom('same draws')});
+		const second = await ApiKeysService.open(url, {operator: 'alice', random: seededRandom('same draws')});
+		try {
+			const {row: mine} = await first.generate({name: 'Mine', roles: []});
+			const before = await db.query('SELECT k.name, t.digest FROM apikeys.keys k JOIN apikeys.tokens t USING (app_key) WHERE app_key = $1', [mine.appKey]);
+			const {row: theirs} = await second.generate({name: 'Theirs', roles: []});
+			expect(theirs.appKey).not.toBe(mine.appKey);
+			expect((await db.query('SELECT k.name, t.digest FROM apikeys.keys k JOIN apikeys.tokens t USING (app_key) WHERE app_key = $1', [mine.appKey])).rows).toEqual(before.rows);
+			expect((await db.query('SELECT name FROM apikeys.keys WHERE app_key = $1', [theirs.appKey])).rows).toEqual([{name: 'Theirs'}]);
+		} finally {
+			await first.close();
+			await second.close();
+		}
 	});
 
 	it('refuses a schema newer than this program knows, as with a file', async () => {

@@ -53,11 +53,16 @@ export function listenForChanges(config: pg.ClientConfig, onChange: () => void, 
 	};
 }
 
-/** Runs `work` between BEGIN (as given) and COMMIT on a client, rolled back when it fails. */
-export async function inTransaction<T>(client: pg.ClientBase, begin: string, work: () => Promise<T>): Promise<T> {
-	await client.query(begin);
+/**
+ * Runs `work` between BEGIN (as given) and COMMIT on a client, rolled back when it fails. `begin`
+ * may go on with statements of their own (without parameters), sent with BEGIN in one round trip;
+ * `work` is given what they returned.
+ */
+export async function inTransaction<T>(client: pg.ClientBase, begin: string, work: (opened: pg.QueryResult[]) => Promise<T>): Promise<T> {
 	try {
-		const result = await work();
+		// Inside the try: BEGIN may have run when a statement after it failed.
+		const results = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
+		const result = await work(Array.isArray(results) ? results.slice(1) : []);
 		await client.query('COMMIT');
 		return result;
 	} catch (error) {

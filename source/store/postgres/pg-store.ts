@@ -5,7 +5,7 @@ import {SCHEMA_VERSION} from '../../core/types.js';
 import {draftOf} from '../draft.js';
 import {fileOrder} from '../line-layout.js';
 import {LISTS, insertInBulk, keyOf, writeDiff, type KeyRow, type ListName} from './rows.js';
-import {KEYS_SINCE, countKeys, keysByAppKey, keysHolding, keyColumnsSince, readCursor, scanKeyColumns, streamKeys, tokenOwner} from './key-queries.js';
+import {KEYS_SINCE, countKeys, keysByAppKey, keysByAppKeyStatement, keysHolding, keyColumnsSince, readCursor, scanKeyColumns, streamKeys, tokenOwner} from './key-queries.js';
 import type {ChangeScope, KeyFinder} from '../../service/session.js';
 import type {KeyQuery} from '../../core/query.js';
 import type {GeneratedKey, StoreSnapshot} from '../../core/types.js';
@@ -81,7 +81,8 @@ export class PgStore {
 		const store = new PgStore(pool, config, location, login);
 		try {
 			const data = {...initial(login), revision: 1};
-			await store.inTransaction(async client => {
+			const client = await store.client();
+			await store.inTransaction(client, 'BEGIN', async () => {
 				if ((await schemaVersion(client)) !== null) throw refused(`a store already exists in ${store.path}`);
 				await createSchema(client);
 				await client.query('INSERT INTO apikeys.store (account, created, revision, settings) VALUES ($1, $2, $3, $4)', [data.account, data.created, data.revision, data.settings]);
@@ -165,21 +166,28 @@ export class PgStore {
 
 	private async transactOnce<T>(change: (data: StoreData, tx: {skipWrite(): void}) => T, scope: ChangeScope): Promise<T> {
 		let written: StoreData | null = null;
-		const result = await this.inTransaction(async client => {
-			const held = await this.refresh(client, false, true);
-			// The change sees the keys it names (and a role's holders), read under the lock.
+		// BEGIN, the store row's lock and the keys the change names in one round trip: changes run one
+		// at a time, each on the data all earlier ones left, and see the keys as they are under the lock.
+		const client = await this.client();
+		const given = Array.isArray(scope.keys) ? (scope.keys as readonly string[]) : null;
+		const keysRead = given ? keysByAppKeyStatement(client, given) : null;
+		const result = await this.inTransaction(client, `BEGIN; ${HEAD} FOR UPDATE${keysRead ? `; ${keysRead}` : ''}`, async opened => {
+			const held = await this.refresh(client, false, opened[0]!.rows[0]);
+			// The keys it names (and a role's holders): those not read with the lock are read now.
 			const named = typeof scope.keys === 'function' ? scope.keys(held) : (scope.keys ?? []);
 			const role = typeof scope.holding === 'function' ? scope.holding(held) : scope.holding;
-			const found = [...(await keysByAppKey(client, named)), ...(role ? await keysHolding(client, role) : [])];
+			const found = [...(keysRead ? opened[1]!.rows.map(keyOf) : await keysByAppKey(client, named)), ...(role ? await keysHolding(client, role) : [])];
 			const current: StoreData = {...held, keys: [...new Map(found.map(k => [k.appKey, k])).values()]};
 			const draft = draftOf(current);
 			let skip = false;
 			const outcome = change(draft, {skipWrite: () => (skip = true)});
 			if (skip) return outcome;
 			draft.revision = current.revision + 1;
-			await writeDiff(client, current, draft);
-			// The new revision, announced in the same statement (one round trip fewer on every change).
-			await client.query(`UPDATE apikeys.store SET revision = $1, settings = $2 RETURNING pg_notify('${CHANGES_CHANNEL}', $3)`, [draft.revision, draft.settings, String(draft.revision)]);
+			// The new revision, announced in the same statement as the last writes (one round trip for most changes).
+			await writeDiff(client, current, draft, {
+				text: `UPDATE apikeys.store SET revision = $1, settings = $2 RETURNING pg_notify('${CHANGES_CHANNEL}', $3)`,
+				values: [draft.revision, draft.settings, String(draft.revision)],
+			});
 			written = {...draft, keys: []};
 			return outcome;
 		});
@@ -234,10 +242,10 @@ export class PgStore {
 		return this.withClient(client => inTransaction(client, SNAPSHOT, () => work(client)));
 	}
 
-	private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-		const client = await this.client();
+	/** Work in a transaction on `client` (a pooled connection, released after), begun with `begin`. */
+	private async inTransaction<T>(client: pg.PoolClient, begin: string, work: (opened: pg.QueryResult[]) => Promise<T>): Promise<T> {
 		try {
-			return await inTransaction(client, 'BEGIN', () => work(client));
+			return await inTransaction(client, begin, work);
 		} finally {
 			client.release();
 		}
@@ -246,14 +254,10 @@ export class PgStore {
 	/**
 	 * The data at the database's revision, from the data held plus the rows written since: without
 	 * the keys, and with the log from its newest ACTIVITY_HELD entries on; or, `whole`, everything
-	 * read afresh (a copy, an export), which is not held. `lock`: takes the store row's lock.
+	 * read afresh (a copy, an export), which is not held. `locked`: the store row, read under its lock.
 	 */
-	private async refresh(client: pg.ClientBase, whole = false, lock = false): Promise<StoreData> {
-		// A change takes this row's lock first: changes run one at a time, each on the data all earlier ones left.
-		const head = await client.query<{account: string; created: string; revision: string; settings: Settings}>(
-			`SELECT account, created, revision, settings FROM apikeys.store${lock ? ' FOR UPDATE' : ''}`,
-		);
-		const row = head.rows[0];
+	private async refresh(client: pg.ClientBase, whole = false, locked?: HeadRow): Promise<StoreData> {
+		const row = locked ?? (await client.query<HeadRow>(HEAD)).rows[0];
 		if (!row) throw storeFailure(`the store in ${this.path} has no account row: it was damaged; it was left untouched`);
 		const revision = Number(row.revision);
 		const held = whole ? null : this.data;
@@ -324,6 +328,15 @@ export class PgStore {
 		const message = (error as Error).message?.split('\n')[0] ?? String(error);
 		return storeFailure(`the PostgreSQL store ${this.path} refused the change: ${message}; nothing was changed`);
 	}
+}
+
+/** The store's own row: its account, revision and settings. */
+const HEAD = 'SELECT account, created, revision, settings FROM apikeys.store';
+interface HeadRow {
+	account: string;
+	created: string;
+	revision: string;
+	settings: Settings;
 }
 
 const ACTIVITY_SELECT = 'SELECT id, at, operator, action, app_key, summary FROM apikeys.activity';
