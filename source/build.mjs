@@ -11,6 +11,48 @@ import {esbuildInkStandIns} from './ui/ink/replacements.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * Work two packages do as they load, that a command never needs, done on first use instead (or,
+ * in Node, never). The build fails if a package's text no longer has what is replaced.
+ * - meow's bundled dependencies make @babel/code-frame (with its highlighter) and
+ *   normalize-package-data (with the SPDX licence tables), which only a broken package.json needs:
+ *   about 25 ms of every command's start.
+ * - node-postgres asks whether it runs in Cloudflare Workers by making a `Response` where Node has no
+ *   `navigator` (Node 20), which loads Node's whole HTTP client: about 20 ms of a database store's
+ *   start. In Node (there is a `process`) the answer is no.
+ */
+const LOAD_LESS = [
+	{
+		file: /[\\/]node_modules[\\/]meow[\\/]build[\\/]dependencies\.js$/,
+		replace: [
+			['var libExports = requireLib$1();', 'var libExports = {codeFrameColumns: (...given) => requireLib$1().codeFrameColumns(...given)};'],
+			[
+				'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+				'const normalizePackageData = (...given) => getDefaultExportFromCjs(requireNormalize())(...given);',
+			],
+		],
+	},
+	{
+		file: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/,
+		replace: [["if (typeof Response === 'function') {", "if (typeof process !== 'object' && typeof Response === 'function') {"]],
+	},
+];
+const loadLess = {
+	name: 'apikeys-load-less',
+	setup(builder) {
+		for (const {file, replace} of LOAD_LESS) {
+			builder.onLoad({filter: file}, args => {
+				let text = readFileSync(args.path, 'utf8');
+				for (const [was, becomes] of replace) {
+					if (!text.includes(was)) return {errors: [{text: `${args.path} no longer has "${was.split('\n')[0]}": update LOAD_LESS in source/build.mjs`}]};
+					text = text.replace(was, () => becomes);
+				}
+				return {contents: text, loader: 'js'};
+			});
+		}
+	},
+};
+
 rmSync(join(root, 'dist'), {recursive: true, force: true});
 try {
 	await build({
@@ -28,7 +70,7 @@ try {
 		// ICU's segmentation data loads on the first grapheme split, not when a module loads (source/lazy-segmenter.ts).
 		define: {'process.env.NODE_ENV': '"production"', 'Intl.Segmenter': 'LazySegmenter'},
 		inject: [join(root, 'source', 'lazy-segmenter.ts')],
-		plugins: [esbuildInkStandIns()],
+		plugins: [esbuildInkStandIns(), loadLess],
 		logLevel: 'warning',
 	});
 } catch (error) {

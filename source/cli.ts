@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-import type {ApiKeysService} from './service.js';
+import type {ApiKeysService, ServiceOptions} from './service.js';
 import type {COMMANDS as CommandTable} from './commands/index.js';
 import {FLAGS, type CommandContext, type FlagName, type Flags} from './commands/context.js';
 import {isApiKeysError, usage, type ApiKeysError} from './core/errors.js';
 import {LINK_SHAPE, REDEEM_ADVICE} from './core/links.js';
+import {INITIAL_SORT} from './core/query.js';
 import {TOKEN_SHAPE} from './core/token.js';
 import {resolveOperator} from './identity.js';
+import {isPostgresLocation} from './store/postgres/location.js';
 import {resolveStorePath} from './store/paths.js';
 import {enforcePins, readSystemConfig} from './store/system-config.js';
 import {sanitize} from './text/sanitize.js';
@@ -132,6 +134,22 @@ async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
 	}
 }
 
+/**
+ * Opens a database store for the app while the app's own code loads (the server's answers arrive
+ * meanwhile), with two more connections made meanwhile; once open, the store is read from in the
+ * table's first order too, while the first frame is drawn.
+ */
+function openAhead(storePath: string, options: ServiceOptions): Promise<ApiKeysService> {
+	const opening = import('./service.js').then(async ({ApiKeysService}) => {
+		const service = await ApiKeysService.open(storePath, {...options, ahead: 2});
+		service.beginColumnsScan({sort: INITIAL_SORT});
+		return service;
+	});
+	// Its failure is reported when the app asks for it.
+	opening.catch(() => undefined);
+	return opening;
+}
+
 async function main(argv: string[]): Promise<number> {
 	const {given, values, negated, positionals} = preflight(argv);
 	// The full-screen app starts without the command-line parser: its three options were read above.
@@ -144,15 +162,18 @@ async function main(argv: string[]): Promise<number> {
 		// The app only ever runs in a terminal (runTui checks): CI variables, which make Ink draw only
 		// its last frame (it reads them as it loads), must not blank it for an admin who has them set.
 		for (const name of Object.keys(process.env)) if (name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_')) delete process.env[name];
-		const {runTui} = await withoutFetch(() => import('./ui/run.js'));
 		const pinned = system !== null && process.getuid?.() !== 0;
-		return runTui({
-			fileExportsRefused: pinned ? `exports are not written to files here (${system.path} applies): run apikeys export --output - and redirect it` : undefined,
-			storePath: resolveStorePath(values.get('store'), process.env, system),
+		const storePath = resolveStorePath(values.get('store'), process.env, system);
+		const demo = given.has('demo') && !negated.has('demo');
+		const serviceOptions = {
 			operator: resolveOperator(),
-			demo: given.has('demo') && !negated.has('demo'),
-			colour: colourWanted(process.env, negated.has('color')),
-		});
+			claimedOperator: process.env.APIKEYS_OPERATOR,
+			fileExportsRefused: pinned ? `exports are not written to files here (${system.path} applies): run apikeys export --output - and redirect it` : undefined,
+		};
+		// A database store is opened while the app's code loads: the server's answers arrive meanwhile.
+		const opening = isPostgresLocation(storePath) && !demo && process.stdin.isTTY && process.stdout.isTTY ? openAhead(storePath, serviceOptions) : undefined;
+		const {runTui} = await withoutFetch(() => import('./ui/run.js'));
+		return runTui({storePath, serviceOptions, opening, demo, colour: colourWanted(process.env, negated.has('color'))});
 	}
 	// The commands (and what they use: the share server, the exporters) load only for a command.
 	const [{default: meow}, {COMMANDS}, {streamOutput}, {ApiKeysService}] = await Promise.all([

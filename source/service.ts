@@ -69,12 +69,13 @@ export class ApiKeysService extends ServiceReads {
 
 	/**
 	 * Opens the store at `location`: a file path, or a postgres:// URL. `preview`: open a large
-	 * store file from its newest keys only, for a first frame (see Store.open). In a PostgreSQL
+	 * store file from its newest keys only, for a first frame (see Store.open); `ahead`: open more
+	 * connections to a database meanwhile, for the app (see PgStore.open). In a PostgreSQL
 	 * store the operator is the database login (see asDatabaseLogin).
 	 */
-	static async open(location: string, options: ServiceOptions & {preview?: number}): Promise<ApiKeysService> {
+	static async open(location: string, options: ServiceOptions & {preview?: number; ahead?: number}): Promise<ApiKeysService> {
 		if (isPostgresLocation(location)) {
-			const store = await (await pgStore()).open(location);
+			const store = await (await pgStore()).open(location, process.env, options.ahead);
 			return new ApiKeysService(store, asDatabaseLogin(store, options));
 		}
 		return new ApiKeysService(await Store.open(location, undefined, {preview: options.preview}), options);
@@ -135,6 +136,7 @@ export class ApiKeysService extends ServiceReads {
 
 	/** Lets go of the store's connections (a PostgreSQL store's pool); a file store holds none. */
 	async close(): Promise<void> {
+		await this.early?.drop();
 		await this.store.close?.();
 	}
 

@@ -42,6 +42,7 @@ export class KeyColumns {
 	private active: Uint8Array;
 	/** Which classes of character (signatureOf) each line holds: a search looks only in lines that hold all of its own. */
 	private signatures: Int32Array;
+	private scratch = new Int32Array(0);
 	/** The last search and what it found, which a longer one narrows. */
 	private lastSearch: {asked: {needle: string; filter: KeyFilter; period: RenewalPeriod; now: Millis; version: number; count: number}; found: Int32Array} | null = null;
 	/** The few appKeys that are not as generated (not recoverable from their lower-cased form), by line. */
@@ -143,7 +144,9 @@ export class KeyColumns {
 		const wanted = signatureOf(bytes);
 		// One character with a class of its own: the signatures alone say which lines hold it.
 		const exact = bytes.length === 0 || (bytes.length === 1 && EXACT.has(bytes[0]!));
-		const found = new Int32Array(total);
+		// Found lines go in a buffer kept from search to search; the answer is a copy of those found.
+		if (this.scratch.length < total) this.scratch = new Int32Array(Math.max(total, this.count));
+		const found = this.scratch;
 		let n = 0;
 		for (let i = 0; i < total; ) {
 			const line = candidates === null ? i : candidates[i]!;

@@ -13,6 +13,8 @@ export const isAlertFilter = (filter: KeyFilter): filter is 'due-soon' | 'past-d
 
 export type SortColumn = 'created' | 'name' | 'appKey' | 'tokenAge' | 'status' | 'lastUsed';
 export const SORT_COLUMNS: readonly SortColumn[] = ['created', 'name', 'appKey', 'tokenAge', 'status', 'lastUsed'];
+/** The order the app's table opens in (newest first). */
+export const INITIAL_SORT: SortColumn = SORT_COLUMNS[0]!;
 
 export interface KeyQuery {
 	search?: string;

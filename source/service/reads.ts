@@ -12,6 +12,7 @@ import type {ActivityEntry, ExternalKey, GeneratedKey, Millis, Operator, Operato
 import {renewalAlert} from '../core/time.js';
 import type {KeyColumnsRow} from '../core/key-columns.js';
 import {formatOf, writeExport, type ExportFormat, type Progress} from '../export/write-export.js';
+import {EarlyScan} from './early-scan.js';
 import {ServiceSession} from './session.js';
 
 export interface ExternalRow extends ExternalKey {
@@ -31,6 +32,9 @@ export const externalRow = (key: ExternalKey): ExternalRow => ({...key, roles: [
 
 /** Everything the service reads: the keys, the log, the settings, exports, and what a link or a token is. */
 export abstract class ServiceReads extends ServiceSession {
+	/** The key columns' scan begun at opening, until a scan in its order takes it. */
+	protected early: EarlyScan | null = null;
+
 	/** The raw data for screens that render it; throws when the operator may not view keys. */
 	snapshot(): Promise<StoreSnapshot> {
 		return this.view();
@@ -96,7 +100,22 @@ export abstract class ServiceReads extends ServiceSession {
 		each: (rows: KeyColumnsRow[]) => boolean,
 	): Promise<void> {
 		await this.viewHeld();
+		// The scan begun at opening, if it is in this order: its first rows are read already.
+		const early = this.early;
+		this.early = null;
+		if (early?.serves(order)) return early.take(start, each);
+		void early?.drop();
 		await this.store.finder?.scanColumns(order, start, each);
+	}
+
+	/**
+	 * Begins reading the key columns in `order` (the app's first) before they are asked for, where
+	 * the store does not hold its keys: the first rows are there when the app's first frame asks.
+	 */
+	beginColumnsScan(order: Pick<KeyQuery, 'sort' | 'descending'>): void {
+		const finder = this.store.finder;
+		if (!finder || this.early) return;
+		this.early = new EarlyScan(order, (o, start, each) => finder.scanColumns(o, start, each));
 	}
 
 	/** A page of the log's entries older than those held (a database store's), newest first; see KeyFinder.olderLog. */

@@ -71,7 +71,7 @@ export interface KeyFinder {
 	scanColumns(
 		order: Pick<KeyQuery, 'sort' | 'descending'>,
 		start: (count: number, revision: number) => void,
-		each: (rows: KeyColumnsRow[]) => boolean,
+		each: (rows: KeyColumnsRow[]) => boolean | Promise<boolean>,
 	): Promise<void>;
 	/**
 	 * A page of the log's entries older than those held, newest first, before `cursor` (null: the

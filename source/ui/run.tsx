@@ -17,11 +17,12 @@ const PASTE_OFF = '\u001b[?2004l';
 
 export interface TuiOptions {
 	storePath: string;
-	operator: string;
+	/** The operator, and why the app's export may not write files here (a shared deployment), if it may not. */
+	serviceOptions: ServiceOptions;
+	/** The store at storePath, already being opened (a database store is, while the app loads). */
+	opening?: Promise<ApiKeysService>;
 	demo: boolean;
 	colour: boolean;
-	/** Why the app's export may not write files here (a shared deployment), if it may not. */
-	fileExportsRefused?: string;
 }
 
 function Root({initial, path, options, onLoaded}: {initial: ApiKeysService | null; path: string; options: ServiceOptions; onLoaded: () => void}) {
@@ -43,12 +44,12 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	// Raw at once, before anything is drawn: keys typed as soon as the first frame shows would else be
 	// echoed by the terminal and held as a line (their Enter a line feed) until Ink switched modes.
 	process.stdin.setRawMode(true);
-	const demo = options.demo ? await createDemoStore(options.operator) : null;
+	const {serviceOptions} = options;
+	const demo = options.demo ? await createDemoStore(serviceOptions.operator) : null;
 	const path = demo?.path ?? options.storePath;
 	// Open before taking over the screen, so a damaged store is reported as one plain line.
 	// A large store draws its first frame from its newest keys; the rest is read right after.
-	const serviceOptions: ServiceOptions = {operator: options.operator, claimedOperator: process.env.APIKEYS_OPERATOR, fileExportsRefused: options.fileExportsRefused};
-	const service = await ApiKeysService.openIfPresent(path, {...serviceOptions, preview: PREVIEW_ROWS});
+	const service = await (options.opening ?? ApiKeysService.openIfPresent(path, {...serviceOptions, preview: PREVIEW_ROWS}));
 	const keys = keyAtATime(process.stdin);
 	// Keys typed before the whole store is read wait for it, so nothing acts on part of the data.
 	if (service?.previewNow()) keys.hold();

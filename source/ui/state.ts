@@ -1,6 +1,6 @@
 import type {DeleteOld, Reveal} from '../core/keys.js';
 import type {Key} from 'ink';
-import {KEY_FILTERS, SORT_COLUMNS, type KeyFilter, type SortColumn} from '../core/query.js';
+import {INITIAL_SORT, KEY_FILTERS, SORT_COLUMNS, type KeyFilter, type SortColumn} from '../core/query.js';
 import {editLine, insert, type Line} from './line-editor.js';
 
 export const TABS = ['generated', 'external', 'activity', 'settings'] as const;
@@ -65,7 +65,7 @@ export const initialState: AppState = {
 	searching: false,
 	searchCursor: 0,
 	status: 'all',
-	sort: 'created',
+	sort: INITIAL_SORT,
 	selectedKey: null,
 	selectedIndex: 0,
 	externalSearch: '',

@@ -1,8 +1,9 @@
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {DAY} from '../../source/core/time.js';
 import {mintToken, tokenRecord} from '../../source/core/token.js';
+import {ApiKeysService} from '../../source/service.js';
 import {PgStore} from '../../source/store/postgres/pg-store.js';
 import {serializeStore} from '../../source/store/line-writer.js';
 import {hasTmux, TMUX_KEY, startTmux} from '../e2e/tmux.js';
@@ -117,6 +118,36 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 		const table = await runCli(['list'], {store: db.url('alice'), env: db.env('alice')});
 		expect(table.stdout.trimEnd().split('\n').at(-1)).toBe(`${COUNT} of ${COUNT} keys`);
 		expect(table.stdout.split('\n').filter(line => line.startsWith('KEY ')).length).toBe(1);
+	});
+
+	it('a scan of the columns begun at opening is taken over by the first scan in its order; another order reads afresh', async () => {
+		const url = db.url('alice').replace('alice@', `alice:${db.env('alice').PGPASSWORD}@`);
+		const scan = async (service: ApiKeysService, sort: 'created' | 'name') => {
+			const appKeys: string[] = [];
+			let counted = 0;
+			await service.scanKeyColumns({sort}, count => (counted = count), rows => (appKeys.push(...rows.map(row => row.appKey)), true));
+			return {appKeys, counted};
+		};
+		const plain = await ApiKeysService.open(url, {operator: 'alice'});
+		const early = await ApiKeysService.open(url, {operator: 'alice'});
+		const dropped = await ApiKeysService.open(url, {operator: 'alice'});
+		try {
+			early.beginColumnsScan({sort: 'created'});
+			dropped.beginColumnsScan({sort: 'created'});
+			// The early scan has its first rows read and waits, its transaction open.
+			await vi.waitFor(async () => expect((await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE 'FETCH%'")).rows.length).toBe(2));
+			const byCreated = await scan(plain, 'created');
+			expect(byCreated.appKeys).toHaveLength(COUNT);
+			expect(await scan(early, 'created')).toEqual(byCreated);
+			// Taken once: the next scan reads afresh, as does one in another order.
+			expect(await scan(early, 'created')).toEqual(byCreated);
+			expect((await scan(dropped, 'name')).appKeys).toEqual((await scan(plain, 'name')).appKeys);
+			early.beginColumnsScan({sort: 'created'});
+		} finally {
+			await Promise.all([plain.close(), early.close(), dropped.close()]);
+		}
+		// Closing lets an untaken scan go: no transaction is left open.
+		expect((await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE 'FETCH%'")).rows).toEqual([]);
 	});
 
 	it('the app searches, filters, sorts and scrolls, and follows another host adding, changing and removing keys', async () => {

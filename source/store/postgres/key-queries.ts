@@ -124,7 +124,7 @@ export async function scanKeyColumns(
 	client: pg.ClientBase,
 	order: Pick<KeyQuery, 'sort' | 'descending'>,
 	start: (count: number, revision: number) => void,
-	each: (rows: KeyColumnsRow[]) => boolean,
+	each: (rows: KeyColumnsRow[]) => boolean | Promise<boolean>,
 ): Promise<void> {
 	const {order: orderBy} = keyFilter(order);
 	await readCursor<[string, string, boolean, string]>(

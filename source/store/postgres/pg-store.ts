@@ -16,7 +16,7 @@ import {displayUrl} from './location.js';
 import {checkSchemaVersion, createSchema, schemaVersion} from './schema.js';
 
 /** How much of the log a store holds from its opening on (the rest is read when asked for). */
-export const ACTIVITY_HELD = 1000;
+export const ACTIVITY_HELD = 200;
 
 
 
@@ -57,9 +57,15 @@ export class PgStore {
 		}
 	}
 
-	static async open(location: string, env: NodeJS.ProcessEnv = process.env): Promise<PgStore> {
+	/**
+	 * Opens the store. `ahead`: connections to open meanwhile and keep in the pool (the app reads its
+	 * key columns on a second one while it works on the first; the server starts each in a few ms).
+	 */
+	static async open(location: string, env: NodeJS.ProcessEnv = process.env, ahead = 0): Promise<PgStore> {
 		const {pool, config, login} = await PgStore.connect(location, env);
 		const store = new PgStore(pool, config, location, login);
+		// Taken at once, so each is a new connection, and given back: the pool keeps them idle for a while.
+		for (let n = 0; n < ahead; n++) void pool.connect().then(client => setImmediate(() => client.release()), () => undefined);
 		try {
 			const client = await store.client();
 			try {

@@ -3,6 +3,7 @@ import {KeyColumns} from '../../core/key-columns.js';
 import {type AlertCounts, type KeyFilter, type Rows, type SortColumn} from '../../core/query.js';
 import type {GeneratedKey, Millis, RenewalPeriod} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
+import {grouped} from '../text.js';
 
 /** Rows read around the selection, each side: more than any terminal shows, so a page down finds them read. */
 const AROUND = 120;
@@ -140,7 +141,7 @@ async function readColumns(service: ApiKeysService, sort: SortColumn, first: boo
 	let total = 0;
 	let revision = 0;
 	const progress = () =>
-		note(`Reading keys${first ? '' : ` (sorted by ${sort})`}: ${columns.count.toLocaleString('en')}${total > columns.count ? ` of about ${Math.round(total).toLocaleString('en')}` : ''}…`);
+		note(`Reading keys${first ? '' : ` (sorted by ${sort})`}: ${grouped(columns.count)}${total > columns.count ? ` of about ${grouped(total)}` : ''}…`);
 	await service.scanKeyColumns(
 		{sort},
 		(count, at) => {

@@ -10,6 +10,7 @@ import {useOlderActivity} from './use-older-activity.js';
 import type {ApiKeysService} from '../../service.js';
 import type {AppState} from '../state.js';
 import type {StoreView} from './use-store.js';
+import {grouped} from '../text.js';
 
 /** The roles meant for operators, listed last in a key's role picker. */
 const isAdminRole = (name: string) => name === OWNER_ROLE || name === USER_ADMIN_ROLE || name.startsWith('API Keys - ');
@@ -26,7 +27,8 @@ const resolve = (found: number, remembered: number, count: number) => (found >= 
 export function useKeyTable(service: ApiKeysService, store: StoreView, state: AppState) {
 	const {snapshot} = store;
 	const now = useClock(service, snapshot.revision);
-	const index = useMemo(() => (snapshot.data ? buildKeyIndex(snapshot.data, state.sort) : null), [snapshot, state.sort]);
+	// A store that does not hold its keys (PostgreSQL) is searched through its columns (useKeyColumns) instead.
+	const index = useMemo(() => (snapshot.data && service.holdsKeys ? buildKeyIndex(snapshot.data, state.sort) : null), [service, snapshot, state.sort]);
 	// The character lists that make the first letters of a search quick are built when nothing else is going on.
 	useEffect(() => {
 		if (!index) return;
@@ -151,6 +153,6 @@ function useArchivedActivity(service: ApiKeysService, data: StoreSnapshot | null
 			live = false;
 		};
 	}, [service, data, wanted]);
-	const note = loaded.error ? `Older activity could not be read: ${loaded.error}` : wanted ? `Reading ${extent!.entries.toLocaleString('en')} older entries…` : null;
+	const note = loaded.error ? `Older activity could not be read: ${loaded.error}` : wanted ? `Reading ${grouped(extent!.entries)} older entries…` : null;
 	return {entries: loaded.entries, note};
 }

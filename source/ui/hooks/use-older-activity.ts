@@ -1,6 +1,7 @@
 import {useEffect, useRef, useState} from 'react';
 import type {ActivityEntry} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
+import {grouped} from '../text.js';
 
 /** Entries read at a time, as the selection nears the end of those read. */
 const PAGE = 1000;
@@ -37,6 +38,7 @@ export function useOlderActivity(
 			},
 		);
 	}, [service, wanted, read]);
-	const note = error ?? (read.next !== null || !read.started ? `${read.entries.length.toLocaleString('en')} older entries read; more are read as you scroll down.` : null);
-	return {entries: read.entries, older: read.older, note: active ? note : null};
+	// Only while the tab is in view: a number formatted for a locale costs, at every frame.
+	const note = !active ? null : (error ?? (read.next !== null || !read.started ? `${grouped(read.entries.length)} older entries read; more are read as you scroll down.` : null));
+	return {entries: read.entries, older: read.older, note};
 }
