@@ -25,8 +25,18 @@ describe.skipIf(reason !== null)(`the app on a PostgreSQL store${reason ? ` (ski
 			expect(app.screen()).toContain('operator alice');
 			// Another admin, another connection: the app reads it on its own.
 			expect((await runCli(['generate', '--name', 'Marketplace feed'], {store: db.url('bob'), env: db.env('bob')})).code).toBe(0);
-			const shown = await app.waitFor('2 of 2 keys', 3000);
-			expect(shown).toContain('Marketplace feed');
+			// The new key's row, its name read from the store, above the other; no row stands for another key meanwhile.
+			const rowsOf = (screen: string) => screen.split('\n').filter(line => /^[│▶] .*appkey-acme-/.test(line));
+			const seen: string[] = [];
+			const shown = await app.waitFor(screen => {
+				seen.push(screen);
+				return screen.includes('2 of 2 keys') && /Marketplace feed/.test(rowsOf(screen)[0] ?? '');
+			}, 3000);
+			expect(rowsOf(shown)[1]).toContain('ERP integration');
+			for (const screen of seen) {
+				const appKeys = rowsOf(screen).map(line => /appkey-acme-[A-Z]{6}/.exec(line)![0]);
+				expect(new Set(appKeys).size, screen).toBe(appKeys.length);
+			}
 
 			await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
 			await db.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.name]);
@@ -36,9 +46,9 @@ describe.skipIf(reason !== null)(`the app on a PostgreSQL store${reason ? ` (ski
 
 			await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
 			expect((await runCli(['generate', '--name', 'Checkout'], {store: db.url('bob'), env: db.env('bob')})).code).toBe(0);
-			const back = await app.waitFor('3 of 3 keys', 10_000);
+			// The count first, the new row's name as it is read a moment later.
+			const back = await app.waitFor(screen => screen.includes('3 of 3 keys') && /Checkout/.test(rowsOf(screen)[0] ?? ''), 10_000);
 			expect(back).not.toContain('retrying');
-			expect(back).toContain('Checkout');
 		} finally {
 			app.close();
 		}

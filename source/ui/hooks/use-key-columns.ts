@@ -167,13 +167,15 @@ async function readColumns(service: ApiKeysService, sort: SortColumn, first: boo
 /** The rows around the selection, read from the store by appKey and kept while near it. */
 function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matches: Int32Array, selectedIndex: number, revision: number) {
 	const cache = useRef(new Map<string, {key: GeneratedKey; revision: number}>());
-	const placeholders = useRef(new Map<number, GeneratedKey>());
+	// A placeholder stands for a line of the columns it was made from, as they were: new columns, or a
+	// change in place, make them again (at once, in this render: a line of new columns is another key).
+	const placeholders = useRef<{columns: KeyColumns | null; version: number; byLine: Map<number, GeneratedKey>}>({columns: null, version: 0, byLine: new Map()});
 	const [version, setVersion] = useState(0);
 	const [retries, setRetries] = useState(0);
-	if (placeholders.current.size > KEEP) placeholders.current.clear();
-	useEffect(() => {
-		placeholders.current.clear();
-	}, [columns]);
+	const made = placeholders.current;
+	if (made.columns !== columns || made.version !== columns?.version || made.byLine.size > KEEP) {
+		placeholders.current = {columns, version: columns?.version ?? 0, byLine: new Map()};
+	}
 	useEffect(() => {
 		if (!columns) return;
 		const from = Math.max(0, selectedIndex - AROUND);
@@ -214,8 +216,9 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 			const appKey = columns.appKeyAt(line);
 			const read = cache.current.get(appKey)?.key;
 			if (read) return read;
-			let placeholder = placeholders.current.get(line);
-			if (!placeholder) placeholders.current.set(line, (placeholder = columns.placeholder(line)));
+			const {byLine} = placeholders.current;
+			let placeholder = byLine.get(line);
+			if (!placeholder) byLine.set(line, (placeholder = columns.placeholder(line)));
 			return placeholder;
 		};
 		const keys: Rows<GeneratedKey> = {
