@@ -2,7 +2,7 @@ import pg from 'pg';
 import {isApiKeysError} from '../core/errors.js';
 import type {Millis} from '../core/types.js';
 import {LAST_USED_RESOLUTION} from '../service.js';
-import {connectionConfig, connectionFailure} from '../store/postgres/connection.js';
+import {closePool, connectionConfig, connectionFailure, newPool, pooledClient} from '../store/postgres/connection.js';
 import {displayUrl} from '../store/postgres/location.js';
 import {CHANGES_CHANNEL, SNAPSHOT, inTransaction, listenForChanges} from '../store/postgres/listen.js';
 import {checkSchemaVersion, schemaVersion} from '../store/postgres/schema.js';
@@ -52,8 +52,7 @@ export class PgSource implements KeySource {
 		// The driver itself reads PGPASSWORD from process.env only: an `env` given to openVerifier counts too.
 		if (base.password === undefined && env.PGPASSWORD) base.password = env.PGPASSWORD;
 		const config: pg.ClientConfig = {...base, application_name: 'apikeys verifier', keepAlive: true, query_timeout: 15_000, connectionTimeoutMillis: 5_000};
-		const pool = new pg.Pool({...config, max: 2, idleTimeoutMillis: 30_000});
-		pool.on('error', () => undefined);
+		const pool = newPool({...config, max: 2, idleTimeoutMillis: 30_000});
 		const source = new PgSource(pool, config, where);
 		try {
 			const client = await source.client();
@@ -64,7 +63,7 @@ export class PgSource implements KeySource {
 			}
 			return source;
 		} catch (error) {
-			await pool.end().catch(() => undefined);
+			await closePool(pool);
 			throw source.failure(error);
 		}
 	}
@@ -145,16 +144,12 @@ export class PgSource implements KeySource {
 		return listenForChanges(this.config, onChange, onListening);
 	}
 
-	async close(): Promise<void> {
-		await this.pool.end().catch(() => undefined);
+	close(): Promise<void> {
+		return closePool(this.pool);
 	}
 
-	private async client(): Promise<pg.PoolClient> {
-		try {
-			return await this.pool.connect();
-		} catch (error) {
-			throw connectionFailure(this.where, error);
-		}
+	private client(): Promise<pg.PoolClient> {
+		return pooledClient(this.pool, this.where);
 	}
 
 	/** A database error as one line (its message only: no query parameter, so no digest, reaches it). */

@@ -110,3 +110,22 @@ function unreadableFile(location: string, url: URL, error: unknown): Error {
 	const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
 	return new StoreUnreachableError(`could not reach the PostgreSQL store ${displayUrl(location)}: cannot read ${parameter} ${path} (${why})`);
 }
+
+/** A pool of connections: one that drops while idle is replaced on the next query, with nothing to report. */
+export function newPool(config: pg.PoolConfig): pg.Pool {
+	const pool = new pg.Pool(config);
+	pool.on('error', () => undefined);
+	return pool;
+}
+
+/** A connection from `pool`, or the failure to get one in one line naming the store. */
+export async function pooledClient(pool: pg.Pool, where: string): Promise<pg.PoolClient> {
+	try {
+		return await pool.connect();
+	} catch (error) {
+		throw connectionFailure(where, error);
+	}
+}
+
+/** Closes a pool's connections; one already lost is no matter. */
+export const closePool = (pool: pg.Pool): Promise<void> => pool.end().catch(() => undefined);

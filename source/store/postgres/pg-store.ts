@@ -10,7 +10,7 @@ import type {ChangeScope, KeyFinder} from '../../service/session.js';
 import type {KeyQuery} from '../../core/query.js';
 import type {GeneratedKey, StoreSnapshot} from '../../core/types.js';
 import {validateStore} from '../parse-store.js';
-import {connectionConfig, connectionFailure} from './connection.js';
+import {closePool, connectionConfig, connectionFailure, newPool, pooledClient} from './connection.js';
 import {CHANGES_CHANNEL, SNAPSHOT, inTransaction, listenForChanges} from './listen.js';
 import {displayUrl} from './location.js';
 import {checkSchemaVersion, createSchema, schemaVersion} from './schema.js';
@@ -45,14 +45,12 @@ export class PgStore {
 
 	private static async connect(location: string, env: NodeJS.ProcessEnv): Promise<{pool: pg.Pool; config: pg.ClientConfig; login: string}> {
 		const config = connectionConfig(location, env);
-		const pool = new pg.Pool({...config, max: 4, idleTimeoutMillis: 10_000});
-		// A connection that drops while idle is replaced on the next query; nothing to report here.
-		pool.on('error', () => undefined);
+		const pool = newPool({...config, max: 4, idleTimeoutMillis: 10_000});
 		try {
 			const result = await pool.query<{login: string}>('SELECT current_user AS login');
 			return {pool, config, login: result.rows[0]!.login};
 		} catch (error) {
-			await pool.end().catch(() => undefined);
+			await closePool(pool);
 			throw connectionFailure(displayUrl(location), error);
 		}
 	}
@@ -211,16 +209,12 @@ export class PgStore {
 		return listenForChanges(this.config, onChange, listening => !listening && onChange());
 	}
 
-	async close(): Promise<void> {
-		await this.pool.end().catch(() => undefined);
+	close(): Promise<void> {
+		return closePool(this.pool);
 	}
 
-	private async client(): Promise<pg.PoolClient> {
-		try {
-			return await this.pool.connect();
-		} catch (error) {
-			throw connectionFailure(this.path, error);
-		}
+	private client(): Promise<pg.PoolClient> {
+		return pooledClient(this.pool, this.path);
 	}
 
 	/** Work on a pooled connection, its failure said in one line. */
