@@ -61,7 +61,7 @@ export async function startVerifyServer(store: string, args: string[] = [], env:
 		});
 		child.on('close', () => reject(new Error(`verify-server exited: ${stdout}${stderr}`)));
 	});
-	return {
+	const running: RunningServer = {
 		url,
 		child,
 		stdout: () => stdout,
@@ -71,7 +71,12 @@ export async function startVerifyServer(store: string, args: string[] = [], env:
 			return exited;
 		},
 	};
+	servers.set(url, running);
+	return running;
 }
+
+/** The servers started here, by address: a failed request says how the server it asked was doing. */
+const servers = new Map<string, RunningServer>();
 
 export interface Answer {
 	status: number;
@@ -81,8 +86,32 @@ export interface Answer {
 
 const agent = new Agent({keepAlive: true, maxSockets: 32});
 
-/** One HTTP request to the server (keep-alive, as a service calls it). */
-export function call(url: string, options: {method?: string; path?: string; body?: string; headers?: Record<string, string>} = {}): Promise<Answer> {
+type CallOptions = {method?: string; path?: string; body?: string; headers?: Record<string, string>};
+
+/**
+ * One HTTP request to the server (keep-alive, as a service calls it). A connection the agent kept
+ * that turns out closed when reused is asked again once on a new one, as HTTP clients do for these
+ * requests; any other failure names the server's state and what it printed.
+ */
+export async function call(url: string, options: CallOptions = {}): Promise<Answer> {
+	try {
+		return await callOnce(url, options);
+	} catch (error) {
+		const {code, reusedSocket} = error as {code?: string; reusedSocket?: boolean};
+		if (code === 'ECONNRESET' && reusedSocket) {
+			try {
+				return await callOnce(url, options);
+			} catch (again) {
+				error = again;
+			}
+		}
+		const server = servers.get(url);
+		const state = server ? `; the server ${server.child.exitCode === null && server.child.signalCode === null ? 'runs' : `exited (${server.child.exitCode ?? server.child.signalCode})`}, its stderr: ${JSON.stringify(server.stderr())}` : '';
+		throw new Error(`${options.method ?? (options.body === undefined ? 'GET' : 'POST')} ${options.path ?? '/v1/verify'}: ${(error as Error).message}${state}`, {cause: error});
+	}
+}
+
+function callOnce(url: string, options: CallOptions): Promise<Answer> {
 	return new Promise((resolve, reject) => {
 		const target = new URL(options.path ?? '/v1/verify', url);
 		const req = request(target, {method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers: options.headers, agent}, response => {
@@ -91,7 +120,7 @@ export function call(url: string, options: {method?: string; path?: string; body
 			response.on('data', chunk => (text += chunk));
 			response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, text}));
 		});
-		req.on('error', reject);
+		req.on('error', error => reject(Object.assign(error, {reusedSocket: req.reusedSocket})));
 		req.end(options.body);
 	});
 }
