@@ -141,8 +141,10 @@ async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
  */
 function openAhead(storePath: string, options: ServiceOptions): Promise<ApiKeysService> {
 	const opening = import('./service.js').then(async ({ApiKeysService}) => {
-		const service = await ApiKeysService.open(storePath, {...options, ahead: 2});
+		const service = await ApiKeysService.open(storePath, {...options, ahead: 1});
 		service.beginColumnsScan({sort: INITIAL_SORT});
+		// Its query goes out before the app's first frame, which keeps the thread busy for a while.
+		await new Promise(resolve => setImmediate(resolve));
 		return service;
 	});
 	// Its failure is reported when the app asks for it.

@@ -15,6 +15,8 @@ export type SortColumn = 'created' | 'name' | 'appKey' | 'tokenAge' | 'status' |
 export const SORT_COLUMNS: readonly SortColumn[] = ['created', 'name', 'appKey', 'tokenAge', 'status', 'lastUsed'];
 /** The order the app's table opens in (newest first). */
 export const INITIAL_SORT: SortColumn = SORT_COLUMNS[0]!;
+/** A database store's table reads the keys this many lines either side of its selection whole (the rest are columns only). */
+export const ROWS_READ_AROUND = 120;
 
 export interface KeyQuery {
 	search?: string;

@@ -1,8 +1,10 @@
-import type {KeyQuery} from '../core/query.js';
+import {ROWS_READ_AROUND, type KeyQuery} from '../core/query.js';
 import type {KeyColumnsRow} from '../core/key-columns.js';
+import type {GeneratedKey} from '../core/types.js';
+import type {FirstKeys} from '../store/postgres/key-queries.js';
 
 type Order = Pick<KeyQuery, 'sort' | 'descending'>;
-type Scan = (order: Order, start: (count: number, revision: number) => void, each: (rows: KeyColumnsRow[]) => boolean | Promise<boolean>) => Promise<void>;
+type Scan = (order: Order, start: (count: number, revision: number) => void, each: (rows: KeyColumnsRow[]) => boolean | Promise<boolean>, first: FirstKeys) => Promise<void>;
 
 /** How long a scan begun ahead waits for the app to take it before it lets its connection go. */
 const UNCLAIMED_MS = 10_000;
@@ -11,6 +13,8 @@ const UNCLAIMED_MS = 10_000;
  * A scan of the key columns begun before anyone asks for it (the app's first order, while its
  * first frame is drawn): it reads the count and the first batch, then waits, holding them, for the
  * first scan asked for in the same order, which takes it over from there. Unclaimed, it stops.
+ * It reads the first keys in that order whole too, in the same snapshot: the rows the app's first
+ * frame shows around its selection, which is on the first key.
  */
 export class EarlyScan {
 	private started: [count: number, revision: number] | null = null;
@@ -21,6 +25,9 @@ export class EarlyScan {
 	private readonly done: Promise<void>;
 	/** Set once it stopped untaken: then it serves nobody. */
 	private over = false;
+	private gotFirst!: (keys: GeneratedKey[] | null) => void;
+	/** The first keys in the scan's order, whole, from its snapshot; null when the scan failed first. */
+	readonly firstKeys = new Promise<GeneratedKey[] | null>(resolve => (this.gotFirst = resolve));
 
 	constructor(
 		readonly order: Order,
@@ -37,7 +44,11 @@ export class EarlyScan {
 				// Waits (its cursor open) for a taker; none: the scan ends here.
 				return this.claim.then(go => go && this.taker!.each(this.held.splice(0).flat()));
 			},
-		).finally(() => clearTimeout(timer));
+			{limit: ROWS_READ_AROUND, read: keys => this.gotFirst(keys)},
+		).finally(() => {
+			clearTimeout(timer);
+			this.gotFirst(null);
+		});
 		// Failing before anyone takes it, it fails for the taker (who reads afresh); nobody: nothing to say.
 		this.done.catch(() => undefined);
 	}

@@ -34,6 +34,8 @@ export const externalRow = (key: ExternalKey): ExternalRow => ({...key, roles: [
 export abstract class ServiceReads extends ServiceSession {
 	/** The key columns' scan begun at opening, until a scan in its order takes it. */
 	protected early: EarlyScan | null = null;
+	/** The first keys of the scan the app took over (see keysByAppKey). */
+	private firstKeys: Promise<GeneratedKey[] | null> | null = null;
 
 	/** The raw data for screens that render it; throws when the operator may not view keys. */
 	snapshot(): Promise<StoreSnapshot> {
@@ -103,7 +105,10 @@ export abstract class ServiceReads extends ServiceSession {
 		// The scan begun at opening, if it is in this order: its first rows are read already.
 		const early = this.early;
 		this.early = null;
-		if (early?.serves(order)) return early.take(start, each);
+		if (early?.serves(order)) {
+			this.firstKeys = early.firstKeys;
+			return early.take(start, each);
+		}
 		void early?.drop();
 		await this.store.finder?.scanColumns(order, start, each);
 	}
@@ -115,7 +120,7 @@ export abstract class ServiceReads extends ServiceSession {
 	beginColumnsScan(order: Pick<KeyQuery, 'sort' | 'descending'>): void {
 		const finder = this.store.finder;
 		if (!finder || this.early) return;
-		this.early = new EarlyScan(order, (o, start, each) => finder.scanColumns(o, start, each));
+		this.early = new EarlyScan(order, (o, start, each, first) => finder.scanColumns(o, start, each, first));
 	}
 
 	/** A page of the log's entries older than those held (a database store's), newest first; see KeyFinder.olderLog. */
@@ -133,6 +138,11 @@ export abstract class ServiceReads extends ServiceSession {
 	/** The keys with these appKeys that exist, for the rows on screen. */
 	async keysByAppKey(appKeys: readonly string[]): Promise<GeneratedKey[]> {
 		const data = await this.viewHeld();
+		// The app's first rows, read whole with its first columns in their snapshot (EarlyScan): used once, when they are all it asks for.
+		const first = this.firstKeys;
+		this.firstKeys = null;
+		const read = first && new Map((await first)?.map(key => [key.appKey, key]));
+		if (read && appKeys.every(appKey => read.has(appKey))) return appKeys.map(appKey => read.get(appKey)!);
 		const wanted = new Set(appKeys);
 		return (await this.withKeys(data, appKeys)).keys.filter(k => wanted.has(k.appKey));
 	}

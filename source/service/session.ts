@@ -4,7 +4,7 @@ import {purgeExpiredLinks} from '../core/links.js';
 import {missingResource, requireResource} from '../core/permissions.js';
 import type {KeyQuery} from '../core/query.js';
 import type {KeyColumnsRow} from '../core/key-columns.js';
-import type {TokenOwner} from '../store/postgres/key-queries.js';
+import type {FirstKeys, TokenOwner} from '../store/postgres/key-queries.js';
 import type {ActivityEntry, GeneratedKey, Millis, OperatorResource, RuleContext, StoreData, StoreSnapshot} from '../core/types.js';
 
 export interface ServiceOptions {
@@ -72,6 +72,7 @@ export interface KeyFinder {
 		order: Pick<KeyQuery, 'sort' | 'descending'>,
 		start: (count: number, revision: number) => void,
 		each: (rows: KeyColumnsRow[]) => boolean | Promise<boolean>,
+		first?: FirstKeys,
 	): Promise<void>;
 	/**
 	 * A page of the log's entries older than those held, newest first, before `cursor` (null: the

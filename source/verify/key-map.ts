@@ -106,15 +106,18 @@ export class KeyMap {
 	 * an answer takes says nothing about which appKeys exist.
 	 */
 	verify(token: string, appKey?: string, roles?: readonly string[]): Verification {
-		const digest = typeof token === 'string' && token.length === TOKEN_LENGTH ? tokenDigest(token) : null;
-		const entry = digest === null ? undefined : appKey === undefined ? this.byDigest.get(digest) : this.byAppKey.get(appKey);
+		if (typeof token !== 'string' || token.length !== TOKEN_LENGTH) return MALFORMED;
+		const digest = tokenDigest(token);
+		const entry = appKey === undefined ? this.byDigest.get(digest) : this.byAppKey.get(appKey);
+		if (entry === undefined) return refusal(token);
 		// Found by digest, or a key whose current or old digest it is: another key's token answers as an unknown one.
-		if (entry === undefined || (digest !== entry.current && digest !== entry.old)) return refusal(token);
+		const current = digest === entry.current;
+		if (!current && digest !== entry.old) return refusal(token);
 		if (!entry.active) return INACTIVE;
 		if (roles !== undefined && roles.length > 0 && !holdsAll(entry.roles, roles)) return INSUFFICIENT_ROLES;
 		if (!entry.noted) this.note(entry);
 		// Built once per key, when first asked: a valid check allocates nothing.
-		return digest === entry.current ? (entry.answer ??= answerFor(entry, 'current')) : answerFor(entry, 'old');
+		return current ? (entry.answer ??= answerFor(entry, 'current')) : answerFor(entry, 'old');
 	}
 
 	/** The appKey of the caller whose token this is, if its key is active and holds Verify API tokens; else null. */

@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
+import {ROWS_READ_AROUND} from '../../source/core/query.js';
 import {DAY} from '../../source/core/time.js';
 import {mintToken, tokenRecord} from '../../source/core/token.js';
 import {ApiKeysService} from '../../source/service.js';
@@ -120,7 +121,7 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 		expect(table.stdout.split('\n').filter(line => line.startsWith('KEY ')).length).toBe(1);
 	});
 
-	it('a scan of the columns begun at opening is taken over by the first scan in its order; another order reads afresh', async () => {
+	it('a scan of the columns begun at opening is taken over by the first scan in its order, with the first keys whole from its snapshot; another order reads afresh', async () => {
 		const url = db.url('alice').replace('alice@', `alice:${db.env('alice').PGPASSWORD}@`);
 		const scan = async (service: ApiKeysService, sort: 'created' | 'name') => {
 			const appKeys: string[] = [];
@@ -135,10 +136,22 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 			early.beginColumnsScan({sort: 'created'});
 			dropped.beginColumnsScan({sort: 'created'});
 			// The early scan has its first rows read and waits, its transaction open.
-			await vi.waitFor(async () => expect((await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE 'FETCH%'")).rows.length).toBe(2));
+			await vi.waitFor(async () => expect((await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%FETCH % FROM batches'")).rows.length).toBe(2));
 			const byCreated = await scan(plain, 'created');
 			expect(byCreated.appKeys).toHaveLength(COUNT);
+			// A key among the first is deactivated after the early scan read them, before the app takes it over.
+			const first = byCreated.appKeys.slice(0, ROWS_READ_AROUND);
+			const before = await plain.keysByAppKey(first);
+			const changed = before.find(key => key.active)!;
+			await plain.deactivate(changed.appKey);
 			expect(await scan(early, 'created')).toEqual(byCreated);
+			// The app's first rows are the first keys whole as its columns were read (the change comes with the next read), in one snapshot.
+			const shown = await early.keysByAppKey(first);
+			expect(shown.map(key => key.appKey)).toEqual(first);
+			expect(shown).toEqual(first.map(appKey => before.find(key => key.appKey === appKey)));
+			// Used once: what the app asks next is read afresh.
+			expect((await early.keysByAppKey([changed.appKey]))[0]!.active).toBe(false);
+			await plain.activate(changed.appKey);
 			// Taken once: the next scan reads afresh, as does one in another order.
 			expect(await scan(early, 'created')).toEqual(byCreated);
 			expect((await scan(dropped, 'name')).appKeys).toEqual((await scan(plain, 'name')).appKeys);
@@ -147,7 +160,7 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 			await Promise.all([plain.close(), early.close(), dropped.close()]);
 		}
 		// Closing lets an untaken scan go: no transaction is left open.
-		expect((await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE 'FETCH%'")).rows).toEqual([]);
+		expect((await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%FETCH % FROM batches'")).rows).toEqual([]);
 	});
 
 	it('the app searches, filters, sorts and scrolls, and follows another host adding, changing and removing keys', async () => {

@@ -88,21 +88,18 @@ export async function countKeys(client: pg.ClientBase | pg.Pool, query: KeyQuery
 const BATCH = 2000;
 
 /**
- * Runs `sql` through a cursor in one read-only snapshot, handing `each` a batch at a time (the
- * first of `first` rows, the rest of `size`) until it is done or `each` returns false: memory
- * holds one batch, whatever the table's size. `before` runs first, in the same snapshot.
+ * Runs `sql` through a cursor in one read-only snapshot, handing `each` a batch of `size` rows at
+ * a time until it is done or `each` returns false: memory holds one batch, whatever the table's size.
  */
 export async function readCursor<R>(
 	client: pg.ClientBase,
-	query: {text: string; values?: unknown[]; rowMode?: 'array'; first?: number; size: number},
+	query: {text: string; values?: unknown[]; size: number},
 	each: (rows: R[]) => boolean | void | Promise<boolean | void>,
-	before?: () => Promise<void>,
 ): Promise<void> {
 	await inTransaction(client, SNAPSHOT, async () => {
-		await before?.();
 		await client.query(`DECLARE batches NO SCROLL CURSOR FOR ${query.text}`, query.values);
-		for (let size = query.first ?? query.size; ; size = query.size) {
-			const batch = await client.query<R & pg.QueryResultRow>({text: `FETCH ${size} FROM batches`, ...(query.rowMode ? {rowMode: query.rowMode} : {})});
+		for (;;) {
+			const batch = await client.query<R & pg.QueryResultRow>(`FETCH ${query.size} FROM batches`);
 			if (batch.rows.length === 0 || (await each(batch.rows)) === false) break;
 		}
 	});
@@ -115,31 +112,53 @@ export function streamKeys(client: pg.ClientBase, query: KeyQuery, each: (keys: 
 }
 
 
+/** The columns of a key for the app's table (core/key-columns.ts). */
+const COLUMNS_SELECT = 'SELECT k.app_key, k.name, k.active, k.token_created FROM apikeys.keys k';
+const columnsRow = ([appKey, name, active, created]: [string, string, boolean, string]): KeyColumnsRow => ({appKey, name, active, tokenCreated: Number(created)});
+/** The store's revision, and the planner's estimate of the key count, which costs nothing (a count of a million rows is a scan): for progress and room. */
+const HEAD_ESTIMATE = `SELECT revision, (SELECT reltuples::float8 FROM pg_class WHERE oid = 'apikeys.keys'::regclass) AS estimate FROM apikeys.store`;
+/** The app's first frame shows this many columns while the rest is read. */
+const FIRST_BATCH = 200;
+
 /**
  * Every key's appKey, name, status and token age in a table's order, for the app's columns
  * (core/key-columns.ts): about how many there are and at which revision first, then batch by batch,
- * each row an array (no object per key); `each` returning false stops the scan.
+ * each row an array (no object per key); `each` returning false stops the scan. `first` asks for
+ * the first keys in that order whole, from the same snapshot (the rows the app's first frame
+ * shows). All up to the first batch is one round trip: none of it takes a parameter.
  */
 export async function scanKeyColumns(
 	client: pg.ClientBase,
 	order: Pick<KeyQuery, 'sort' | 'descending'>,
 	start: (count: number, revision: number) => void,
 	each: (rows: KeyColumnsRow[]) => boolean | Promise<boolean>,
+	first?: FirstKeys,
 ): Promise<void> {
 	const {order: orderBy} = keyFilter(order);
-	await readCursor<[string, string, boolean, string]>(
-		client,
-		// A small first batch: the app's first frame shows it while the rest is read.
-		{text: `SELECT k.app_key, k.name, k.active, k.token_created FROM apikeys.keys k ${orderBy}`, rowMode: 'array', first: 200, size: 10_000},
-		rows => each(rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)}))),
-		async () => {
-			// The planner's estimate of the count, which costs nothing (a count of a million rows is a scan): for progress and room.
-			const head = await client.query<{revision: string; estimate: number}>(
-				`SELECT revision, (SELECT reltuples::float8 FROM pg_class WHERE oid = 'apikeys.keys'::regclass) AS estimate FROM apikeys.store`,
-			);
-			start(Math.max(0, Number(head.rows[0]?.estimate ?? 0)), Number(head.rows[0]?.revision ?? 0));
-		},
-	);
+	const statements = [
+		SNAPSHOT,
+		HEAD_ESTIMATE,
+		...(first ? [`${KEY_SELECT} ${orderBy} LIMIT ${Math.max(0, Math.trunc(first.limit))}`] : []),
+		`DECLARE batches NO SCROLL CURSOR FOR ${COLUMNS_SELECT} ${orderBy}`,
+		`FETCH ${FIRST_BATCH} FROM batches`,
+	];
+	await inTransaction(client, statements.join(';\n'), async opened => {
+		const head = opened[0]!.rows[0] as {revision: string; estimate: number} | undefined;
+		start(Math.max(0, Number(head?.estimate ?? 0)), Number(head?.revision ?? 0));
+		if (first) first.read((opened[1]!.rows as KeyRow[]).map(keyOf));
+		const batch = opened.at(-1)!.rows as Array<{app_key: string; name: string; active: boolean; token_created: string}>;
+		if (batch.length === 0 || (await each(batch.map(r => columnsRow([r.app_key, r.name, r.active, r.token_created])))) === false) return;
+		for (;;) {
+			const more = await client.query<[string, string, boolean, string]>({text: 'FETCH 10000 FROM batches', rowMode: 'array'});
+			if (more.rows.length === 0 || (await each(more.rows.map(columnsRow))) === false) break;
+		}
+	});
+}
+
+/** The first keys of a scan whole: how many, and where they go. */
+export interface FirstKeys {
+	limit: number;
+	read: (keys: GeneratedKey[]) => void;
 }
 
 /** The keys changed and removed since a revision, as the columns take them, up to `limit` changed (null: more than that). */
@@ -150,7 +169,7 @@ export async function keyColumnsSince(
 ): Promise<{revision: number; changed: KeyColumnsRow[]; removed: string[]} | null> {
 	const head = await client.query<{revision: string}>('SELECT revision FROM apikeys.store');
 	const changed = await client.query<[string, string, boolean, string]>({
-		text: 'SELECT k.app_key, k.name, k.active, k.token_created FROM apikeys.keys k WHERE k.revision > $1 LIMIT $2',
+		text: `${COLUMNS_SELECT} WHERE k.revision > $1 LIMIT $2`,
 		values: [revision, limit + 1],
 		rowMode: 'array',
 	});
@@ -158,7 +177,7 @@ export async function keyColumnsSince(
 	const removed = await client.query<{id: string}>(`SELECT id FROM apikeys.removed WHERE kind = 'key' AND revision > $1`, [revision]);
 	return {
 		revision: Number(head.rows[0]?.revision ?? 0),
-		changed: changed.rows.map(([appKey, name, active, created]) => ({appKey, name, active, tokenCreated: Number(created)})),
+		changed: changed.rows.map(columnsRow),
 		removed: removed.rows.map(r => r.id),
 	};
 }

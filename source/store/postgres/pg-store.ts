@@ -62,10 +62,11 @@ export class PgStore {
 	static async open(location: string, env: NodeJS.ProcessEnv = process.env, ahead = 0): Promise<PgStore> {
 		const {pool, config, login} = await PgStore.connect(location, env);
 		const store = new PgStore(pool, config, location, login);
-		// Taken at once, so each is a new connection, and given back: the pool keeps them idle for a while.
-		for (let n = 0; n < ahead; n++) void pool.connect().then(client => setImmediate(() => client.release()), () => undefined);
 		try {
+			// The connection that asked for the login (its server process is warm) reads the store.
 			const client = await store.client();
+			// The others are opened meanwhile, taken at once so each is a new connection, and given back: the pool keeps them idle for a while.
+			for (let n = 0; n < ahead; n++) void pool.connect().then(other => setImmediate(() => other.release()), () => undefined);
 			try {
 				checkSchemaVersion(await schemaVersion(client), store.path);
 			} finally {
@@ -137,7 +138,7 @@ export class PgStore {
 		count: (query?: KeyQuery) => this.attempt(() => countKeys(this.pool, query)),
 		stream: (query, each) => this.withClient(client => streamKeys(client, query, each)),
 		whole: () => this.inSnapshot(client => this.refresh(client, true)),
-		scanColumns: (order, start, each) => this.withClient(client => scanKeyColumns(client, order, start, each)),
+		scanColumns: (order, start, each, first) => this.withClient(client => scanKeyColumns(client, order, start, each, first)),
 		olderLog: (cursor, limit) =>
 			this.inSnapshot(async client => {
 				const before = cursor ?? this.heldFrom;

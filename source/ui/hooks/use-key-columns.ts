@@ -1,12 +1,12 @@
 import {useEffect, useMemo, useRef, useState} from 'react';
 import {KeyColumns} from '../../core/key-columns.js';
-import {type AlertCounts, type KeyFilter, type Rows, type SortColumn} from '../../core/query.js';
+import {ROWS_READ_AROUND, type AlertCounts, type KeyFilter, type Rows, type SortColumn} from '../../core/query.js';
 import type {GeneratedKey, Millis, RenewalPeriod} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 import {grouped} from '../text.js';
 
 /** Rows read around the selection, each side: more than any terminal shows, so a page down finds them read. */
-const AROUND = 120;
+const AROUND = ROWS_READ_AROUND;
 /** Rows kept read at most; those far from the selection go first. */
 const KEEP = 2000;
 
