@@ -104,8 +104,10 @@ export function useKeyColumns(
 		return line < 0 ? -1 : binarySearch(matches, line);
 	};
 	// The rows read are those around the selection the table shows: where its key is now (after a new
-	// sort order, or keys added above it), else where it was.
-	const found = selectedKey ? indexOf(selectedKey) : -1;
+	// sort order, or keys added above it), else where it was. Most often it is where the table put it
+	// (a key moved to, as with G): that line is read, not the whole buffer searched.
+	const atSelection = selectedKey && columns && selectedIndex >= 0 && selectedIndex < matches.length && columns.appKeyAt(matches[selectedIndex]!) === selectedKey;
+	const found = atSelection ? selectedIndex : selectedKey ? indexOf(selectedKey) : -1;
 	const rows = useRowCache(service, columns, matches, found >= 0 ? found : selectedIndex, revision);
 	return useMemo(() => {
 		if (!active) return null;
