@@ -1,5 +1,5 @@
 import {isAlertFilter, type AlertCounts, type KeyFilter} from './query.js';
-import {isPastDue, renewalAlert} from './time.js';
+import {alertsAt, isPastDue} from './time.js';
 import type {GeneratedKey, Millis, RenewalPeriod} from './types.js';
 
 /** One key as the columns take it: what a search, a filter and the alert counts read. */
@@ -173,9 +173,10 @@ export class KeyColumns {
 	/** How many keys are due soon and how many past due, for the footer. */
 	alerts(period: RenewalPeriod, now: Millis): AlertCounts {
 		const counts = {dueSoon: 0, pastDue: 0};
+		const alertOf = alertsAt(period, now);
 		for (let line = 0; line < this.count; line++) {
 			if (this.active[line] === REMOVED) continue;
-			const level = renewalAlert(this.tokenCreated[line]!, period, now);
+			const level = alertOf(this.tokenCreated[line]!);
 			if (level === 'due-soon') counts.dueSoon++;
 			else if (isPastDue(level)) counts.pastDue++;
 		}
@@ -202,9 +203,10 @@ export class KeyColumns {
 			return line => this.active[line] === wanted;
 		}
 		if (!isAlertFilter(filter)) return () => true;
+		const alertOf = alertsAt(period, now);
 		return line => {
 			if (this.active[line] === REMOVED) return false;
-			const level = renewalAlert(this.tokenCreated[line]!, period, now);
+			const level = alertOf(this.tokenCreated[line]!);
 			return filter === 'due-soon' ? level === 'due-soon' : isPastDue(level);
 		};
 	}

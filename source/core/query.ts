@@ -1,6 +1,6 @@
 import {statusText} from './keys.js';
 import {openLinkFor} from './links.js';
-import {isPastDue, renewalAlert, tokenAgeLabel, type AlertLevel} from './time.js';
+import {alertsAt, isPastDue, renewalAlert, tokenAgeLabel, type AlertLevel} from './time.js';
 import type {GeneratedKey, Millis, RenewalPeriod, StoreSnapshot} from './types.js';
 
 export type StatusFilter = 'all' | 'active' | 'inactive';
@@ -317,8 +317,9 @@ function scan(index: KeyIndex, among: ArrayLike<number> | null, needle: string, 
 /** The keys among `keys` whose renewal alert is at the filter's level, in their order. */
 export function filterByAlert(keys: Iterable<GeneratedKey>, filter: 'due-soon' | 'past-due', period: RenewalPeriod, now: Millis): GeneratedKey[] {
 	const out: GeneratedKey[] = [];
+	const alertOf = alertsAt(period, now);
 	for (const key of keys) {
-		const level = renewalAlert(key.token.created, period, now);
+		const level = alertOf(key.token.created);
 		if (filter === 'due-soon' ? level === 'due-soon' : isPastDue(level)) out.push(key);
 	}
 	return out;
@@ -332,8 +333,9 @@ export interface AlertCounts {
 /** How many keys are due soon and how many past due (orange or red), for the footer. */
 export function countAlerts(keys: Iterable<GeneratedKey>, period: RenewalPeriod, now: Millis): AlertCounts {
 	const counts = {dueSoon: 0, pastDue: 0};
+	const alertOf = alertsAt(period, now);
 	for (const key of keys) {
-		const level = renewalAlert(key.token.created, period, now);
+		const level = alertOf(key.token.created);
 		if (level === 'due-soon') counts.dueSoon++;
 		else if (isPastDue(level)) counts.pastDue++;
 	}
@@ -344,6 +346,6 @@ export function countAlerts(keys: Iterable<GeneratedKey>, period: RenewalPeriod,
 export function queryKeys(data: StoreSnapshot, query: KeyQuery, now: Millis): GeneratedKey[] {
 	const keys = [...filterKeyIndex(buildKeyIndex(data, query.sort ?? 'created', query.descending), query)];
 	if (!query.alertOnly) return keys;
-	const period = data.settings.renewalAlertMonths;
-	return keys.filter(k => renewalAlert(k.token.created, period, now) !== 'none');
+	const alertOf = alertsAt(data.settings.renewalAlertMonths, now);
+	return keys.filter(k => alertOf(k.token.created) !== 'none');
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {DAY, HOUR, MINUTE, addMonths, calendarAlert, renewalAlert, tokenAgeLabel} from '../../source/core/time.js';
+import {DAY, DUE_SOON_DAYS, HOUR, MINUTE, addMonths, alertsAt, calendarAlert, renewalAlert, tokenAgeLabel} from '../../source/core/time.js';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -66,6 +66,30 @@ describe('renewal alert', () => {
 				},
 			),
 			{numRuns: 5000},
+		);
+	});
+
+	it('counts many keys as renewalAlert judges each one, month ends and every boundary included (alertsAt)', () => {
+		// A token made near a month's end, and a moment near one of its boundaries (due soon, orange, red).
+		const monthEnd = fc.record({year: fc.integer({min: 2021, max: 2029}), month: fc.integer({min: 0, max: 11}), day: fc.integer({min: 26, max: 31}), hour: fc.integer({min: 0, max: 23})});
+		fc.assert(
+			fc.property(
+				monthEnd,
+				fc.constantFrom(3 as const, 6 as const),
+				fc.constantFrom(0, 3),
+				fc.constantFrom(0, -DUE_SOON_DAYS * DAY),
+				fc.integer({min: -3 * DAY, max: 3 * DAY}),
+				fc.array(fc.integer({min: -500 * DAY, max: 30 * DAY}), {maxLength: 40}),
+				({year, month, day, hour}, period, extra, soon, offset, others) => {
+					const made = Date.UTC(year, month, Math.min(day, new Date(Date.UTC(year, month + 1, 0)).getUTCDate()), hour);
+					const now = addMonths(made, period + extra) + soon + offset;
+					const alertOf = alertsAt(period, now);
+					// Every few hours for four days either side of that token, and tokens of any age.
+					const created = [...Array.from({length: 65}, (_, i) => made + (i - 32) * 3 * HOUR + (i % 7) * 601_000), ...others.map(age => now - age)];
+					for (const at of created) expect(alertOf(at), new Date(at).toISOString()).toBe(renewalAlert(at, period, now));
+				},
+			),
+			{numRuns: 3000},
 		);
 	});
 });
