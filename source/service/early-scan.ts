@@ -4,6 +4,11 @@ import type {GeneratedKey} from '../core/types.js';
 import type {FirstKeys} from '../store/postgres/key-queries.js';
 
 type Order = Pick<KeyQuery, 'sort' | 'descending'>;
+/** The first keys of a scan, whole, as of the store's revision in its snapshot. */
+export interface FirstRead {
+	keys: GeneratedKey[];
+	revision: number;
+}
 type Scan = (order: Order, start: (count: number, revision: number) => void, each: (rows: KeyColumnsRow[]) => boolean | Promise<boolean>, first: FirstKeys) => Promise<void>;
 
 /** How long a scan begun ahead waits for the app to take it before it lets its connection go. */
@@ -25,9 +30,9 @@ export class EarlyScan {
 	private readonly done: Promise<void>;
 	/** Set once it stopped untaken: then it serves nobody. */
 	private over = false;
-	private gotFirst!: (keys: GeneratedKey[] | null) => void;
-	/** The first keys in the scan's order, whole, from its snapshot; null when the scan failed first. */
-	readonly firstKeys = new Promise<GeneratedKey[] | null>(resolve => (this.gotFirst = resolve));
+	private gotFirst!: (first: FirstRead | null) => void;
+	/** The first keys in the scan's order, whole, from its snapshot, and its revision; null when the scan failed first. */
+	readonly firstKeys = new Promise<FirstRead | null>(resolve => (this.gotFirst = resolve));
 
 	constructor(
 		readonly order: Order,
@@ -44,7 +49,7 @@ export class EarlyScan {
 				// Waits (its cursor open) for a taker; none: the scan ends here.
 				return this.claim.then(go => go && this.taker!.each(this.held.splice(0).flat()));
 			},
-			{limit: ROWS_READ_AROUND, read: keys => this.gotFirst(keys)},
+			{limit: ROWS_READ_AROUND, read: (keys, revision) => this.gotFirst({keys, revision})},
 		).finally(() => {
 			clearTimeout(timer);
 			this.gotFirst(null);

@@ -12,7 +12,7 @@ import type {ActivityEntry, ExternalKey, GeneratedKey, Millis, Operator, Operato
 import {renewalAlert} from '../core/time.js';
 import type {KeyColumnsRow} from '../core/key-columns.js';
 import {formatOf, writeExport, type ExportFormat, type Progress} from '../export/write-export.js';
-import {EarlyScan} from './early-scan.js';
+import {EarlyScan, type FirstRead} from './early-scan.js';
 import {ServiceSession} from './session.js';
 
 export interface ExternalRow extends ExternalKey {
@@ -35,7 +35,7 @@ export abstract class ServiceReads extends ServiceSession {
 	/** The key columns' scan begun at opening, until a scan in its order takes it. */
 	protected early: EarlyScan | null = null;
 	/** The first keys of the scan the app took over (see keysByAppKey). */
-	private firstKeys: Promise<GeneratedKey[] | null> | null = null;
+	private firstKeys: Promise<FirstRead | null> | null = null;
 
 	/** The raw data for screens that render it; throws when the operator may not view keys. */
 	snapshot(): Promise<StoreSnapshot> {
@@ -138,12 +138,17 @@ export abstract class ServiceReads extends ServiceSession {
 	/** The keys with these appKeys that exist, for the rows on screen. */
 	async keysByAppKey(appKeys: readonly string[]): Promise<GeneratedKey[]> {
 		const data = await this.viewHeld();
-		// The app's first rows, read whole with its first columns in their snapshot (EarlyScan): used once, when they are all it asks for.
-		const first = this.firstKeys;
-		this.firstKeys = null;
-		const read = first && new Map((await first)?.map(key => [key.appKey, key]));
-		if (read && appKeys.every(appKey => read.has(appKey))) return appKeys.map(appKey => read.get(appKey)!);
 		const wanted = new Set(appKeys);
+		// The app's first rows, read whole with its first columns in their snapshot (EarlyScan): used
+		// once, when they are all it asks for and the store has not changed since as far as the app
+		// knows (it files the rows under the revision it is at, and reads them again after a later one).
+		const pending = this.firstKeys;
+		this.firstKeys = null;
+		const first = pending && (await pending);
+		if (first && first.revision === data.revision) {
+			const read = new Map(first.keys.map(key => [key.appKey, key]));
+			if ([...wanted].every(appKey => read.has(appKey))) return [...wanted].map(appKey => read.get(appKey)!);
+		}
 		return (await this.withKeys(data, appKeys)).keys.filter(k => wanted.has(k.appKey));
 	}
 

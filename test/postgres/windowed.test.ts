@@ -163,6 +163,28 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 		expect((await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%FETCH % FROM batches'")).rows).toEqual([]);
 	});
 
+	it('the first keys read with the columns are not used once the app has read a later change', async () => {
+		const url = db.url('alice').replace('alice@', `alice:${db.env('alice').PGPASSWORD}@`);
+		const app = await ApiKeysService.open(url, {operator: 'alice'});
+		const other = await ApiKeysService.open(url, {operator: 'alice'});
+		try {
+			app.beginColumnsScan({sort: 'created'});
+			const appKeys: string[] = [];
+			await app.scanKeyColumns({sort: 'created'}, () => undefined, rows => (appKeys.push(...rows.map(row => row.appKey)), true));
+			const first = appKeys.slice(0, ROWS_READ_AROUND);
+			const changed = (await other.keysByAppKey(first)).find(key => key.active)!;
+			await other.deactivate(changed.appKey);
+			// The app reads the store again (as it does when told of a change): its rows must be as of then.
+			await app.snapshot();
+			const shown = await app.keysByAppKey(first);
+			expect(shown.map(key => key.appKey).sort()).toEqual([...first].sort());
+			expect(shown.find(key => key.appKey === changed.appKey)!.active).toBe(false);
+			await other.activate(changed.appKey);
+		} finally {
+			await Promise.all([app.close(), other.close()]);
+		}
+	});
+
 	it('the app searches, filters, sorts and scrolls, and follows another host adding, changing and removing keys', async () => {
 		const app = startTmux([], {columns: 120, rows: 40, env: {APIKEYS_STORE: db.url('alice'), ...db.env('alice')}});
 		try {

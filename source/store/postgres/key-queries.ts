@@ -147,8 +147,9 @@ export async function scanKeyColumns(
 	];
 	await inTransaction(client, statements.join(';\n'), async opened => {
 		const head = opened[1]!.rows[0] as {revision: string; estimate: number} | undefined;
-		start(Math.max(0, Number(head?.estimate ?? 0)), Number(head?.revision ?? 0));
-		if (first) first.read((opened[2]!.rows as KeyRow[]).map(keyOf));
+		const revision = Number(head?.revision ?? 0);
+		start(Math.max(0, Number(head?.estimate ?? 0)), revision);
+		if (first) first.read((opened[2]!.rows as KeyRow[]).map(keyOf), revision);
 		const batch = opened.at(-1)!.rows as Array<{app_key: string; name: string; active: boolean; token_created: string}>;
 		if (batch.length === 0 || (await each(batch.map(r => columnsRow([r.app_key, r.name, r.active, r.token_created])))) === false) return;
 		for (;;) {
@@ -158,10 +159,10 @@ export async function scanKeyColumns(
 	});
 }
 
-/** The first keys of a scan whole: how many, and where they go. */
+/** The first keys of a scan whole: how many, and where they go (with the store's revision they are as of). */
 export interface FirstKeys {
 	limit: number;
-	read: (keys: GeneratedKey[]) => void;
+	read: (keys: GeneratedKey[], revision: number) => void;
 }
 
 /** The keys changed and removed since a revision, as the columns take them, up to `limit` changed (null: more than that). */
