@@ -7,6 +7,8 @@ import {grouped} from '../text.js';
 
 /** Rows read around the selection, each side: more than any terminal shows, so a page down finds them read. */
 const AROUND = ROWS_READ_AROUND;
+/** How long after a letter typed in the search the rows around its matches are read. */
+const TYPING_PAUSE_MS = 40;
 /** Rows kept read at most; those far from the selection go first. */
 const KEEP = 2000;
 
@@ -108,7 +110,7 @@ export function useKeyColumns(
 	// (a key moved to, as with G): that line is read, not the whole buffer searched.
 	const atSelection = selectedKey && columns && selectedIndex >= 0 && selectedIndex < matches.length && columns.appKeyAt(matches[selectedIndex]!) === selectedKey;
 	const found = atSelection ? selectedIndex : selectedKey ? indexOf(selectedKey) : -1;
-	const rows = useRowCache(service, columns, matches, found >= 0 ? found : selectedIndex, revision);
+	const rows = useRowCache(service, columns, matches, found >= 0 ? found : selectedIndex, revision, search);
 	return useMemo(() => {
 		if (!active) return null;
 		return {keys: rows.keys, total: columns ? count - columns.removed : null, alerts, indexOf, loaded: rows.loaded, reading};
@@ -167,13 +169,15 @@ async function readColumns(service: ApiKeysService, sort: SortColumn, first: boo
 }
 
 /** The rows around the selection, read from the store by appKey and kept while near it. */
-function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matches: Int32Array, selectedIndex: number, revision: number) {
+function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matches: Int32Array, selectedIndex: number, revision: number, search: string) {
 	const cache = useRef(new Map<string, {key: GeneratedKey; revision: number}>());
 	// A placeholder stands for a line of the columns it was made from, as they were: new columns, or a
 	// change in place, make them again (at once, in this render: a line of new columns is another key).
 	const placeholders = useRef<{columns: KeyColumns | null; version: number; byLine: Map<number, GeneratedKey>}>({columns: null, version: 0, byLine: new Map()});
 	const [version, setVersion] = useState(0);
 	const [retries, setRetries] = useState(0);
+	// The search the rows were last asked for: while it is being typed, they are asked once typing pauses.
+	const askedFor = useRef(search);
 	const made = placeholders.current;
 	if (made.columns !== columns || made.version !== columns?.version || made.byLine.size > KEEP) {
 		placeholders.current = {columns, version: columns?.version ?? 0, byLine: new Map()};
@@ -190,27 +194,35 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 		if (wanted.length === 0) return;
 		let live = true;
 		let retryTimer: ReturnType<typeof setTimeout> | undefined;
-		service.keysByAppKey(wanted).then(
-			found => {
-				if (!live) return;
-				for (const key of found) cache.current.set(key.appKey, {key, revision});
-				if (cache.current.size > KEEP) {
-					const near = new Set<string>();
-					for (let i = from; i < to; i++) near.add(columns.appKeyAt(matches[i]!));
-					for (const appKey of cache.current.keys()) if (!near.has(appKey)) cache.current.delete(appKey);
-				}
-				setVersion(v => v + 1);
-			},
-			// The store could not answer (its status line says so): asked again a second later, until it does.
-			() => {
-				if (live) retryTimer = setTimeout(() => setRetries(n => n + 1), 1000);
-			},
-		);
+		const typing = askedFor.current !== search;
+		askedFor.current = search;
+		const ask = () =>
+			service.keysByAppKey(wanted).then(
+				found => {
+					if (!live) return;
+					for (const key of found) cache.current.set(key.appKey, {key, revision});
+					if (cache.current.size > KEEP) {
+						const near = new Set<string>();
+						for (let i = from; i < to; i++) near.add(columns.appKeyAt(matches[i]!));
+						for (const appKey of cache.current.keys()) if (!near.has(appKey)) cache.current.delete(appKey);
+					}
+					setVersion(v => v + 1);
+				},
+				// The store could not answer (its status line says so): asked again a second later, until it does.
+				() => {
+					if (live) retryTimer = setTimeout(() => setRetries(n => n + 1), 1000);
+				},
+			);
+		// A letter typed asks for the rows around the new matches a moment later, so a word typed at
+		// speed reads them once rather than once per letter (its frames show the columns meanwhile).
+		const askTimer = typing ? setTimeout(ask, TYPING_PAUSE_MS) : undefined;
+		if (!typing) void ask();
 		return () => {
 			live = false;
+			clearTimeout(askTimer);
 			clearTimeout(retryTimer);
 		};
-	}, [service, columns, matches, selectedIndex, revision, retries]);
+	}, [service, columns, matches, selectedIndex, revision, retries, search]);
 	return useMemo(() => {
 		const at = (index: number): GeneratedKey | undefined => {
 			if (!columns || index < 0 || index >= matches.length) return undefined;
