@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bundleScript} from '../bundle.js';
 import {ApiKeysService} from '../../source/service.js';
+import {closePool, connectionConfig, newPool, pooledClient} from '../../source/store/postgres/connection.js';
 import {TOKEN_IN_TEXT, runCli, seededRandom} from '../helpers.js';
 import {postgresReason, testDatabase} from '../pg.js';
 
@@ -24,6 +25,24 @@ describe.skipIf(postgresReason !== null)(`the PostgreSQL store${postgresReason ?
 	});
 
 	const as = (login: 'alice' | 'bob' | 'carol', args: string[], input?: string) => runCli(args, {store: db.url(login), env: db.env(login), input});
+
+	it('a connection the server cuts while the program holds it fails its next statement, and the process goes on', async () => {
+		const pool = newPool(connectionConfig(db.url('bob'), db.env('bob')));
+		try {
+			const client = await pooledClient(pool, 'the test store');
+			const {rows} = await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid');
+			const ended = new Promise(resolve => client.once('end', resolve));
+			// Cut between two statements, as an administrator (or a failover) does: the driver raises an 'error' event then.
+			await db.admin('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+			await ended;
+			await expect(client.query('SELECT 1')).rejects.toThrow();
+			client.release(true);
+			// The pool opens a new connection for the next statement.
+			expect((await pool.query<{one: number}>('SELECT 1 AS one')).rows).toEqual([{one: 1}]);
+		} finally {
+			await closePool(pool);
+		}
+	});
 
 	it('keeps keys, tokens, links and the log in rows of their own, never a token', async () => {
 		const generated = await as('alice', ['generate', '--name', 'ERP integration', '--role', 'OMS - Full access']);

@@ -89,22 +89,13 @@ const agent = new Agent({keepAlive: true, maxSockets: 32});
 type CallOptions = {method?: string; path?: string; body?: string; headers?: Record<string, string>};
 
 /**
- * One HTTP request to the server (keep-alive, as a service calls it). A connection the agent kept
- * that turns out closed when reused is asked again once on a new one, as HTTP clients do for these
- * requests; any other failure names the server's state and what it printed.
+ * One HTTP request to the server (keep-alive, as a service calls it). A failure names the server's
+ * state and what it printed (a bare "read ECONNRESET" once hid a verify server that had quit).
  */
 export async function call(url: string, options: CallOptions = {}): Promise<Answer> {
 	try {
 		return await callOnce(url, options);
 	} catch (error) {
-		const {code, reusedSocket} = error as {code?: string; reusedSocket?: boolean};
-		if (code === 'ECONNRESET' && reusedSocket) {
-			try {
-				return await callOnce(url, options);
-			} catch (again) {
-				error = again;
-			}
-		}
 		const server = servers.get(url);
 		const state = server ? `; the server ${server.child.exitCode === null && server.child.signalCode === null ? 'runs' : `exited (${server.child.exitCode ?? server.child.signalCode})`}, its stderr: ${JSON.stringify(server.stderr())}` : '';
 		throw new Error(`${options.method ?? (options.body === undefined ? 'GET' : 'POST')} ${options.path ?? '/v1/verify'}: ${(error as Error).message}${state}`, {cause: error});
@@ -120,7 +111,7 @@ function callOnce(url: string, options: CallOptions): Promise<Answer> {
 			response.on('data', chunk => (text += chunk));
 			response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, text}));
 		});
-		req.on('error', error => reject(Object.assign(error, {reusedSocket: req.reusedSocket})));
+		req.on('error', reject);
 		req.end(options.body);
 	});
 }

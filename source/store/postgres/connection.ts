@@ -111,10 +111,17 @@ function unreadableFile(location: string, url: URL, error: unknown): Error {
 	return new StoreUnreachableError(`could not reach the PostgreSQL store ${displayUrl(location)}: cannot read ${parameter} ${path} (${why})`);
 }
 
-/** A pool of connections: one that drops while idle is replaced on the next query, with nothing to report. */
+/**
+ * A pool of connections: one that drops while idle is replaced on the next query, with nothing to
+ * report. One that drops while taken (between two statements, or with a reset under a running
+ * one) fails the statement it was given; the driver also raises an 'error' event on it, which the
+ * pool listens to only while the connection is idle: unheard, it ended the process (a verify
+ * server whose database cut its connections printed "unexpected error: read ECONNRESET" and quit).
+ */
 export function newPool(config: pg.PoolConfig): pg.Pool {
 	const pool = new pg.Pool(config);
 	pool.on('error', () => undefined);
+	pool.on('connect', client => client.on('error', () => undefined));
 	return pool;
 }
 
