@@ -5,8 +5,6 @@ import type {GeneratedKey, Millis, RenewalPeriod} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 import {grouped} from '../text.js';
 
-/** Rows read around the selection, each side: more than any terminal shows, so a page down finds them read. */
-const AROUND = ROWS_READ_AROUND;
 /** How long after a letter typed in the search the rows around its matches are read. */
 const TYPING_PAUSE_MS = 40;
 /** Rows kept read at most; those far from the selection go first. */
@@ -184,8 +182,8 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 	}
 	useEffect(() => {
 		if (!columns) return;
-		const from = Math.max(0, selectedIndex - AROUND);
-		const to = Math.min(matches.length, selectedIndex + AROUND);
+		const from = Math.max(0, selectedIndex - ROWS_READ_AROUND);
+		const to = Math.min(matches.length, selectedIndex + ROWS_READ_AROUND);
 		const wanted: string[] = [];
 		for (let i = from; i < to; i++) {
 			const appKey = columns.appKeyAt(matches[i]!);
