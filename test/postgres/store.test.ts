@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bundleScript} from '../bundle.js';
 import {ApiKeysService} from '../../source/service.js';
 import {closePool, connectionConfig, newPool, pooledClient} from '../../source/store/postgres/connection.js';
+import {PgSource} from '../../source/verify/pg-source.js';
 import {TOKEN_IN_TEXT, runCli, seededRandom} from '../helpers.js';
 import {postgresReason, testDatabase} from '../pg.js';
 
@@ -155,6 +156,31 @@ describe.skipIf(postgresReason !== null)(`the PostgreSQL store${postgresReason ?
 		} finally {
 			await first.close();
 			await second.close();
+		}
+	});
+
+	it("writes a batch of last uses on the keys' own pages, adding nothing to any index", async () => {
+		// 400 keys over several pages, as a store fills them; a verifier then writes the last uses of a tenth of them.
+		await db.query(`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, token_created, revision)
+			SELECT 'appkey-fill-' || lpad(i::text, 6, '0'), 'Integration ' || i, ARRAY['OMS - Read only'], i, 'alice', true, i, 1 FROM generate_series(1, 400) AS i`);
+		try {
+			const pages = async () =>
+				(await db.query(`SELECT app_key, (ctid::text::point)[0] AS page FROM apikeys.keys WHERE app_key LIKE 'appkey-fill-%' ORDER BY app_key`)).rows as Array<{app_key: string; page: number}>;
+			const before = await pages();
+			expect(new Set(before.map(row => row.page)).size).toBeGreaterThanOrEqual(5);
+			const used = before.filter((_, i) => i % 10 === 0).map(row => row.app_key);
+			const source = await PgSource.open(db.url('bob'), db.env('bob'));
+			try {
+				await source.recordUses(new Map(used.map(appKey => [appKey, Date.now()])));
+			} finally {
+				await source.close();
+			}
+			const written = await db.query(`SELECT app_key FROM apikeys.keys WHERE app_key LIKE 'appkey-fill-%' AND last_used IS NOT NULL ORDER BY app_key`);
+			expect(written.rows.map(row => (row as {app_key: string}).app_key)).toEqual(used);
+			// A key whose page had no room would have moved to another (and every index would hold a new entry for it).
+			expect(await pages()).toEqual(before);
+		} finally {
+			await db.query(`DELETE FROM apikeys.keys WHERE app_key LIKE 'appkey-fill-%'`);
 		}
 	});
 
