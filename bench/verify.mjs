@@ -84,8 +84,8 @@ async function verifyStore() {
 	return {kind: 'PostgreSQL', location, drop};
 }
 
-/** Whether Debian's wrk is installed (the latency half prefers it; see bench/paced.lua). */
-const HAVE_WRK = spawnSync('wrk', ['--version']).error === undefined;
+/** Whether Debian's wrk is installed (the latency half prefers it; see bench/paced.lua); BENCH_NO_WRK=1 uses the Node client. */
+const HAVE_WRK = !process.env.BENCH_NO_WRK && spawnSync('wrk', ['--version']).error === undefined;
 /** wrk's paced connections wait this long on average before each request (see bench/paced.lua). */
 const PACED_MEAN_MS = 10;
 
