@@ -23,7 +23,7 @@ function init()
 		}, body)
 	end
 	file:close()
-	math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
+	math.randomseed(os.time())
 	index = math.random(#requests)
 end
 

@@ -147,7 +147,8 @@ export abstract class ServiceReads extends ServiceSession {
 		const first = pending && (await pending);
 		if (first && first.revision === data.revision) {
 			const read = new Map(first.keys.map(key => [key.appKey, key]));
-			if ([...wanted].every(appKey => read.has(appKey))) return [...wanted].map(appKey => read.get(appKey)!);
+			const found = [...wanted].map(appKey => read.get(appKey));
+			if (found.every(key => key !== undefined)) return found as GeneratedKey[];
 		}
 		return (await this.withKeys(data, appKeys)).keys.filter(k => wanted.has(k.appKey));
 	}

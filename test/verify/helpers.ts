@@ -94,7 +94,7 @@ type CallOptions = {method?: string; path?: string; body?: string; headers?: Rec
  */
 export async function call(url: string, options: CallOptions = {}): Promise<Answer> {
 	try {
-		return await callOnce(url, options);
+		return await send(url, options);
 	} catch (error) {
 		const server = servers.get(url);
 		const state = server ? `; the server ${server.child.exitCode === null && server.child.signalCode === null ? 'runs' : `exited (${server.child.exitCode ?? server.child.signalCode})`}, its stderr: ${JSON.stringify(server.stderr())}` : '';
@@ -102,7 +102,7 @@ export async function call(url: string, options: CallOptions = {}): Promise<Answ
 	}
 }
 
-function callOnce(url: string, options: CallOptions): Promise<Answer> {
+function send(url: string, options: CallOptions): Promise<Answer> {
 	return new Promise((resolve, reject) => {
 		const target = new URL(options.path ?? '/v1/verify', url);
 		const req = request(target, {method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers: options.headers, agent}, response => {
