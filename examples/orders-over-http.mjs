@@ -5,7 +5,8 @@
 //
 //   apikeys verify-server &
 //   VERIFY_URL=http://127.0.0.1:8471 APIKEYS_GATEWAY_TOKEN=… PORT=8080 node examples/orders-over-http.mjs
-//   curl -H "Authorization: Bearer $CLIENT_TOKEN" http://127.0.0.1:8080/orders
+//   curl -H @<(printf 'Authorization: Bearer %s\n' "$CLIENT_TOKEN") http://127.0.0.1:8080/orders
+//   (the header through a file descriptor: a command's arguments are readable by every local user)
 import {createServer} from 'node:http';
 
 const verifyUrl = new URL('/v1/verify', process.env.VERIFY_URL ?? 'http://127.0.0.1:8471');

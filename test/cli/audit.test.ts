@@ -62,11 +62,11 @@ eachStore('apikeys audit', stores => {
 					return '';
 				}
 			});
-		// The waiting process is there (its title is "apikeys"), and no process's arguments hold a token.
+		// The waiting process is there (its title is "apikeys"), and no process's arguments hold this
+		// session's tokens or links (another user's own commands on a shared machine are theirs).
 		expect(cmdlineOf(waiting.pid!)).toMatch(/^apikeys/);
 		for (const line of everyCmdline) {
-			expect(line).not.toContain(second);
-			expect(line).not.toMatch(TOKEN_IN_TEXT);
+			for (const secret of [first, second, generated.link.split('/').pop(), renewed.link.split('/').pop()]) expect(line).not.toContain(secret);
 		}
 		waiting.stdin.end(second);
 		expect(await exited).toBe(0);

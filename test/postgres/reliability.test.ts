@@ -99,6 +99,9 @@ describe.skipIf(reason !== null)(`PostgreSQL under faults, on a private server${
 					async () => {
 						// A writer that stopped (it should not) says why, rather than leaving nothing to wait for.
 						expect(w.child.exitCode, `the writer exited: ${w.stderr()}`).toBeNull();
+						// pg_stat_activity is read once per transaction: without this, a first look taken
+						// before the writer waits is all the holder's open transaction would ever see.
+						await holder.query('SELECT pg_stat_clear_snapshot()');
 						const {rows} = await holder.query(
 							"SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'apikeys' AND wait_event_type = 'Lock' AND xact_start IS NOT NULL",
 							[name],
