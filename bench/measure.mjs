@@ -3,9 +3,20 @@ import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 
-export const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** A whole number of 1 or more from the environment variable `name`, else `fallback`; anything else ends the bench in one line. */
+export function envCount(name, fallback) {
+	const text = process.env[name];
+	if (text === undefined || text === '') return fallback;
+	if (!/^[1-9]\d*$/.test(text)) {
+		console.error(`bench: ${name} is a whole number of 1 or more; not "${text}"`);
+		process.exit(2);
+	}
+	return Number(text);
+}
+
+export const RUNS = envCount('BENCH_RUNS', 7);
 /** How long one measurement may take (BENCH_LIMIT_S, seconds) before it is reported as too slow and the bench goes on. */
-export const LIMIT_MS = Number(process.env.BENCH_LIMIT_S ?? 180) * 1000;
+export const LIMIT_MS = envCount('BENCH_LIMIT_S', 180) * 1000;
 
 export const sorted = values => [...values].sort((a, b) => a - b);
 export const median = values => sorted(values)[Math.floor((values.length - 1) / 2)];

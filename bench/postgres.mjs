@@ -3,7 +3,7 @@
 import {randomBytes} from 'node:crypto';
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {deadline, figure, fzfTimes, LIMIT_MS, ms, record, rssFigure, RUNS, scrollFigures, searchFigures, throughputFigure, TimedOut, within} from './measure.mjs';
+import {deadline, envCount, figure, fzfTimes, LIMIT_MS, ms, record, rssFigure, RUNS, scrollFigures, searchFigures, throughputFigure, TimedOut, within} from './measure.mjs';
 import {firstFrame, helloPeakMiB, peakMiB, scrollRounds, searchKeystrokes, terminal} from './terminal.mjs';
 
 /** What the app is given of the bench's own PostgreSQL settings (libpq's variables); no operator: in PostgreSQL it is the database login. */
@@ -12,7 +12,7 @@ const label = count => `PostgreSQL ${count.toLocaleString('en').replaceAll(',', 
 /** Fewer starts at a million keys. */
 const runsAt = count => (count >= 1_000_000 ? Math.min(RUNS, 3) : RUNS);
 /** verify's timed turns (each loop runs this long per turn) and how many tokens they cycle through. */
-const VERIFY_TURN_MS = Number(process.env.BENCH_VERIFY_TURN_MS ?? 500);
+const VERIFY_TURN_MS = envCount('BENCH_VERIFY_TURN_MS', 500);
 const VERIFY_TOKENS = 20;
 
 export async function postgresBench({lib, CLI, HELLO, work, parts, sizes, searches, searchRounds}) {

@@ -7,7 +7,7 @@ import {createServer} from 'node:http';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {join} from 'node:path';
-import {median, ms, record, results, RUNS, sorted} from './measure.mjs';
+import {envCount, median, ms, record, results, RUNS, sorted} from './measure.mjs';
 
 const OPERATOR = 'bench';
 let CLI;
@@ -21,7 +21,7 @@ export async function verifyBench(context) {
 	stores = {100_000: context.store};
 	const pairs = [...stores[100_000].tokens.entries()];
 	{
-		const iterations = Number(process.env.BENCH_VERIFY_ITERATIONS ?? 20_000);
+		const iterations = envCount('BENCH_VERIFY_ITERATIONS', 20_000);
 		// Both lookups are built once, before the loops, as a verifier builds its map once.
 		const verifier = await lib.openVerifier({store: stores[100_000].path});
 		const digests = await lib.storeDigests(stores[100_000].path);
@@ -87,7 +87,7 @@ async function verifyStore() {
 /** Whether Debian's wrk is installed (the latency half prefers it; see bench/paced.lua); BENCH_NO_WRK=1 uses the Node client. */
 const HAVE_WRK = !process.env.BENCH_NO_WRK && spawnSync('wrk', ['--version']).error === undefined;
 /** The latency half's turns (each server started afresh in each). */
-const LATENCY_TURNS = Number(process.env.BENCH_LATENCY_TURNS ?? 5);
+const LATENCY_TURNS = envCount('BENCH_LATENCY_TURNS', 5);
 /**
  * Each server is loaded at the paced rate this long before its p99 is measured: the steady state a
  * long-running server answers in. It covers the verify server's start (the JIT, the collections
@@ -163,7 +163,7 @@ async function httpVerify(pairs) {
 		body: JSON.stringify({token, appKey}),
 	}));
 	const CONNECTIONS = 10;
-	const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
+	const SECONDS = envCount('BENCH_HTTP_SECONDS', 4);
 	/** One autocannon run; every response's latency kept (autocannon's own histogram counts whole milliseconds). */
 	const load = (extra = {}) =>
 		new Promise((resolve, reject) => {
@@ -173,7 +173,7 @@ async function httpVerify(pairs) {
 		});
 	const throughput = {ours: [], bare: []};
 	const rss = {};
-	for (let turn = 0; turn < Number(process.env.BENCH_HTTP_TURNS ?? 5); turn++) {
+	for (let turn = 0; turn < envCount('BENCH_HTTP_TURNS', 5); turn++) {
 		for (const name of ['bare', 'ours']) {
 			const server = await servers[name]();
 			await load({duration: 1});
