@@ -20,7 +20,9 @@ export const LIMIT_MS = envCount('BENCH_LIMIT_S', 180) * 1000;
 
 export const sorted = values => [...values].sort((a, b) => a - b);
 export const median = values => sorted(values)[Math.floor((values.length - 1) / 2)];
-export const p95 = values => sorted(values)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)];
+/** The value `fraction` of the way up the sorted values (nearest rank). */
+export const percentile = (values, fraction) => sorted(values)[Math.min(values.length - 1, Math.ceil(values.length * fraction) - 1)];
+export const p95 = values => percentile(values, 0.95);
 export const ms = value => (value === undefined ? '—' : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
 
 /** A measurement that ran out of its time. */

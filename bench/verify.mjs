@@ -7,7 +7,7 @@ import {createServer} from 'node:http';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {join} from 'node:path';
-import {envCount, median, ms, record, results, RUNS, sorted} from './measure.mjs';
+import {envCount, median, ms, percentile, record, results, RUNS} from './measure.mjs';
 
 const OPERATOR = 'bench';
 let CLI;
@@ -117,8 +117,7 @@ function paced(port, rate, seconds, files) {
 	const run = spawnSync(process.execPath, [join(root, 'bench', 'paced-client.mjs'), String(port), String(rate), String(seconds), files.json], {maxBuffer: 256 * 2 ** 20});
 	if (run.status !== 0) throw new Error(`paced client: ${run.stderr}`);
 	const latencies = JSON.parse(run.stdout.toString());
-	const p99 = sorted(latencies)[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
-	return {p50: median(latencies), p99, rate: latencies.length / seconds, client: 'bench/paced-client.mjs (install wrk for a C client)'};
+	return {p50: median(latencies), p99: percentile(latencies, 0.99), rate: latencies.length / seconds, client: 'bench/paced-client.mjs (install wrk for a C client)'};
 }
 
 /**
