@@ -65,6 +65,13 @@ function AppLayout({service, onLoaded}: AppProps) {
 	// (the table itself draws from the store's data, so a row read does not redraw the others).
 	const {loadedKeys} = table;
 	const data = useMemo(() => (store.data && loadedKeys ? {...store.data, keys: [...loadedKeys]} : store.data), [store.data, loadedKeys]);
+	// A selection not remembered by key yet (the app just opened, the search was just closed) is
+	// anchored to the key it is on, so that a key added elsewhere does not slide it onto another row.
+	// Not while a search is typed: the top match stays selected as it changes.
+	const shownKey = table.keys.at(table.selectedIndex)?.appKey;
+	useEffect(() => {
+		if (state.selectedKey === null && !state.searching && shownKey !== undefined) dispatch({type: 'select', appKey: shownKey, index: table.selectedIndex});
+	}, [state.selectedKey, state.searching, shownKey, table.selectedIndex]);
 	const loaded = store.keyCount === null;
 	useEffect(() => {
 		if (loaded) onLoaded?.();

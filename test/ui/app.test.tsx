@@ -396,6 +396,19 @@ describe('live refresh and hostile data', () => {
 		expect(selectedRow(frame)).toContain(keyNamed('Marketplace feed'));
 	});
 
+	it('keeps the selection of a freshly opened app on its key when a key is added above it', async () => {
+		const {ui, path} = await open();
+		const first = selectedRow(await ui.waitFor('4 of 4 keys'));
+		const appKey = /appkey-\S+/.exec(first)![0];
+		const other = await ApiKeysService.open(path, {operator: 'alice'});
+		const {row} = await other.generate({name: 'Added elsewhere', roles: []});
+		const frame = await ui.waitFor('5 of 5 keys', 1500);
+		// The new key is the newest, so it is the top row now; the selection did not slide onto it.
+		const rows = frame.split('\n').filter(line => /appkey-/.test(line));
+		expect(rows[0]).toContain(row.appKey);
+		expect(selectedRow(frame)).toContain(appKey);
+	});
+
 	it('a dialog whose key was deleted elsewhere says so', async () => {
 		const {ui, path, keyNamed} = await open();
 		await ui.press(KEYS.enter);
