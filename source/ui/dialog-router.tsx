@@ -112,10 +112,15 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 					next
 						? open(next)
 						: perform(() =>
-								guard('externalKey' in dialog ? 'external' : 'key', `Press ${confirmation.action} again to go ahead anyway.`, async () => {
-									await confirmation.call(service, confirmed, expected);
-									close(confirmation.success(confirmed));
-								}),
+								guard(
+									'externalKey' in dialog ? 'external' : 'key',
+									`Press ${confirmation.action} again to go ahead anyway.`,
+									async () => {
+										await confirmation.call(service, confirmed, expected);
+										close(confirmation.success(confirmed));
+									},
+									confirmation.settled && {state: confirmation.settled, done: close},
+								),
 							)
 				}
 			>

@@ -68,6 +68,30 @@ describe.skipIf(!hasTmux)('a stale dialog never overwrites another admin’s cha
 		}
 	});
 
+	it('Deactivate at 80×24: bob deactivates the key first; confirming closes the dialog, saying who did, with nothing left to do', async () => {
+		const {store, bob, generate, key} = await twoAdminStore();
+		const appKey = await generate('ERP', ['OMS - Read only']);
+		const app = startTmux(['--store', store], {columns: 80, rows: 24});
+		try {
+			await app.waitFor(appKey);
+			app.type('.');
+			await app.waitFor(`⋮ ${appKey}`);
+			app.type('2');
+			await app.waitFor('Deactivate key');
+			await bob(['deactivate', appKey, '--yes']);
+			// Focus starts on Cancel: Tab to Deactivate, twice (it asks again).
+			app.press(TMUX_KEY.tab, TMUX_KEY.enter);
+			await app.waitFor('Deactivate key — confirm again');
+			app.press(TMUX_KEY.tab, TMUX_KEY.enter);
+			const screen = await app.waitFor(text => text.includes(`✓ ${appKey} is inactive: bob changed it at`) && !text.includes('Deactivate key'));
+			expect(screen).toMatch(new RegExp(`✓ ${appKey} is inactive: bob changed it at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\.`));
+			expect(screen).not.toContain('go ahead anyway');
+			expect((await key(appKey)) as unknown as {status: string}).toMatchObject({status: 'Inactive'});
+		} finally {
+			app.close();
+		}
+	});
+
 	it('External edit at 80×24: bob edits the roles from the command line; Save shows it and asks again', async () => {
 		const {store, bob, alice} = await twoAdminStore();
 		const external = 'vtexappkey-partner-QWERTY';

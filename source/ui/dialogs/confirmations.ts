@@ -1,4 +1,5 @@
 import {ACTIVATE_WARNING} from '../../core/keys.js';
+import type {GeneratedKey} from '../../core/types.js';
 import type {ApiKeysService} from '../../service.js';
 import type {ShownState} from '../hooks/use-expected.js';
 import type {Dialog} from '../state.js';
@@ -30,6 +31,11 @@ export interface Confirmation<K extends ConfirmKind> {
 	call(service: ApiKeysService, dialog: ConfirmDialogOf<K>, shown: ShownState): Promise<unknown>;
 	/** The line in the footer once the call succeeded. */
 	success(dialog: ConfirmDialogOf<K>): string;
+	/**
+	 * What the key is when what it asks for already holds ("is inactive"), else null: a conflict
+	 * that leaves the key so closes the dialog, nothing left to do, instead of offering to go ahead anyway.
+	 */
+	settled?(key: GeneratedKey): string | null;
 }
 
 /** The confirmations of the action menus: each asks once (deactivate twice), then makes one service call. */
@@ -45,6 +51,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		next: d => (d.step === 1 ? {...d, step: 2} : undefined),
 		call: (service, d, shown) => service.deactivate(d.appKey, shown.key),
 		success: d => `Deactivated ${d.appKey}.`,
+		settled: key => (key.active ? null : 'is inactive'),
 	},
 	activate: {
 		title: () => 'Activate key',
@@ -53,6 +60,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		warning: ACTIVATE_WARNING,
 		call: (service, d, shown) => service.activate(d.appKey, shown.key),
 		success: d => `Activated ${d.appKey}.`,
+		settled: key => (key.active ? 'is active' : null),
 	},
 	'delete-old-token': {
 		title: () => 'Delete old token',
@@ -62,6 +70,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		warning: 'Make sure no integration still uses the old token. This cannot be undone.',
 		call: (service, d, shown) => service.deleteOldToken(d.appKey, shown.key),
 		success: d => `Deleted the old token of ${d.appKey}.`,
+		settled: key => (key.oldToken ? null : 'has no old token'),
 	},
 	'undo-renewal': {
 		title: () => 'Undo renewal',
@@ -69,6 +78,7 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		action: 'Undo',
 		call: (service, d, shown) => service.undoRenewal(d.appKey, shown.key),
 		success: d => `Undid the renewal of ${d.appKey}; the old token is current again.`,
+		settled: key => (key.oldToken ? null : 'has no old token'),
 	},
 	'revoke-link': {
 		title: () => 'Revoke link',
