@@ -30,7 +30,7 @@ describe('the table of Ink replacements', () => {
 	it('names, for each entry, the Ink bug or cost it answers and where upstream stands', () => {
 		for (const each of inkReplacements) {
 			expect(each.answers.length, each.name).toBeGreaterThan(40);
-			expect(each.upstream, each.name).toMatch(/vadimdemedes\/ink#\d+|No upstream issue/);
+			expect(each.upstream, each.name).toMatch(/[\w-]+\/[\w-]+#\d+|No upstream issue/);
 		}
 	});
 
@@ -82,9 +82,11 @@ describe('the test runner', () => {
 			<Box width={12} flexDirection="column">
 				<Text color="green">a key</Text>
 				<Text wrap="truncate">a name far longer than the box</Text>
+				<Text>a sentence that wraps</Text>
 			</Box>,
 		);
 		expect(app.lastFrame()).toContain('a name far');
+		expect(app.lastFrame()).toContain('a sentence');
 		app.unmount();
 		expect(inkReplacements.filter(each => !uses.get(each.name)).map(each => each.name)).toEqual([]);
 	});

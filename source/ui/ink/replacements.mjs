@@ -63,6 +63,14 @@ export const inkReplacements = [
 		answers: 'cli-truncate (Ink\'s wrap="truncate") measures through string-width, whose first call builds an emoji regular expression (~10 ms) on the way to the first frame.',
 		upstream: 'No upstream issue found: string-width\'s cost is its own design, and Ink calls it through cli-truncate.',
 	},
+	{
+		name: 'wrap-ansi',
+		replaces: 'wrap-ansi',
+		importer: 'ink/build/wrap-text.js',
+		standIn: 'wrap-ansi.ts',
+		answers: 'Ink wraps text with wrap-ansi\'s trim off, which carries the space a wrap broke at onto the next row whenever the row before filled the width: a wrapped sentence went on one column in.',
+		upstream: 'chalk/wrap-ansi#36 (closed without a change: trim off is asked to keep whitespace).',
+	},
 ];
 
 const escapeRegExp = text => text.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&');
