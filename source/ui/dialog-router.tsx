@@ -21,6 +21,7 @@ import {OpenLinkDialog} from './dialogs/open-link.js';
 import {RenewDialog} from './dialogs/renew.js';
 import {RevealDialog} from './dialogs/reveal.js';
 import {SettingsDialog} from './dialogs/settings.js';
+import wrap from './ink/wrap-ansi.js';
 import {sanitize} from '../text/sanitize.js';
 import {HelpOverlay} from './screens/help.js';
 import {useExpected} from './hooks/use-expected.js';
@@ -60,6 +61,9 @@ export function dialogSubject(dialog: Dialog | null, data: StoreSnapshot | null)
 	return {appKey, externalKey, key, external, vanished};
 }
 
+/** How many rows a dialog's text takes at `columns`, wrapped as Ink wraps it. */
+const wrappedRows = (text: string, columns: number) => wrap(text, Math.max(1, columns), {trim: false, hard: true}).split('\n').length;
+
 /** Every dialog of the app, by kind: one switch, so what a kind opens and calls is read in one place. */
 export function DialogRouter({dialog, state, service, data, pickerRoles, now, width, rows, compact, actions}: DialogRouterProps) {
 	const {stdout} = useStdout();
@@ -75,7 +79,9 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 	};
 	const cancel = () => close();
 	const common = {width, busy: state.busy, error: state.dialogError};
-	const listHeight = Math.max(3, Math.min(10, rows - (compact ? 17 : 24)));
+	// Room for an error of two rows is kept; a longer one (a conflict's at 60 columns) takes it from the list.
+	const errorRows = state.dialogError ? wrappedRows(`✗ ${sanitize(state.dialogError)}`, width - 4) : 0;
+	const listHeight = Math.max(1, Math.min(10, rows - (compact ? 17 : 24) - Math.max(0, errorRows - 2)));
 	const subject = dialogSubject(dialog, data);
 	const {shown: expected, guard} = useExpected(dialog, data);
 	// Stable while the dialog's basis is: the Edit dialog re-bases the person's choices when it moves.

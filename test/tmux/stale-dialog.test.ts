@@ -11,6 +11,16 @@ const SIZES = [
 const conflict = (who: string, what: string) =>
 	new RegExp(`changed since this dialog opened \\(by ${who} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\): ${what}\\. Nothing was saved\\.`);
 
+/** The dialog's frame on the screen is whole: a top and a bottom border, and every row between them closed on both sides. */
+function expectWholeFrame(screen: string, columns: number): void {
+	const lines = screen.split('\n');
+	const top = lines.findIndex(line => line.startsWith(' ╭'));
+	const bottom = lines.findIndex(line => line.startsWith(' ╰'));
+	expect(top).toBeGreaterThan(0);
+	expect(lines[bottom]).toMatch(new RegExp(`^ ╰─{${columns - 4}}╯$`));
+	for (const line of lines.slice(top + 1, bottom)) expect(line).toMatch(new RegExp(`^ │.{${columns - 4}}│$`, 'u'));
+}
+
 describe.skipIf(!hasTmux)('a stale dialog never overwrites another admin’s change (tmux)', () => {
 	it.each(SIZES)('Edit at %i×%i: bob adds a role from the command line; Save shows it and who, then saves on top of it', async (columns, rows) => {
 		const {store, bob, generate, key} = await twoAdminStore();
@@ -63,6 +73,35 @@ describe.skipIf(!hasTmux)('a stale dialog never overwrites another admin’s cha
 			app.press(TMUX_KEY.enter);
 			await app.waitFor('Settings applied.');
 			expect(JSON.parse(await alice(['settings', '--json']))).toMatchObject({renewalAlertMonths: 6, reveal: 'direct'});
+		} finally {
+			app.close();
+		}
+	});
+
+	it('Edit with a conflict, resized from 120×40 to 60×20 and 54×17: the error stays inside a whole frame', async () => {
+		const {store, bob, generate} = await twoAdminStore();
+		const appKey = await generate('ERP', ['OMS - Read only']);
+		const app = startTmux(['--store', store], {columns: 120, rows: 40});
+		try {
+			await app.waitFor(appKey);
+			app.type('.');
+			await app.waitFor(`⋮ ${appKey}`);
+			app.type('1');
+			await app.waitFor(`Edit ${appKey}`);
+			app.press(TMUX_KEY.space);
+			await app.waitFor('[x] OMS - Full access');
+			await bob(['edit', appKey, '--add-role', 'Checkout Admin']);
+			app.press(TMUX_KEY.enter);
+			await app.waitFor(screen => conflict('bob', 'roles \\+Checkout Admin').test(dialogText(screen)));
+			app.resize(60, 20);
+			// At 60×20 the list gives its rows to the error, which is there whole.
+			const narrow = await app.waitFor(screen => /^ ╭─{56}╮$/m.test(screen) && screen.includes('Save again to apply them.'));
+			expectWholeFrame(narrow, 60);
+			expect(dialogText(narrow)).toMatch(conflict('bob', 'roles \\+Checkout Admin'));
+			expect(narrow).toContain('Roles (');
+			app.resize(54, 17);
+			// At the smallest size the error's end is cut, inside the frame.
+			expectWholeFrame(await app.waitFor(screen => /^ ╭─{50}╮$/m.test(screen) && screen.includes('✗')), 54);
 		} finally {
 			app.close();
 		}

@@ -12,11 +12,13 @@ export function DialogFrame({title, width, error, children}: {title: string; wid
 			<Text bold color={theme.color('accent')}>
 				{sanitize(title)}
 			</Text>
-			<Box flexDirection="column" marginTop={gap}>
+			<Box flexDirection="column" marginTop={gap} flexShrink={0}>
 				{children}
 			</Box>
 			{error ? (
-				<Box marginTop={gap}>
+				// Where the screen is too short for all of it (a conflict at the smallest size), the error's
+				// last rows are cut, inside the frame, rather than drawn over the dialog and its border.
+				<Box marginTop={gap} flexShrink={1} overflowY="hidden">
 					<Text color={theme.color('error')} bold>
 						✗ {sanitize(error)}
 					</Text>
