@@ -9,7 +9,7 @@ export {VerifierUnavailableError} from './verify/unavailable.js';
  * Opens a verifier on a store: it reads every key's token digests once, then keeps them current
  * (a change reaches it within a second), and answers `verify` from memory. Close it when done.
  */
-export async function openVerifier(options: VerifierOptions): Promise<Verifier> {
+export async function openVerifier(options: VerifierOptions = {}): Promise<Verifier> {
 	const {StoreVerifier} = await import('./verify/verifier.js');
 	return StoreVerifier.open(options);
 }

@@ -25,8 +25,12 @@ export interface VerifyOptions {
 }
 
 export interface VerifierOptions {
-	/** The store: a file path or a postgres:// URL, as `--store` takes it (credentials as libpq finds them: PGPASSWORD, ~/.pgpass, PGSERVICE). */
-	store: string;
+	/**
+	 * The store: a file path or a postgres:// URL, as `--store` takes it (credentials as libpq finds
+	 * them: PGPASSWORD, ~/.pgpass, PGSERVICE). Without it, the store the command line would use:
+	 * APIKEYS_STORE (of `env`), else /etc/apikeys/config.json's, else ~/.local/share/apikeys/store.json.
+	 */
+	store?: string;
 	/**
 	 * How long the verifier keeps answering from the keys it holds once the store cannot be
 	 * reached, in milliseconds (default 60 000); past it, `verify` throws VerifierUnavailableError.

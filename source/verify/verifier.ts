@@ -1,7 +1,10 @@
+import {resolve} from 'node:path';
 import {isApiKeysError} from '../core/errors.js';
 import {formatTime} from '../core/time.js';
 import type {Millis} from '../core/types.js';
-import {isPostgresLocation} from '../store/postgres/location.js';
+import {isPostgresLocation, storeLocation} from '../store/postgres/location.js';
+import {resolveStorePath} from '../store/paths.js';
+import {readSystemConfig} from '../store/system-config.js';
 import {FileSource, type KeySource} from './file-source.js';
 import {KeyMap} from './key-map.js';
 import type {Verification, Verifier, VerifierOptions, VerifierStatus, VerifyOptions} from './types.js';
@@ -16,6 +19,18 @@ const HEARTBEAT_MS = 5_000;
 const HEARTBEAT_UNHEARD_MS = 500;
 /** Last uses are written this often, in one batch. */
 const LAST_USE_FLUSH_MS = 5_000;
+
+/**
+ * The store a verifier opens, found as the command line finds it: `store`, else APIKEYS_STORE,
+ * else the system configuration's, else the default store file.
+ */
+function storeOf(store: unknown, env: NodeJS.ProcessEnv): string {
+	if (store !== undefined && typeof store !== 'string') throw new TypeError('openVerifier: store is a file path or a postgres:// URL');
+	const chosen = store || env.APIKEYS_STORE || readSystemConfig()?.store;
+	if (!chosen) return resolveStorePath(undefined, env);
+	const location = storeLocation(chosen, 'env');
+	return location.kind === 'postgres' ? location.url : resolve(location.path);
+}
 
 const oneLine = (error: unknown) => (isApiKeysError(error) ? error.message : ((error as Error).message ?? String(error)).split('\n')[0]!);
 
@@ -58,10 +73,10 @@ export class StoreVerifier implements Verifier {
 	static async open(options: VerifierOptions): Promise<StoreVerifier> {
 		const staleAfter = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
 		if (!Number.isFinite(staleAfter) || staleAfter < 0) throw new RangeError('staleAfterMs is a number of milliseconds, 0 or more');
+		const env = (options.env ?? process.env) as NodeJS.ProcessEnv;
+		const store = storeOf(options.store, env);
 		// The PostgreSQL driver is loaded only for a store in PostgreSQL.
-		const source = isPostgresLocation(options.store)
-			? await (await import('./pg-source.js')).PgSource.open(options.store, (options.env ?? process.env) as NodeJS.ProcessEnv)
-			: await FileSource.open(options.store);
+		const source = isPostgresLocation(store) ? await (await import('./pg-source.js')).PgSource.open(store, env) : await FileSource.open(store);
 		const verifier = new StoreVerifier(source, options);
 		try {
 			const started = Date.now();

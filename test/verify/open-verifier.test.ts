@@ -1,7 +1,8 @@
 import {renameSync} from 'node:fs';
+import {pathToFileURL} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {VerifierUnavailableError, openVerifier} from '../../source/index.js';
-import {runCli} from '../helpers.js';
+import {runCli, tempDir} from '../helpers.js';
 import {everyCodeAndChange} from './changes.js';
 import {storeWithKeys, until} from './helpers.js';
 
@@ -48,5 +49,18 @@ describe('openVerifier (the package API) on a store file', () => {
 
 	it('refuses a store that is not there, in one line', async () => {
 		await expect(openVerifier({store: '/nonexistent/apikeys/store.json'})).rejects.toThrow(/no store at \/nonexistent\/apikeys\/store.json/);
+	});
+
+	it('without a store, opens the one the command line would: APIKEYS_STORE (a file:// URL too), else the default file', async () => {
+		const keys = await storeWithKeys();
+		const verifier = await openVerifier({env: {APIKEYS_STORE: pathToFileURL(keys.store).href}});
+		try {
+			expect(verifier.verify(keys.erp.token)).toMatchObject({valid: true, appKey: keys.erp.appKey});
+		} finally {
+			await verifier.close();
+		}
+		const home = tempDir();
+		await expect(openVerifier({env: {XDG_DATA_HOME: home}})).rejects.toThrow(`no store at ${home}/apikeys/store.json`);
+		await expect(openVerifier({store: 42 as unknown as string})).rejects.toThrow('openVerifier: store is a file path or a postgres:// URL');
 	});
 });
