@@ -1,4 +1,4 @@
-import {storeLocation} from '../store/postgres/location.js';
+import {isPostgresLocation, storeLocation} from '../store/postgres/location.js';
 import {usage} from '../core/errors.js';
 import {ApiKeysService} from '../service.js';
 import {dispatch, noArguments, type Command, type CommandContext} from './context.js';
@@ -23,6 +23,10 @@ async function copy(ctx: CommandContext): Promise<void> {
 		`Copied ${plural(copied.keys, 'key')} (${plural(copied.pendingRenewals, 'pending renewal')}, ${plural(copied.unusedLinks, 'unused link')}), ` +
 			`${plural(copied.external, 'external key')}, ${plural(copied.operators, 'operator')}, ${plural(copied.roles, 'custom role')}, the settings ` +
 			`and ${plural(copied.activity, 'activity entry', 'activity entries')} from ${sanitize(copied.from)} to ${sanitize(copied.to)}.`,
+	);
+	// A copy, not a move: until the source is retired, each unused link opens once in each store.
+	ctx.out.out(
+		`The source still works: its keys, tokens${copied.unusedLinks > 0 ? ' and unused links' : ''} are live in both stores until you retire it (${isPostgresLocation(from) ? 'drop its database' : 'move the file away'}).`,
 	);
 }
 

@@ -52,7 +52,8 @@ describe.skipIf(postgresReason !== null)(`apikeys store copy${postgresReason ? `
 		const copied = await runCli(['store', 'copy', '--from', file, '--to', pgUrl], {env: db.env('alice')});
 		expect(copied).toMatchObject({code: 0, stderr: ''});
 		expect(copied.stdout).toBe(
-			`Copied 2 keys (1 pending renewal, 1 unused link), 1 external key, 2 operators, 1 custom role, the settings and ${(entries + 1).toLocaleString('en')} activity entries from ${file} to ${pgUrl}.\n`,
+			`Copied 2 keys (1 pending renewal, 1 unused link), 1 external key, 2 operators, 1 custom role, the settings and ${(entries + 1).toLocaleString('en')} activity entries from ${file} to ${pgUrl}.\n` +
+				'The source still works: its keys, tokens and unused links are live in both stores until you retire it (move the file away).\n',
 		);
 		const onPg = (args: string[], input?: string) => runCli(args, {store: pgUrl, env: db.env('alice'), input});
 		expect(timeless((await onPg(['list', '--json'])).stdout)).toBe(listed);
