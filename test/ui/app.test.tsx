@@ -173,6 +173,16 @@ describe('the action menu and its dialogs', () => {
 		expect(pending).toContain('Undo Renewal');
 	});
 
+	it('End and Home go to the last and first entries', async () => {
+		const {ui} = await open();
+		await ui.press(KEYS.enter);
+		await ui.waitFor('› Edit');
+		await ui.press(KEYS.end);
+		expect(await ui.waitFor('› Delete Key')).toContain('  Edit');
+		await ui.press(KEYS.home);
+		expect(await ui.waitFor('› Edit')).toContain('  Delete Key');
+	});
+
 	it('dims what the operator may not do, naming the missing resource, and refuses it', async () => {
 		const {ui} = await open({columns: 120, rows: 40}, 'viewer');
 		await ui.press(KEYS.enter);

@@ -58,7 +58,7 @@ export interface ActionMenuProps {
 const DESTRUCTIVE: ReadonlySet<MenuAction> = new Set(['delete-key', 'deactivate', 'revoke-link', 'delete-old-token', 'external-remove']);
 
 /**
- * The row's action menu (⋮): ↑/↓ or k/j move (round the ends), 1–9 and Enter choose; forbidden
+ * The row's action menu (⋮): ↑/↓ or k/j move (round the ends), Home/g and End/G go to them, 1–9 and Enter choose; forbidden
  * actions are dimmed with the missing resource, refused ones with the reason. ink-select-input's list, on the app's input hook.
  */
 export function ActionMenu({appKey, name, items, width, busy, error, onChoose, onCancel}: ActionMenuProps) {
@@ -71,6 +71,8 @@ export function ActionMenu({appKey, name, items, width, busy, error, onChoose, o
 			if (items.length === 0) return;
 			if (input === 'k' || key.upArrow) return setCursor((cursor - 1 + items.length) % items.length);
 			if (input === 'j' || key.downArrow) return setCursor((cursor + 1) % items.length);
+			if (isCommand('nav.home', input, key)) return setCursor(0);
+			if (isCommand('nav.end', input, key)) return setCursor(items.length - 1);
 			const chosen = /^[1-9]$/.test(input) ? items[Number(input) - 1] : key.return ? items[cursor] : undefined;
 			if (chosen) onChoose(chosen);
 		},
