@@ -214,11 +214,24 @@ describe('the action menu and its dialogs', () => {
 		const reveal = await ui.waitFor('Key generated');
 		expect(reveal).toMatch(/http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}/);
 		expect(reveal).toContain('This link will not be shown again');
+		expect(reveal).not.toContain('At this width');
 		expect(readFileSync(path, 'utf8')).toContain('"name":"CRM sync"');
 		await ui.press(KEYS.enter);
 		const table = await ui.waitFor('✓ Generated appkey-acme-');
 		expect(table).toContain('5 of 5 keys');
 		expect(selectedRow(table)).toContain('CRM sync');
+	});
+
+	it('reveal at 60 columns: the link spans two rows, and the dialog says to press c or widen the terminal', async () => {
+		const {ui} = await open({columns: 60, rows: 20});
+		await ui.press('n');
+		await ui.waitFor('Key identification (required)');
+		for (const char of 'CRM') await ui.press(char);
+		await ui.press(KEYS.tab, KEYS.tab, KEYS.tab);
+		await ui.waitFor('[ Generate ]');
+		await ui.press(KEYS.enter);
+		const reveal = (await ui.waitFor('Key generated')).replace(/\u001b\[\d*m|│/g, '').replace(/\s+/g, ' ');
+		expect(reveal).toContain('At this width it takes 2 rows: a mouse selection would copy a line break with it. Press c, or widen the terminal to 77 columns.');
 	});
 
 	it('text fields edit by character: Backspace after an emoji takes the whole emoji', async () => {

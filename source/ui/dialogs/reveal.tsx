@@ -71,6 +71,12 @@ export function RevealDialog({appKey, name, reveal, purpose, deleteOld, width, b
 						⚠ This {what} will not be shown again. Press c to send it to the terminal's clipboard.
 					</Text>
 				</Box>
+				{secret.length > columns ? (
+					// Rows the app writes are rows of their own to the terminal: a mouse selection across them takes a line break too.
+					<Text>
+						At this width it takes {Math.ceil(secret.length / columns)} rows: a mouse selection would copy a line break with it. Press c, or widen the terminal to {secret.length} columns.
+					</Text>
+				) : null}
 				{copied ? (
 					<Text color={theme.color(copied.sent ? 'success' : 'error')}>
 						{copied.sent ? '✓' : '✗'} {sanitize(copied.message)}
