@@ -52,8 +52,8 @@ export function useExpected(dialog: Dialog, data: StoreSnapshot) {
 			if (!isConflictError(error)) throw error;
 			current.shown = {...current.shown, [which]: error.conflict.now};
 			const key = which === 'key' ? (error.conflict.now.shown as GeneratedKey) : null;
-			const state = key && settled?.state(key);
-			if (key && state) return settled!.done(`${key.appKey} ${state}${changedBy(error.conflict.by)}.`);
+			const state = key && settled ? settled.state(key) : null;
+			if (key && settled && state) return settled.done(`${key.appKey} ${state}${changedBy(error.conflict.by)}.`);
 			throw refused(`${error.message} ${again}`);
 		}
 	};
