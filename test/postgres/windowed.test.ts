@@ -239,4 +239,25 @@ describe.skipIf(reason !== null)(`a PostgreSQL store read in windows${reason ? `
 			app.close();
 		}
 	});
+
+	it("a dialog whose key another host deletes says so, wherever the key's row is", async () => {
+		const app = startTmux([], {columns: 80, rows: 24, env: {APIKEYS_STORE: db.url('alice'), ...db.env('alice')}});
+		try {
+			await app.waitFor(/\d+ of \d+ keys/, 20_000);
+			app.type('/');
+			app.type('integration 2998');
+			await app.waitFor(new RegExp(`▶.*${appKeyOf(2998)}`));
+			app.press(TMUX_KEY.enter);
+			await app.waitFor('(/ to change');
+			app.type('.');
+			await app.waitFor(`⋮ ${appKeyOf(2998)}`);
+			app.press(TMUX_KEY.end, TMUX_KEY.enter);
+			await app.waitFor(`Delete ${appKeyOf(2998)}`);
+			expect((await runCli(['delete', appKeyOf(2998), '--yes'], {store: db.url('bob'), env: db.env('bob')})).code).toBe(0);
+			const screen = await app.waitFor('Key no longer exists', 5000);
+			expect(screen.replace(/[│\s]+/g, ' ')).toContain(`${appKeyOf(2998)} was deleted by another operator while this dialog was open. Nothing was changed.`);
+		} finally {
+			app.close();
+		}
+	});
 });

@@ -38,9 +38,9 @@ const NO_ALERTS: AlertCounts = {dueSoon: 0, pastDue: 0};
 export function useKeyColumns(
 	service: ApiKeysService,
 	active: boolean,
-	view: {revision: number; sort: SortColumn; search: string; filter: KeyFilter; period: RenewalPeriod; now: Millis; selectedIndex: number; selectedKey: string | null},
+	view: {revision: number; sort: SortColumn; search: string; filter: KeyFilter; period: RenewalPeriod; now: Millis; selectedIndex: number; selectedKey: string | null; dialogKey: string | null},
 ): ColumnsTable | null {
-	const {revision, sort, search, filter, period, now, selectedIndex, selectedKey} = view;
+	const {revision, sort, search, filter, period, now, selectedIndex, selectedKey, dialogKey} = view;
 	const [shown, setShown] = useState<Shown | null>(null);
 	const [reading, setReading] = useState<string | null>(null);
 	const latest = useRef<Shown | null>(null);
@@ -108,7 +108,7 @@ export function useKeyColumns(
 	// (a key moved to, as with G): that line is read, not the whole buffer searched.
 	const atSelection = selectedKey && columns && selectedIndex >= 0 && selectedIndex < matches.length && columns.appKeyAt(matches[selectedIndex]!) === selectedKey;
 	const found = atSelection ? selectedIndex : selectedKey ? indexOf(selectedKey) : -1;
-	const rows = useRowCache(service, columns, matches, found >= 0 ? found : selectedIndex, revision, search);
+	const rows = useRowCache(service, columns, matches, found >= 0 ? found : selectedIndex, revision, search, dialogKey);
 	return useMemo(() => {
 		if (!active) return null;
 		return {keys: rows.keys, total: columns ? count - columns.removed : null, alerts, indexOf, loaded: rows.loaded, reading};
@@ -166,8 +166,12 @@ async function readColumns(service: ApiKeysService, sort: SortColumn, first: boo
 	note(null);
 }
 
-/** The rows around the selection, read from the store by appKey and kept while near it. */
-function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matches: Int32Array, selectedIndex: number, revision: number, search: string) {
+/**
+ * The rows around the selection, read from the store by appKey and kept while near it; and the key
+ * an open dialog is about, read again at each revision wherever it is, so that a dialog whose key
+ * was deleted elsewhere finds it gone. A key asked for and not found is dropped.
+ */
+function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matches: Int32Array, selectedIndex: number, revision: number, search: string, dialogKey: string | null) {
 	const cache = useRef(new Map<string, {key: GeneratedKey; revision: number}>());
 	// A placeholder stands for a line of the columns it was made from, as they were: new columns, or a
 	// change in place, make them again (at once, in this render: a line of new columns is another key).
@@ -189,6 +193,10 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 			const appKey = columns.appKeyAt(matches[i]!);
 			if (cache.current.get(appKey)?.revision !== revision) wanted.push(appKey);
 		}
+		if (dialogKey !== null && !wanted.includes(dialogKey)) {
+			const held = cache.current.get(dialogKey);
+			if (held && held.revision !== revision) wanted.push(dialogKey);
+		}
 		if (wanted.length === 0) return;
 		let live = true;
 		let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -199,6 +207,11 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 				found => {
 					if (!live) return;
 					for (const key of found) cache.current.set(key.appKey, {key, revision});
+					// Deleted since it was read: the dialogs, which look keys up here, then say so.
+					if (found.length < wanted.length) {
+						const got = new Set(found.map(key => key.appKey));
+						for (const appKey of wanted) if (!got.has(appKey)) cache.current.delete(appKey);
+					}
 					if (cache.current.size > KEEP) {
 						const near = new Set<string>();
 						for (let i = from; i < to; i++) near.add(columns.appKeyAt(matches[i]!));
@@ -220,7 +233,7 @@ function useRowCache(service: ApiKeysService, columns: KeyColumns | null, matche
 			clearTimeout(askTimer);
 			clearTimeout(retryTimer);
 		};
-	}, [service, columns, matches, selectedIndex, revision, retries, search]);
+	}, [service, columns, matches, selectedIndex, revision, retries, search, dialogKey]);
 	return useMemo(() => {
 		const at = (index: number): GeneratedKey | undefined => {
 			if (!columns || index < 0 || index >= matches.length) return undefined;

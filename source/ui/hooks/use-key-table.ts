@@ -49,6 +49,7 @@ export function useKeyTable(service: ApiKeysService, store: StoreView, state: Ap
 		now,
 		selectedIndex: state.selectedIndex,
 		selectedKey: state.selectedKey,
+		dialogKey: state.dialog && 'appKey' in state.dialog ? state.dialog.appKey : null,
 	});
 	const byStatus = useMemo(
 		() => (index ? filterKeyIndex(index, {search: state.search, status: isAlertFilter(state.status) ? 'all' : state.status}) : new KeyList([])),
