@@ -331,7 +331,10 @@ eachStore('apikeys on the command line', stores => {
 	});
 
 	it('settings direct reveal prints the token itself, once, and stores no link', async () => {
-		expect((await cli(['settings', '--reveal', 'direct'])).stdout).toContain('direct (token shown once)');
+		const saved = (await cli(['settings', '--reveal', 'direct'])).stdout;
+		expect(saved.split('\n')[0]).toBe('Saved: reveal link → direct.');
+		expect(saved).toContain('direct (token shown once)');
+		expect((await cli(['settings', '--reveal', 'direct'])).stdout.split('\n')[0]).toBe('Nothing to save: the settings were already so.');
 		const result = await cli(['generate', '--name', 'ERP']);
 		expect(result.stdout).toMatch(TOKEN_IN_TEXT);
 		expect(result.stdout).not.toContain('credentials');
