@@ -1,6 +1,10 @@
+import fc from 'fast-check';
 import {Box, Text} from 'ink';
 import {render} from 'ink-testing-library';
+import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
+import wrapAnsi from 'wrap-ansi';
+import wrap from '../../source/ui/ink/wrap-ansi.js';
 
 describe('wrapped text', () => {
 	it("starts a wrapped row at its word, not at the space the wrap broke at, and keeps a text's own indentation", () => {
@@ -16,3 +20,37 @@ describe('wrapped text', () => {
 	});
 });
 
+
+/** The text without its colour codes and spaces: what a wrap must neither lose nor add. */
+const plain = (text: string) => text.replace(/\u001b\[[\d;]*m| /g, '');
+
+describe("the wrap-ansi stand-in, against wrap-ansi (Ink's options: trim off, hard)", () => {
+	const text = fc
+		.array(fc.oneof(fc.constantFrom(' ', '  ', '\n', '\u001b[31m', '\u001b[39m', '\u001b[1m'), fc.stringMatching(/^[a-z]{1,12}$/), fc.constantFrom('界', 'é')), {maxLength: 40})
+		.map(parts => parts.join(''));
+
+	it('gives the same rows, but for one leading space on a row a wrap began; every row fits', () => {
+		fc.assert(
+			fc.property(text, fc.integer({min: 4, max: 30}), (input, columns) => {
+				const options = {trim: false, hard: true} as const;
+				const ours = wrap(input, columns, options);
+				const theirs = wrapAnsi(input, columns, options);
+				expect(plain(ours)).toBe(plain(theirs));
+				// Row by row: a source line's first row as it was, each later one without at most one leading space.
+				let row = 0;
+				const oursRows = ours.split('\n');
+				const theirRows = theirs.split('\n');
+				expect(oursRows.length).toBe(theirRows.length);
+				for (const line of input.split('\n')) {
+					const count = wrapAnsi(line, columns, options).split('\n').length;
+					for (let i = 0; i < count; i++, row++) {
+						const expected = i === 0 ? theirRows[row]! : theirRows[row]!.replace(/^((?:\u001b\[[\d;]*m)*) /, '$1');
+						expect(oursRows[row]).toBe(expected);
+						expect(stringWidth(oursRows[row]!)).toBeLessThanOrEqual(columns);
+					}
+				}
+			}),
+			{numRuns: 300},
+		);
+	});
+});
