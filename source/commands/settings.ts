@@ -1,5 +1,6 @@
 import {noArguments, type Command} from './context.js';
 import {renderTable} from './output.js';
+import {sanitize} from '../text/sanitize.js';
 
 /** The settings a change names, as the table below names them. */
 const LABELS = [
@@ -28,7 +29,7 @@ export const settings: Command = {
 		const current = await service.settings();
 		if (ctx.flags.json) return ctx.out.json(current);
 		if (before) {
-			const changed = LABELS.filter(([field]) => before[field] !== current[field]).map(([field, label]) => `${label} ${before[field]} → ${current[field]}`);
+			const changed = LABELS.filter(([field]) => before[field] !== current[field]).map(([field, label]) => `${label} ${sanitize(String(before[field]))} → ${sanitize(String(current[field]))}`);
 			ctx.out.out(changed.length > 0 ? `Saved: ${changed.join('; ')}.` : 'Nothing to save: the settings were already so.');
 		}
 		const rows = [

@@ -70,7 +70,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 	// Not while a search is typed: the top match stays selected as it changes.
 	const shownKey = table.keys.at(table.selectedIndex)?.appKey;
 	useEffect(() => {
-		if (state.selectedKey === null && !state.searching && shownKey !== undefined) dispatch({type: 'select', appKey: shownKey, index: table.selectedIndex});
+		if (state.selectedKey === null && !state.searching && shownKey !== undefined) dispatch({type: 'select.anchor', appKey: shownKey, index: table.selectedIndex});
 	}, [state.selectedKey, state.searching, shownKey, table.selectedIndex]);
 	const loaded = store.keyCount === null;
 	useEffect(() => {

@@ -81,7 +81,7 @@ export function DialogRouter({dialog, state, service, data, pickerRoles, now, wi
 	const common = {width, busy: state.busy, error: state.dialogError};
 	// Room for an error of two rows is kept; a longer one (a conflict's at 60 columns) takes it from the list.
 	const errorRows = state.dialogError ? wrappedRows(`✗ ${sanitize(state.dialogError)}`, width - 4) : 0;
-	const listHeight = Math.max(1, Math.min(10, rows - (compact ? 17 : 24) - Math.max(0, errorRows - 2)));
+	const listHeight = Math.max(errorRows > 2 ? 1 : 3, Math.min(10, rows - (compact ? 17 : 24) - Math.max(0, errorRows - 2)));
 	const subject = dialogSubject(dialog, data);
 	const {shown: expected, guard} = useExpected(dialog, data);
 	// Stable while the dialog's basis is: the Edit dialog re-bases the person's choices when it moves.

@@ -89,6 +89,8 @@ export type Action =
 	| {type: 'filter.cycle'}
 	| {type: 'sort.cycle'}
 	| {type: 'select'; appKey: string | null; index: number}
+	/** The key a selection not remembered by key is on: taken only while that is still so (a key pressed meanwhile wins). */
+	| {type: 'select.anchor'; appKey: string; index: number}
 	| {type: 'select.external'; appKey: string | null; index: number}
 	| {type: 'select.activity'; index: number}
 	| {type: 'dialog.open'; dialog: Dialog}
@@ -144,6 +146,8 @@ export function reducer(state: AppState, action: Action): AppState {
 			return {...state, sort: cycle(SORT_COLUMNS, state.sort), flash: null};
 		case 'select':
 			return {...state, selectedKey: action.appKey, selectedIndex: action.index};
+		case 'select.anchor':
+			return state.selectedKey === null && !state.searching && state.selectedIndex === action.index ? {...state, selectedKey: action.appKey} : state;
 		case 'select.external':
 			return {...state, externalKey: action.appKey, externalIndex: action.index};
 		case 'select.activity':

@@ -28,7 +28,8 @@ export interface VerifierOptions {
 	/**
 	 * The store: a file path or a postgres:// URL, as `--store` takes it (credentials as libpq finds
 	 * them: PGPASSWORD, ~/.pgpass, PGSERVICE). Without it, the store the command line would use:
-	 * APIKEYS_STORE (of `env`), else /etc/apikeys/config.json's, else ~/.local/share/apikeys/store.json.
+	 * /etc/apikeys/config.json's for anyone but root, else APIKEYS_STORE (of `env`), else
+	 * ~/.local/share/apikeys/store.json.
 	 */
 	store?: string;
 	/**

@@ -21,14 +21,14 @@ const HEARTBEAT_UNHEARD_MS = 500;
 const LAST_USE_FLUSH_MS = 5_000;
 
 /**
- * The store a verifier opens, found as the command line finds it: `store`, else APIKEYS_STORE,
- * else the system configuration's, else the default store file.
+ * The store a verifier opens: `store` as given, else the one the command line would use
+ * (resolveStorePath: the system configuration's for anyone but root, else APIKEYS_STORE, else the
+ * default store file).
  */
 function storeOf(store: unknown, env: NodeJS.ProcessEnv): string {
 	if (store !== undefined && typeof store !== 'string') throw new TypeError('openVerifier: store is a file path or a postgres:// URL');
-	const chosen = store || env.APIKEYS_STORE || readSystemConfig()?.store;
-	if (!chosen) return resolveStorePath(undefined, env);
-	const location = storeLocation(chosen, 'env');
+	if (!store) return resolveStorePath(undefined, env, readSystemConfig());
+	const location = storeLocation(store, 'env');
 	return location.kind === 'postgres' ? location.url : resolve(location.path);
 }
 

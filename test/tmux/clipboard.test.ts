@@ -44,6 +44,19 @@ describe.skipIf(!hasTmux)('c sends the link to the clipboard through what tmux l
 		}
 	});
 
+	it('at 54×17: the link is whole on its two rows, and after c (not sent) the frame below it is still closed', async () => {
+		const app = startTmux(['--store', await newStore()], {columns: 54, rows: 17});
+		try {
+			expect(await revealLink(app)).toMatch(/^http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}$/);
+			app.type('c');
+			const screen = await app.waitFor('✗ Not sent');
+			// The message's end is cut at this size; the button and the border stay.
+			expect(screen).toMatch(/│ \[ Close \] +│\n ╰─{50}╯/);
+		} finally {
+			app.close();
+		}
+	});
+
 	it("with tmux's defaults (set-clipboard external, allow-passthrough off, 120×40): says plainly it was not sent, and why", async () => {
 		const app = startTmux(['--store', await newStore()], {columns: 120, rows: 40});
 		try {

@@ -214,7 +214,7 @@ describe('the action menu and its dialogs', () => {
 		const reveal = await ui.waitFor('Key generated');
 		expect(reveal).toMatch(/http:\/\/127\.0\.0\.1:8470\/credentials\/[0-9A-Za-z]{43}/);
 		expect(reveal).toContain('This link will not be shown again');
-		expect(reveal).not.toContain('At this width');
+		expect(reveal).not.toContain('It spans');
 		expect(readFileSync(path, 'utf8')).toContain('"name":"CRM sync"');
 		await ui.press(KEYS.enter);
 		const table = await ui.waitFor('✓ Generated appkey-acme-');
@@ -231,7 +231,7 @@ describe('the action menu and its dialogs', () => {
 		await ui.waitFor('[ Generate ]');
 		await ui.press(KEYS.enter);
 		const reveal = (await ui.waitFor('Key generated')).replace(/\u001b\[\d*m|│/g, '').replace(/\s+/g, ' ');
-		expect(reveal).toContain('At this width it takes 2 rows: a mouse selection would copy a line break with it. Press c, or widen the terminal to 77 columns.');
+		expect(reveal).toContain('It spans 2 rows here: press c, or widen the terminal to 77 columns to select it.');
 	});
 
 	it('text fields edit by character: Backspace after an emoji takes the whole emoji', async () => {

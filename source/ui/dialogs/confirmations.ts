@@ -33,7 +33,8 @@ export interface Confirmation<K extends ConfirmKind> {
 	success(dialog: ConfirmDialogOf<K>): string;
 	/**
 	 * What the key is when what it asks for already holds ("is inactive"), else null: a conflict
-	 * that leaves the key so closes the dialog, nothing left to do, instead of offering to go ahead anyway.
+	 * that leaves the key so closes the dialog, nothing left to do, instead of offering to go ahead
+	 * anyway. Only for a status: "no old token" may mean it was deleted or made current again.
 	 */
 	settled?(key: GeneratedKey): string | null;
 }
@@ -70,7 +71,6 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		warning: 'Make sure no integration still uses the old token. This cannot be undone.',
 		call: (service, d, shown) => service.deleteOldToken(d.appKey, shown.key),
 		success: d => `Deleted the old token of ${d.appKey}.`,
-		settled: key => (key.oldToken ? null : 'has no old token'),
 	},
 	'undo-renewal': {
 		title: () => 'Undo renewal',
@@ -78,7 +78,6 @@ export const CONFIRMATIONS: {[K in ConfirmKind]: Confirmation<K>} = {
 		action: 'Undo',
 		call: (service, d, shown) => service.undoRenewal(d.appKey, shown.key),
 		success: d => `Undid the renewal of ${d.appKey}; the old token is current again.`,
-		settled: key => (key.oldToken ? null : 'has no old token'),
 	},
 	'revoke-link': {
 		title: () => 'Revoke link',

@@ -29,7 +29,7 @@ export interface RevealProps {
 export function RevealDialog({appKey, name, reveal, purpose, deleteOld, width, busy, error, copied, onCopy, onDone}: RevealProps) {
 	const theme = useTheme();
 	const gap = useGap();
-	const {columns} = useWindowSize();
+	const {columns, rows} = useWindowSize();
 	const renewal = purpose === 'renew';
 	const secret = reveal.kind === 'link' ? reveal.url : reveal.token;
 	const what = reveal.kind === 'link' ? 'link' : 'token';
@@ -47,7 +47,7 @@ export function RevealDialog({appKey, name, reveal, purpose, deleteOld, width, b
 	// selection (in tmux, over SSH) copies exactly the link. The box is open above and below it.
 	return (
 		<Box flexDirection="column" alignItems="center" width={columns}>
-			<Box {...frame} borderBottom={false}>
+			<Box {...frame} borderBottom={false} flexShrink={0}>
 				<Text bold color={theme.color('accent')}>
 					{sanitize(renewal ? `Token renewed: ${appKey}` : purpose === 'redeem' ? `Token of ${appKey}` : `Key generated: ${appKey}`)}
 				</Text>
@@ -62,28 +62,31 @@ export function RevealDialog({appKey, name, reveal, purpose, deleteOld, width, b
 					</Text>
 				</Box>
 			</Box>
-			<Box width={columns}>
+			<Box width={columns} flexShrink={0}>
 				<Text color={theme.color('accent')}>{secret}</Text>
 			</Box>
 			<Box {...frame} borderTop={false}>
-				<Box marginTop={gap}>
+				<Box marginTop={gap} flexShrink={0}>
 					<Text color={theme.color('orange')} bold>
 						⚠ This {what} will not be shown again. Press c to send it to the terminal's clipboard.
 					</Text>
 				</Box>
-				{secret.length > columns ? (
+				{secret.length > columns && !copied && rows >= 20 ? (
 					// Rows the app writes are rows of their own to the terminal: a mouse selection across them takes a line break too.
 					<Text>
-						At this width it takes {Math.ceil(secret.length / columns)} rows: a mouse selection would copy a line break with it. Press c, or widen the terminal to {secret.length} columns.
+						It spans {Math.ceil(secret.length / columns)} rows here: press c, or widen the terminal to {secret.length} columns to select it.
 					</Text>
 				) : null}
 				{copied ? (
-					<Text color={theme.color(copied.sent ? 'success' : 'error')}>
-						{copied.sent ? '✓' : '✗'} {sanitize(copied.message)}
-					</Text>
+					// Where the screen is too short for all of it (54×17), its end is cut rather than drawn over the button.
+					<Box flexShrink={1} overflowY="hidden">
+						<Text color={theme.color(copied.sent ? 'success' : 'error')}>
+							{copied.sent ? '✓' : '✗'} {sanitize(copied.message)}
+						</Text>
+					</Box>
 				) : null}
 				{renewal ? (
-					<Box marginTop={gap}>
+					<Box marginTop={gap} flexShrink={0}>
 						<Text>
 							Old token:{' '}
 							{deleteOld === 'now'
@@ -94,7 +97,9 @@ export function RevealDialog({appKey, name, reveal, purpose, deleteOld, width, b
 						</Text>
 					</Box>
 				) : null}
-				<Buttons buttons={[{label: 'Close', disabled: busy}]} focused={0} />
+				<Box flexShrink={0}>
+					<Buttons buttons={[{label: 'Close', disabled: busy}]} focused={0} />
+				</Box>
 				{error ? (
 					<Box marginTop={gap}>
 						<Text color={theme.color('error')} bold>
