@@ -1,6 +1,6 @@
 import {homedir} from 'node:os';
-import {isAbsolute, join, resolve} from 'node:path';
-import {storeLocation} from './postgres/location.js';
+import {isAbsolute, join} from 'node:path';
+import {storePath} from './postgres/location.js';
 import type {SystemConfig} from './system-config.js';
 
 /**
@@ -16,10 +16,7 @@ export function resolveStorePath(
 ): string {
 	const chosen = flag ?? env.APIKEYS_STORE;
 	if (system && (uid !== 0 || !chosen)) return system.store;
-	if (chosen) {
-		const location = storeLocation(chosen, flag === undefined ? 'env' : 'argv');
-		return location.kind === 'postgres' ? location.url : resolve(location.path);
-	}
+	if (chosen) return storePath(chosen, flag === undefined ? 'env' : 'argv');
 	const dataHome = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
 	return join(dataHome, 'apikeys', 'store.json');
 }

@@ -1,8 +1,7 @@
-import {resolve} from 'node:path';
 import {isApiKeysError} from '../core/errors.js';
 import {formatTime} from '../core/time.js';
 import type {Millis} from '../core/types.js';
-import {isPostgresLocation, storeLocation} from '../store/postgres/location.js';
+import {isPostgresLocation, storePath} from '../store/postgres/location.js';
 import {resolveStorePath} from '../store/paths.js';
 import {readSystemConfig} from '../store/system-config.js';
 import {FileSource, type KeySource} from './file-source.js';
@@ -27,9 +26,7 @@ const LAST_USE_FLUSH_MS = 5_000;
  */
 function storeOf(store: unknown, env: NodeJS.ProcessEnv): string {
 	if (store !== undefined && typeof store !== 'string') throw new TypeError('openVerifier: store is a file path or a postgres:// URL');
-	if (!store) return resolveStorePath(undefined, env, readSystemConfig());
-	const location = storeLocation(store, 'env');
-	return location.kind === 'postgres' ? location.url : resolve(location.path);
+	return store ? storePath(store, 'env') : resolveStorePath(undefined, env, readSystemConfig());
 }
 
 const oneLine = (error: unknown) => (isApiKeysError(error) ? error.message : ((error as Error).message ?? String(error)).split('\n')[0]!);

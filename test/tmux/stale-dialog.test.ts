@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {hasTmux, startTmux, TMUX_KEY} from '../e2e/tmux.js';
+import {hasTmux, startTmux, TMUX_KEY, type TmuxSession} from '../e2e/tmux.js';
 import {dialogText, twoAdminStore} from './two-admins.js';
 
 const SIZES = [
@@ -10,6 +10,24 @@ const SIZES = [
 
 const conflict = (who: string, what: string) =>
 	new RegExp(`changed since this dialog opened \\(by ${who} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\): ${what}\\. Nothing was saved\\.`);
+
+/**
+ * Opens Edit on `appKey` and ticks its first role while bob adds Checkout Admin from another shell,
+ * then presses Save: the screen that shows the conflict.
+ */
+async function editAgainstBob(app: TmuxSession, appKey: string, bob: (args: string[]) => Promise<string>): Promise<string> {
+	await app.waitFor(appKey);
+	app.type('.');
+	await app.waitFor(`⋮ ${appKey}`);
+	app.type('1');
+	await app.waitFor(`Edit ${appKey}`);
+	// The first role is under the cursor: alice ticks it while bob works in another shell.
+	app.press(TMUX_KEY.space);
+	await app.waitFor('[x] OMS - Full access');
+	await bob(['edit', appKey, '--add-role', 'Checkout Admin']);
+	app.press(TMUX_KEY.enter);
+	return app.waitFor(screen => conflict('bob', 'roles \\+Checkout Admin').test(dialogText(screen)));
+}
 
 /** The dialog's frame on the screen is whole: a top and a bottom border, and every row between them closed on both sides. */
 function expectWholeFrame(screen: string, columns: number): void {
@@ -27,17 +45,7 @@ describe.skipIf(!hasTmux)('a stale dialog never overwrites another admin’s cha
 		const appKey = await generate('ERP', ['OMS - Read only']);
 		const app = startTmux(['--store', store], {columns, rows});
 		try {
-			await app.waitFor(appKey);
-			app.type('.');
-			await app.waitFor(`⋮ ${appKey}`);
-			app.type('1');
-			await app.waitFor(`Edit ${appKey}`);
-			// The first role is under the cursor: alice ticks it while bob works in another shell.
-			app.press(TMUX_KEY.space);
-			await app.waitFor('[x] OMS - Full access');
-			await bob(['edit', appKey, '--add-role', 'Checkout Admin']);
-			app.press(TMUX_KEY.enter);
-			const asked = dialogText(await app.waitFor(screen => conflict('bob', 'roles \\+Checkout Admin').test(dialogText(screen))));
+			const asked = dialogText(await editAgainstBob(app, appKey, bob));
 			expect(asked).toContain('Shown as it is now, your changes on top: Save again to apply them.');
 			expect(asked).toContain(`Edit ${appKey}`);
 			expect((await key(appKey)).roles).toEqual(['OMS - Read only', 'Checkout Admin']);
@@ -83,16 +91,7 @@ describe.skipIf(!hasTmux)('a stale dialog never overwrites another admin’s cha
 		const appKey = await generate('ERP', ['OMS - Read only']);
 		const app = startTmux(['--store', store], {columns: 120, rows: 40});
 		try {
-			await app.waitFor(appKey);
-			app.type('.');
-			await app.waitFor(`⋮ ${appKey}`);
-			app.type('1');
-			await app.waitFor(`Edit ${appKey}`);
-			app.press(TMUX_KEY.space);
-			await app.waitFor('[x] OMS - Full access');
-			await bob(['edit', appKey, '--add-role', 'Checkout Admin']);
-			app.press(TMUX_KEY.enter);
-			await app.waitFor(screen => conflict('bob', 'roles \\+Checkout Admin').test(dialogText(screen)));
+			await editAgainstBob(app, appKey, bob);
 			app.resize(60, 20);
 			// At 60×20 the list gives its rows to the error, which is there whole.
 			const narrow = await app.waitFor(screen => /^ ╭─{56}╮$/m.test(screen) && screen.includes('Save again to apply them.'));

@@ -1,3 +1,4 @@
+import {resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {usage} from '../../core/errors.js';
 
@@ -33,6 +34,12 @@ export function storeLocation(value: string, from: 'argv' | 'env'): {kind: 'post
 		}
 	}
 	return {kind: 'file', path: value};
+}
+
+/** The store a value names, as the program opens it: a PostgreSQL URL as given, or an absolute file path. */
+export function storePath(value: string, from: 'argv' | 'env'): string {
+	const location = storeLocation(value, from);
+	return location.kind === 'postgres' ? location.url : resolve(location.path);
 }
 
 /** A PostgreSQL URL as it may be shown: never its password. */
