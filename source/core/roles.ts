@@ -76,10 +76,21 @@ export function resolveRoles(data: Pick<StoreSnapshot, 'roles'>, requested: read
 	for (const wanted of requested) {
 		const needle = wanted.trim().toLowerCase();
 		const found = catalog.find(r => r.name.toLowerCase() === needle);
-		if (!found) throw refused(`unknown role "${wanted.slice(0, 100)}": see apikeys roles list`);
+		if (!found) throw refused(`unknown role "${wanted.slice(0, 100)}": ${suggestion(catalog, needle)}see apikeys roles list`);
 		if (!resolved.includes(found.name)) resolved.push(found.name);
 	}
 	return resolved;
+}
+
+/**
+ * The roles whose names hold what was typed ("Owner" for "Owner (Admin Super)"), offered and never
+ * taken for it: a role is granted only by its whole name.
+ */
+function suggestion(catalog: readonly Role[], needle: string): string {
+	if (needle.length < 3) return '';
+	const near = catalog.filter(r => r.name.toLowerCase().includes(needle)).map(r => `"${r.name}"`);
+	if (near.length === 0 || near.length > 3) return '';
+	return `did you mean ${near.join(' or ')}? `;
 }
 
 /** How an edit changes a holder's roles: `roles` replaces them, then `addRoles` join and `removeRoles` leave. */

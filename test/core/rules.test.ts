@@ -82,6 +82,18 @@ describe('Generate', () => {
 		expect(data.keys).toEqual([]);
 	});
 
+	it('names the roles that hold what was typed, and grants none of them', () => {
+		const data = freshStore();
+		expect(refusal(() => generateKey(data, {name: 'x', roles: ['owner']}, ctx))).toBe(
+			'unknown role "owner": did you mean "Owner (Admin Super)"? see apikeys roles list',
+		);
+		expect(refusal(() => generateKey(data, {name: 'x', roles: ['Checkout']}, ctx))).toBe(
+			'unknown role "Checkout": did you mean "Checkout Admin"? see apikeys roles list',
+		);
+		expect(refusal(() => generateKey(data, {name: 'x', roles: ['read only']}, ctx))).toBe('unknown role "read only": see apikeys roles list');
+		expect(data.keys).toEqual([]);
+	});
+
 	it('gives every key a distinct appKey', () => {
 		const data = freshStore();
 		for (let i = 0; i < 300; i++) generateKey(data, {name: `k${i}`, roles: []}, context(T0, 'alice'));
