@@ -200,6 +200,15 @@ async function main(argv: string[]): Promise<number> {
 	}
 	const command = COMMANDS[name];
 	if (!command) throw usage(`unknown command "${sanitize(name.slice(0, 40))}" (see apikeys --help)`);
+	// Asking about a command never runs it, whatever else is on the line (apikeys deactivate K --yes --help).
+	if (given.has('help') && !negated.has('help')) {
+		process.stdout.write(`Usage: apikeys ${command.usage}\n  ${command.summary}\n\napikeys --help lists every command and the options they share.\n`);
+		return 0;
+	}
+	if (given.has('version') && !negated.has('version')) {
+		process.stdout.write(`${cli.pkg.version ?? ''}\n`);
+		return 0;
+	}
 	for (const flag of given) {
 		if (!command.flags.includes(flag) && !GLOBAL_FLAGS.includes(flag)) {
 			throw usage(`${name} does not take --${kebab(flag)} (usage: apikeys ${command.usage})`);

@@ -201,6 +201,21 @@ eachStore('apikeys on the command line', stores => {
 		expect((await verify(appKey, token)).code).toBe(0);
 	});
 
+	it('COMMAND --help prints how to use it and runs nothing, whatever else is on the line', async () => {
+		const {appKey} = await generate();
+		const asked = await cli(['deactivate', appKey, '--yes', '--help']);
+		expect(asked).toMatchObject({code: 0, stderr: ''});
+		expect(asked.stdout).toBe(
+			'Usage: apikeys deactivate APPKEY --yes\n  deactivate a key: every verification with it fails until it is activated\n\napikeys --help lists every command and the options they share.\n',
+		);
+		expect((await cli(['delete', appKey, '--yes', '--help'])).code).toBe(0);
+		const [key] = JSON.parse((await cli(['list', '--json'])).stdout) as Array<{appKey: string; status: string}>;
+		expect(key).toMatchObject({appKey, status: 'Active'});
+		// A server asked for help answers and exits rather than listening.
+		expect((await cli(['verify-server', '--port', '0', '--help'])).stdout).toMatch(/^Usage: apikeys verify-server /);
+		expect((await cli(['list', '--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+	});
+
 	it('edit replaces, adds and removes roles; delete removes the key', async () => {
 		const {appKey} = await generate();
 		const edited = await cli(['edit', appKey, '--role', 'OMS - Read only', '--add-role', 'Checkout Admin']);
