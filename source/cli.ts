@@ -29,7 +29,8 @@ ${Object.entries(COMMANDS)
   Options
     --store PATH   the store file (else $APIKEYS_STORE, else $XDG_DATA_HOME/apikeys/store.json)
     --json         machine-readable output
-    --help         this help
+    --help         this help; apikeys COMMAND --help: that command's usage (it runs nothing)
+    --version      the version
 
   Each option is given once, except --role, --add-role, --remove-role and --resource, which repeat.
   A value that starts with "-" is written --name=VALUE (--output - is standard output).
@@ -154,8 +155,11 @@ function openAhead(storePath: string, options: ServiceOptions): Promise<ApiKeysS
 
 async function main(argv: string[]): Promise<number> {
 	const {given, values, negated, positionals} = preflight(argv);
+	// --help and --version whatever else is given; --no-help (--help=false) is not asking.
+	const asksHelp = given.has('help') && !negated.has('help');
+	const asksVersion = given.has('version') && !negated.has('version');
 	// The full-screen app starts without the command-line parser: its three options were read above.
-	if (positionals.length === 0 && !given.has('help') && !given.has('version')) {
+	if (positionals.length === 0 && !asksHelp && !asksVersion) {
 		for (const flag of given) {
 			if (!TUI_FLAGS.includes(flag)) throw usage(`--${kebab(flag)} goes with a command (see apikeys --help)`);
 		}
@@ -189,26 +193,26 @@ async function main(argv: string[]): Promise<number> {
 		argv: joinDashValues(argv),
 		flags: FLAGS as never,
 		allowUnknownFlags: true,
-		autoHelp: true,
-		autoVersion: true,
+		autoHelp: false,
+		autoVersion: false,
 	});
 	const [name, ...args] = cli.input;
 	const flags = cli.flags as unknown as Flags;
+	const version = () => (process.stdout.write(`${cli.pkg.version ?? 'unknown (no package.json beside the program)'}\n`), 0);
 	if (!name) {
+		if (asksVersion && !asksHelp) return version();
 		cli.showHelp(0);
 		return 0;
 	}
 	const command = COMMANDS[name];
 	if (!command) throw usage(`unknown command "${sanitize(name.slice(0, 40))}" (see apikeys --help)`);
-	// Asking about a command never runs it, whatever else is on the line (apikeys deactivate K --yes --help).
-	if (given.has('help') && !negated.has('help')) {
+	// Asking about a command never runs it, whatever else is on the line (apikeys deactivate K --yes --help);
+	// the options were checked all the same (preflight).
+	if (asksHelp) {
 		process.stdout.write(`Usage: apikeys ${command.usage}\n  ${command.summary}\n\napikeys --help lists every command and the options they share.\n`);
 		return 0;
 	}
-	if (given.has('version') && !negated.has('version')) {
-		process.stdout.write(`${cli.pkg.version ?? ''}\n`);
-		return 0;
-	}
+	if (asksVersion) return version();
 	for (const flag of given) {
 		if (!command.flags.includes(flag) && !GLOBAL_FLAGS.includes(flag)) {
 			throw usage(`${name} does not take --${kebab(flag)} (usage: apikeys ${command.usage})`);

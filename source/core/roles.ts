@@ -76,7 +76,7 @@ export function resolveRoles(data: Pick<StoreSnapshot, 'roles'>, requested: read
 	for (const wanted of requested) {
 		const needle = wanted.trim().toLowerCase();
 		const found = catalog.find(r => r.name.toLowerCase() === needle);
-		if (!found) throw refused(`unknown role "${wanted.slice(0, 100)}": ${suggestion(catalog, needle)}see apikeys roles list`);
+		if (!found) throw refused(`unknown role "${wanted.slice(0, 100)}"${suggestion(catalog, needle, wanted.slice(0, 100))}: see apikeys roles list`);
 		if (!resolved.includes(found.name)) resolved.push(found.name);
 	}
 	return resolved;
@@ -86,11 +86,12 @@ export function resolveRoles(data: Pick<StoreSnapshot, 'roles'>, requested: read
  * The roles whose names hold what was typed ("Owner" for "Owner (Admin Super)"), offered and never
  * taken for it: a role is granted only by its whole name.
  */
-function suggestion(catalog: readonly Role[], needle: string): string {
+function suggestion(catalog: readonly Role[], needle: string, typed: string): string {
 	if (needle.length < 3) return '';
 	const near = catalog.filter(r => r.name.toLowerCase().includes(needle)).map(r => `"${r.name}"`);
-	if (near.length === 0 || near.length > 3) return '';
-	return `did you mean ${near.join(' or ')}? `;
+	if (near.length === 0) return '';
+	if (near.length > 3) return ` (${near.length} roles contain "${typed}")`;
+	return ` (did you mean ${near.length === 1 ? near[0] : `${near.slice(0, -1).join(', ')} or ${near.at(-1)}`}?)`;
 }
 
 /** How an edit changes a holder's roles: `roles` replaces them, then `addRoles` join and `removeRoles` leave. */

@@ -214,6 +214,9 @@ eachStore('apikeys on the command line', stores => {
 		// A server asked for help answers and exits rather than listening.
 		expect((await cli(['verify-server', '--port', '0', '--help'])).stdout).toMatch(/^Usage: apikeys verify-server /);
 		expect((await cli(['list', '--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+		expect((await cli(['--version', '--json'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+		// Help turned off is not asked for: the command runs.
+		expect((await cli(['deactivate', appKey, '--yes', '--help=false'])).stdout).toBe(`Deactivated ${appKey} (ERP).\n`);
 	});
 
 	it('edit replaces, adds and removes roles; delete removes the key', async () => {

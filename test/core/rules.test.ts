@@ -85,12 +85,14 @@ describe('Generate', () => {
 	it('names the roles that hold what was typed, and grants none of them', () => {
 		const data = freshStore();
 		expect(refusal(() => generateKey(data, {name: 'x', roles: ['owner']}, ctx))).toBe(
-			'unknown role "owner": did you mean "Owner (Admin Super)"? see apikeys roles list',
+			'unknown role "owner" (did you mean "Owner (Admin Super)"?): see apikeys roles list',
 		);
 		expect(refusal(() => generateKey(data, {name: 'x', roles: ['Checkout']}, ctx))).toBe(
-			'unknown role "Checkout": did you mean "Checkout Admin"? see apikeys roles list',
+			'unknown role "Checkout" (did you mean "Checkout Admin"?): see apikeys roles list',
 		);
-		expect(refusal(() => generateKey(data, {name: 'x', roles: ['read only']}, ctx))).toBe('unknown role "read only": see apikeys roles list');
+		expect(refusal(() => generateKey(data, {name: 'x', roles: ['read only']}, ctx))).toBe('unknown role "read only" (5 roles contain "read only"): see apikeys roles list');
+		// Two letters are too few to suggest from.
+		expect(refusal(() => generateKey(data, {name: 'x', roles: ['Ow']}, ctx))).toBe('unknown role "Ow": see apikeys roles list');
 		expect(data.keys).toEqual([]);
 	});
 
