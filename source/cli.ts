@@ -29,7 +29,7 @@ ${Object.entries(COMMANDS)
   Options
     --store PATH   the store file (else $APIKEYS_STORE, else $XDG_DATA_HOME/apikeys/store.json)
     --json         machine-readable output
-    --help         this help; apikeys COMMAND --help: that command's usage (it runs nothing)
+    --help         this help; apikeys COMMAND --help (or apikeys help COMMAND): that command's usage
     --version      the version
 
   Each option is given once, except --role, --add-role, --remove-role and --resource, which repeat.
@@ -204,14 +204,22 @@ async function main(argv: string[]): Promise<number> {
 		cli.showHelp(0);
 		return 0;
 	}
-	const command = COMMANDS[name];
-	if (!command) throw usage(`unknown command "${sanitize(name.slice(0, 40))}" (see apikeys --help)`);
+	const known = (typed: string) => {
+		const found = COMMANDS[typed];
+		if (!found) throw usage(`unknown command "${sanitize(typed.slice(0, 40))}" (see apikeys --help)`);
+		return found;
+	};
+	const usageOf = (about: (typeof COMMANDS)[string]) => (
+		process.stdout.write(`Usage: apikeys ${about.usage}\n  ${about.summary}\n\napikeys --help lists every command and the options they share.\n`), 0
+	);
+	if (name === 'help') {
+		if (args[0] === undefined) cli.showHelp(0);
+		return usageOf(known(args[0]!));
+	}
+	const command = known(name);
 	// Asking about a command never runs it, whatever else is on the line (apikeys deactivate K --yes --help);
 	// the options were checked all the same (preflight).
-	if (asksHelp) {
-		process.stdout.write(`Usage: apikeys ${command.usage}\n  ${command.summary}\n\napikeys --help lists every command and the options they share.\n`);
-		return 0;
-	}
+	if (asksHelp) return usageOf(command);
 	if (asksVersion) return version();
 	for (const flag of given) {
 		if (!command.flags.includes(flag) && !GLOBAL_FLAGS.includes(flag)) {

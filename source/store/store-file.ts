@@ -1,5 +1,5 @@
 import {constants, type BigIntStats, type Stats} from 'node:fs';
-import {open, stat, type FileHandle} from 'node:fs/promises';
+import {lstat, open, stat, type FileHandle} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {storeFailure} from '../core/errors.js';
 
@@ -52,6 +52,9 @@ export async function checkOpenedFile(path: string, handle: FileHandle, what: st
 
 /** Refuses a store directory that others may write: they could swap the file or squat its lock and temp names. */
 export async function checkDirectory(path: string): Promise<void> {
+	// A directory given for the store is said to be one, before its parent's mode is looked at.
+	const itself = await lstat(path).catch(() => null);
+	if (itself?.isDirectory()) throw storeFailure(`store ${path} is a directory, not a regular file; ${UNTOUCHED}`);
 	const directory = dirname(path);
 	let info: Stats;
 	try {

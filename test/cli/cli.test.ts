@@ -208,6 +208,8 @@ eachStore('apikeys on the command line', stores => {
 		expect(asked.stdout).toBe(
 			'Usage: apikeys deactivate APPKEY --yes\n  deactivate a key: every verification with it fails until it is activated\n\napikeys --help lists every command and the options they share.\n',
 		);
+		expect((await cli(['help', 'deactivate'])).stdout).toBe(asked.stdout);
+		expect(await cli(['help', 'deactivat'])).toMatchObject({code: 2, stderr: 'apikeys: unknown command "deactivat" (see apikeys --help)\n'});
 		expect((await cli(['delete', appKey, '--yes', '--help'])).code).toBe(0);
 		const [key] = JSON.parse((await cli(['list', '--json'])).stdout) as Array<{appKey: string; status: string}>;
 		expect(key).toMatchObject({appKey, status: 'Active'});

@@ -33,6 +33,13 @@ describe('a store path that is not a private, regular, bounded file', () => {
 		const store = join(tempDir(), 'store.json');
 		mkdirSync(store, {mode: 0o700});
 		await refusedWith(store, `store ${store} is a directory, not a regular file; it was left untouched`);
+		// In a directory anyone may write (as /tmp), it is still said to be a directory, not blamed on its parent.
+		const shared = join(tempDir(), 'shared');
+		mkdirSync(shared);
+		chmodSync(shared, 0o1777);
+		const inShared = join(shared, 'keys');
+		mkdirSync(inShared, {mode: 0o700});
+		await refusedWith(inShared, `store ${inShared} is a directory, not a regular file; it was left untouched`);
 	});
 
 	it('a file over 256 MiB is refused without being read', async () => {
