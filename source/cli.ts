@@ -29,7 +29,7 @@ ${Object.entries(COMMANDS)
   Options
     --store PATH   the store file (else $APIKEYS_STORE, else $XDG_DATA_HOME/apikeys/store.json)
     --json         machine-readable output
-    --help         this help; apikeys COMMAND --help (or apikeys help COMMAND): that command's usage
+    --help         this help (apikeys help COMMAND, or COMMAND --help: that command's usage)
     --version      the version
 
   Each option is given once, except --role, --add-role, --remove-role and --resource, which repeat.
@@ -213,8 +213,9 @@ async function main(argv: string[]): Promise<number> {
 		process.stdout.write(`Usage: apikeys ${about.usage}\n  ${about.summary}\n\napikeys --help lists every command and the options they share.\n`), 0
 	);
 	if (name === 'help') {
-		if (args[0] === undefined) cli.showHelp(0);
-		return usageOf(known(args[0]!));
+		if (args[0] !== undefined) return usageOf(known(args[0]));
+		cli.showHelp(0);
+		return 0;
 	}
 	const command = known(name);
 	// Asking about a command never runs it, whatever else is on the line (apikeys deactivate K --yes --help);

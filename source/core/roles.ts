@@ -76,7 +76,10 @@ export function resolveRoles(data: Pick<StoreSnapshot, 'roles'>, requested: read
 	for (const wanted of requested) {
 		const needle = wanted.trim().toLowerCase();
 		const found = catalog.find(r => r.name.toLowerCase() === needle);
-		if (!found) throw refused(`unknown role "${wanted.slice(0, 100)}"${suggestion(catalog, needle, wanted.slice(0, 100))}: see apikeys roles list`);
+		if (!found) {
+			const shown = wanted.slice(0, 100);
+			throw refused(`unknown role "${shown}"${suggestion(catalog, needle, shown)}: see apikeys roles list`);
+		}
 		if (!resolved.includes(found.name)) resolved.push(found.name);
 	}
 	return resolved;

@@ -52,9 +52,6 @@ export async function checkOpenedFile(path: string, handle: FileHandle, what: st
 
 /** Refuses a store directory that others may write: they could swap the file or squat its lock and temp names. */
 export async function checkDirectory(path: string): Promise<void> {
-	// A directory given for the store is said to be one, before its parent's mode is looked at.
-	const itself = await lstat(path).catch(() => null);
-	if (itself?.isDirectory()) throw storeFailure(`store ${path} is a directory, not a regular file; ${UNTOUCHED}`);
 	const directory = dirname(path);
 	let info: Stats;
 	try {
@@ -63,6 +60,9 @@ export async function checkDirectory(path: string): Promise<void> {
 		return; // No directory yet: there is no store, and creating one makes it 0700.
 	}
 	if ((info.mode & 0o022) === 0) return;
+	// A directory given for the store (in /tmp) is said to be one rather than blamed on its parent;
+	// in a private directory, opening it says so (checkOpenedFile).
+	if ((await lstat(path).catch(() => null))?.isDirectory()) throw storeFailure(`store ${path} is a directory, not a regular file; ${UNTOUCHED}`);
 	const fix = (info.mode & 0o1000) !== 0 ? 'keep the store in a directory only its owner can write' : `run "chmod go-w ${directory}"`;
 	throw storeFailure(`the directory of store ${path} is writable by ${whoMayWrite(info.mode)} (mode ${octal(info.mode)}): ${fix}`);
 }
