@@ -9,8 +9,6 @@ import {firstFrame, helloPeakMiB, peakMiB, scrollRounds, searchKeystrokes, termi
 /** What the app is given of the bench's own PostgreSQL settings (libpq's variables); no operator: in PostgreSQL it is the database login. */
 const ENV = Object.fromEntries(['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGPASSFILE', 'PGSERVICE', 'PGSERVICEFILE', 'PGSSLMODE', 'PGSSLROOTCERT'].filter(name => process.env[name]).map(name => [name, process.env[name]]));
 const label = count => `PostgreSQL ${count.toLocaleString('en').replaceAll(',', ' ')} keys`;
-/** Fewer starts at a million keys. */
-const runsAt = count => (count >= 1_000_000 ? Math.min(RUNS, 3) : RUNS);
 /** verify's timed turns (each loop runs this long per turn) and how many tokens they cycle through. */
 const VERIFY_TURN_MS = envCount('BENCH_VERIFY_TURN_MS', 500);
 const VERIFY_TOKENS = 20;
@@ -71,7 +69,7 @@ export async function postgresBench({lib, CLI, HELLO, work, parts, sizes, search
 			for (let i = 0; i < RUNS; i++) {
 				hello.push(await firstFrame([HELLO], 'Hello, world'));
 				for (const store of stores) {
-					if (i >= runsAt(store.count) || slow.has(store.count)) continue;
+					if (slow.has(store.count)) continue;
 					// The app shows a database store's first rows (the newest, key 0 first, whole in the line under the table) while it reads the rest of its index.
 					const full = screen => screen.includes('q/Ctrl-C quit') && screen.includes(`${store.appKeys[0]} ${store.names[0]} · `);
 					const time = await firstFrame([CLI, '--store', store.url], full, {env: ENV, timeoutMs: LIMIT_MS, settled: settled(store.name)});
