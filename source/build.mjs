@@ -2,7 +2,7 @@
 // in production mode, the XLSX writer and Ink's devtools in chunks loaded only when used), and puts
 // the app's stand-ins in place of some of Ink's modules (the table in source/ui/ink/replacements.mjs;
 // the build fails if any of them no longer resolves or goes unused).
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
@@ -73,6 +73,12 @@ try {
 		plugins: [esbuildInkStandIns(), loadLess],
 		logLevel: 'warning',
 	});
+	// A verifier's first read from PostgreSQL runs this file in a worker thread, found beside the
+	// chunk that starts it (source/verify/pg-source.ts): it goes into dist/chunks as it is.
+	const worker = 'pg-first-read.mjs';
+	copyFileSync(join(root, 'source', 'verify', worker), join(root, 'dist', 'chunks', worker));
+	const starters = readdirSync(join(root, 'dist', 'chunks')).filter(name => name !== worker && readFileSync(join(root, 'dist', 'chunks', name), 'utf8').includes(`"./${worker}"`));
+	if (starters.length === 0) throw new Error(`no chunk in dist/chunks starts ${worker}: update source/build.mjs`);
 } catch (error) {
 	// esbuild prints the errors it found; the table's (checked before and after bundling) are printed here.
 	const own = error.errors ? error.errors.filter(each => each.pluginName === 'apikeys-ink-stand-ins').map(each => each.text) : [error.message];

@@ -1,3 +1,4 @@
+import {Worker} from 'node:worker_threads';
 import pg from 'pg';
 import {isApiKeysError} from '../core/errors.js';
 import type {Millis} from '../core/types.js';
@@ -12,15 +13,8 @@ import type {KeyMap} from './key-map.js';
 /** Keys are read this many at a time: a million keys never sit in memory as rows all at once. */
 const PAGE = 10_000;
 
-interface KeyRow {
-	app_key: string;
-	name: string;
-	roles: string[];
-	active: boolean;
-	current: string | null;
-	revoked: boolean;
-	old: string | null;
-}
+/** A key as the cursor below reads it: appKey, name, roles, active, current digest, whether that token is revoked, old digest. */
+type KeyRow = [string, string, string[], boolean, string | null, boolean, string | null];
 
 /** The keys written since a revision, with their token digests: read through a cursor, a page at a time. */
 const keysSince = (revision: number) => `
@@ -30,6 +24,24 @@ const keysSince = (revision: number) => `
 	LEFT JOIN apikeys.tokens c ON c.app_key = k.app_key AND c.state = 'current'
 	LEFT JOIN apikeys.tokens o ON o.app_key = k.app_key AND o.state = 'old'
 	WHERE k.revision > ${Math.trunc(revision)}`;
+const FETCH_PAGE = `FETCH ${PAGE} FROM keys_since`;
+const HEAD = 'SELECT revision FROM apikeys.store';
+const ROLES = 'SELECT name, resources FROM apikeys.roles';
+
+function putRows(map: KeyMap, rows: readonly KeyRow[]): void {
+	for (const [appKey, name, roles, active, current, revoked, old] of rows) map.put({appKey, name, roles, active, current: revoked ? null : current, old});
+}
+
+/** The worker that reads every key the first time (pg-first-read.mjs, beside this module in the sources and in dist/chunks). */
+const FIRST_READ = new URL('./pg-first-read.mjs', import.meta.url);
+
+/** A failure the worker posted, with what connectionFailure words it from. */
+class FirstReadFailure extends Error {
+	constructor(failure: {message: string; code?: string; host?: string; cert?: {subjectaltname?: string}}) {
+		super(failure.message);
+		Object.assign(this, {code: failure.code, host: failure.host, cert: failure.cert});
+	}
+}
 
 /**
  * A PostgreSQL store, read straight from its tables rather than through the store (which holds
@@ -70,6 +82,7 @@ export class PgSource implements KeySource {
 
 	async refresh(map: KeyMap): Promise<void> {
 		try {
+			if (map.revision < 0) return await this.readAll(map);
 			const client = await this.client();
 			try {
 				await inTransaction(client, SNAPSHOT, () => this.readSince(client, map));
@@ -81,27 +94,59 @@ export class PgSource implements KeySource {
 		}
 	}
 
+	/**
+	 * The first read, of every key, in a worker thread of its own: the same query and snapshot as a
+	 * later read, its pages posted to this thread. Read here, a hundred thousand keys' worth of
+	 * database traffic passes through Node's stream code before the first request does, and a verify
+	 * server then answered 10–15 % fewer requests a second for as long as it ran (docs/performance.md,
+	 * "verify-server on PostgreSQL, the first read"); later reads, of what changed, stay here.
+	 */
+	private readAll(map: KeyMap): Promise<void> {
+		const statements = {begin: SNAPSHOT, head: HEAD, declare: keysSince(-1), fetch: FETCH_PAGE, pageSize: PAGE, roles: ROLES};
+		return new Promise((resolve, reject) => {
+			let settled = false;
+			const worker = new Worker(FIRST_READ, {workerData: {config: this.config, statements}});
+			worker.on('message', (message: {rows?: KeyRow[]; done?: {revision: number; roles: Array<{name: string; resources: string[]}>}; failure?: ConstructorParameters<typeof FirstReadFailure>[0]}) => {
+				if (settled) return;
+				if (message.rows) {
+					try {
+						putRows(map, message.rows);
+					} catch (error) {
+						settled = true;
+						void worker.terminate();
+						return reject(error);
+					}
+					return worker.postMessage('taken');
+				}
+				settled = true;
+				if (message.failure) return reject(new FirstReadFailure(message.failure));
+				map.setCustomRoles(message.done!.roles);
+				map.revision = message.done!.revision;
+				resolve();
+			});
+			worker.on('error', error => settled || ((settled = true), reject(error)));
+			worker.on('exit', code => settled || ((settled = true), reject(new Error(`the first read of the keys stopped (worker exit code ${code})`))));
+		});
+	}
+
+	/** The keys written and removed since the revision the map holds. */
 	private async readSince(client: pg.PoolClient, map: KeyMap): Promise<void> {
-		const head = await client.query<{revision: string}>('SELECT revision FROM apikeys.store');
+		const head = await client.query<{revision: string}>(HEAD);
 		const revision = Number(head.rows[0]?.revision ?? 0);
 		if (revision === map.revision) return;
 		const since = map.revision;
-		if (since >= 0) {
-			// Removals first: a key written again since then is read back below.
-			const removed = await client.query<{id: string}>("SELECT id FROM apikeys.removed WHERE kind = 'key' AND revision > $1", [since]);
-			for (const {id} of removed.rows) map.remove(id);
-		}
+		// Removals first: a key written again since then is read back below.
+		const removed = await client.query<{id: string}>("SELECT id FROM apikeys.removed WHERE kind = 'key' AND revision > $1", [since]);
+		for (const {id} of removed.rows) map.remove(id);
 		// One query, fetched a page at a time: a million rows never sit in memory at once.
 		await client.query(keysSince(since));
 		for (;;) {
-			const page = await client.query<KeyRow>(`FETCH ${PAGE} FROM keys_since`);
-			for (const row of page.rows) {
-				map.put({appKey: row.app_key, name: row.name, roles: row.roles, active: row.active, current: row.revoked ? null : row.current, old: row.old});
-			}
+			const page = await client.query<KeyRow>({text: FETCH_PAGE, rowMode: 'array'});
+			putRows(map, page.rows);
 			if (page.rows.length < PAGE) break;
 		}
 		await client.query('CLOSE keys_since');
-		const roles = await client.query<{name: string; resources: string[]}>('SELECT name, resources FROM apikeys.roles');
+		const roles = await client.query<{name: string; resources: string[]}>(ROLES);
 		map.setCustomRoles(roles.rows);
 		map.revision = revision;
 	}

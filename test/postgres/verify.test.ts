@@ -18,6 +18,27 @@ describe.skipIf(postgresReason !== null)(`verification on a PostgreSQL store${po
 		await db?.drop();
 	});
 
+	it('a login that may not read the tokens is refused in one line, by openVerifier and by verify-server, its password in neither', async () => {
+		// The schema check passes; the first read of the keys (in a worker thread of its own) is refused.
+		await db.query('REVOKE SELECT ON apikeys.tokens FROM apikeys_admin');
+		try {
+			const password = db.env('bob').PGPASSWORD!;
+			const refused = await openVerifier({store: db.url('bob'), env: db.env('bob')}).then(
+				() => null,
+				(error: Error) => error,
+			);
+			expect(refused?.message).toMatch(/^could not reach the PostgreSQL store postgres:\/\/bob@127\.0\.0\.1:5432\/\w+: permission denied for table tokens$/);
+			expect(refused?.message).not.toContain(password);
+			const server = await runCli(['verify-server', '--port', '0'], {store: db.url('bob'), env: db.env('bob')});
+			expect(server.code).toBe(1);
+			expect(server.stdout).toBe('');
+			expect(server.stderr).toMatch(/^apikeys: could not reach the PostgreSQL store \S+: permission denied for table tokens\n$/);
+			expect(server.stderr).not.toContain(password);
+		} finally {
+			await db.query('GRANT SELECT ON apikeys.tokens TO apikeys_admin');
+		}
+	});
+
 	it('two verify servers on one database see a deactivation within a second, and record last uses', async () => {
 		const first = await startVerifyServer(db.url('bob'), [], db.env('bob'));
 		const second = await startVerifyServer(db.url('carol'), [], db.env('carol'));
