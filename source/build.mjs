@@ -2,7 +2,8 @@
 // in production mode, the XLSX writer and Ink's devtools in chunks loaded only when used), and puts
 // the app's stand-ins in place of some of Ink's modules (the table in source/ui/ink/replacements.mjs;
 // the build fails if any of them no longer resolves or goes unused).
-import {copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {isBuiltin} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
@@ -74,11 +75,27 @@ try {
 		logLevel: 'warning',
 	});
 	// A verifier's first read from PostgreSQL runs this file in a worker thread, found beside the
-	// chunk that starts it (source/verify/pg-source.ts): it goes into dist/chunks as it is.
+	// chunk that starts it (source/verify/pg-first-read.mjs, pg-source.ts): bundled on its own, with
+	// the driver in it as in the chunks, so that dist needs nothing from node_modules but the lock.
 	const worker = 'pg-first-read.mjs';
-	copyFileSync(join(root, 'source', 'verify', worker), join(root, 'dist', 'chunks', worker));
+	await build({
+		entryPoints: [join(root, 'source', 'verify', worker)],
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		outfile: join(root, 'dist', 'chunks', worker),
+		banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
+		plugins: [loadLess],
+		logLevel: 'warning',
+	});
 	const starters = readdirSync(join(root, 'dist', 'chunks')).filter(name => name !== worker && readFileSync(join(root, 'dist', 'chunks', name), 'utf8').includes(`"./${worker}"`));
 	if (starters.length === 0) throw new Error(`no chunk in dist/chunks starts ${worker}: update source/build.mjs`);
+	// Node's own modules aside, and pg-native, which only `pg.native` loads (never used here).
+	const imported = [...readFileSync(join(root, 'dist', 'chunks', worker), 'utf8').matchAll(/(?:\bfrom\s*|require\()["']([^"']+)["']/g)]
+		.map(found => found[1])
+		.filter(name => !isBuiltin(name) && name !== 'pg-native');
+	if (imported.length > 0) throw new Error(`dist/chunks/${worker} loads ${imported.join(', ')} from outside dist: bundle it (source/build.mjs)`);
 } catch (error) {
 	// esbuild prints the errors it found; the table's (checked before and after bundling) are printed here.
 	const own = error.errors ? error.errors.filter(each => each.pluginName === 'apikeys-ink-stand-ins').map(each => each.text) : [error.message];

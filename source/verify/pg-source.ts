@@ -16,7 +16,7 @@ const PAGE = 10_000;
 /** A key as the cursor below reads it: appKey, name, roles, active, current digest, whether that token is revoked, old digest. */
 type KeyRow = [string, string, string[], boolean, string | null, boolean, string | null];
 
-/** The keys written since a revision, with their token digests: read through a cursor, a page at a time. */
+/** The keys written since a revision, with their token digests (a KeyRow each, in its order): read through a cursor, a page at a time. */
 const keysSince = (revision: number) => `
 	DECLARE keys_since NO SCROLL CURSOR FOR
 	SELECT k.app_key, k.name, k.roles, k.active, c.digest AS current, c.revoked IS NOT NULL AS revoked, o.digest AS old
@@ -34,6 +34,13 @@ function putRows(map: KeyMap, rows: readonly KeyRow[]): void {
 
 /** The worker that reads every key the first time (pg-first-read.mjs, beside this module in the sources and in dist/chunks). */
 const FIRST_READ = new URL('./pg-first-read.mjs', import.meta.url);
+
+/** What the worker posts: a page of rows, then the revision and the roles, or a failure. */
+interface FirstReadMessage {
+	rows?: KeyRow[];
+	done?: {revision: number; roles: Array<{name: string; resources: string[]}>};
+	failure?: ConstructorParameters<typeof FirstReadFailure>[0];
+}
 
 /** A failure the worker posted, with what connectionFailure words it from. */
 class FirstReadFailure extends Error {
@@ -104,28 +111,34 @@ export class PgSource implements KeySource {
 	private readAll(map: KeyMap): Promise<void> {
 		const statements = {begin: SNAPSHOT, head: HEAD, declare: keysSince(-1), fetch: FETCH_PAGE, pageSize: PAGE, roles: ROLES};
 		return new Promise((resolve, reject) => {
-			let settled = false;
 			const worker = new Worker(FIRST_READ, {workerData: {config: this.config, statements}});
-			worker.on('message', (message: {rows?: KeyRow[]; done?: {revision: number; roles: Array<{name: string; resources: string[]}>}; failure?: ConstructorParameters<typeof FirstReadFailure>[0]}) => {
+			let settled = false;
+			// Once settled the worker is left to close its connection, keeping nothing alive.
+			const settle = (error?: unknown) => {
 				if (settled) return;
-				if (message.rows) {
-					try {
-						putRows(map, message.rows);
-					} catch (error) {
-						settled = true;
-						void worker.terminate();
-						return reject(error);
-					}
-					return worker.postMessage('taken');
-				}
 				settled = true;
-				if (message.failure) return reject(new FirstReadFailure(message.failure));
-				map.setCustomRoles(message.done!.roles);
-				map.revision = message.done!.revision;
-				resolve();
+				worker.unref();
+				if (error === undefined) resolve();
+				else reject(error);
+			};
+			worker.on('message', (message: FirstReadMessage) => {
+				if (settled) return;
+				try {
+					if (message.rows) {
+						putRows(map, message.rows);
+						return worker.postMessage('taken');
+					}
+					if (message.failure) return settle(new FirstReadFailure(message.failure));
+					map.setCustomRoles(message.done!.roles);
+					map.revision = message.done!.revision;
+					settle();
+				} catch (error) {
+					void worker.terminate();
+					settle(error);
+				}
 			});
-			worker.on('error', error => settled || ((settled = true), reject(error)));
-			worker.on('exit', code => settled || ((settled = true), reject(new Error(`the first read of the keys stopped (worker exit code ${code})`))));
+			worker.on('error', error => settle(error));
+			worker.on('exit', code => settle(new Error(`the first read of the keys stopped (worker exit code ${code})`)));
 		});
 	}
 

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {tokenDigest} from '../../source/core/token.js';
 import {openVerifier} from '../../source/index.js';
+import {StoreVerifier} from '../../source/verify/verifier.js';
 import {TOKEN_IN_TEXT, runCli} from '../helpers.js';
 import {postgresReason, testDatabase} from '../pg.js';
 import {everyCodeAndChange} from '../verify/changes.js';
@@ -36,6 +37,27 @@ describe.skipIf(postgresReason !== null)(`verification on a PostgreSQL store${po
 			expect(server.stderr).not.toContain(password);
 		} finally {
 			await db.query('GRANT SELECT ON apikeys.tokens TO apikeys_admin');
+		}
+	});
+
+	it('reads a store of exactly two pages of keys (20 000) whole on open, and answers for its keys', async () => {
+		const held = Number((await db.query('SELECT count(*) AS n FROM apikeys.keys')).rows[0].n);
+		await db.query(
+			`INSERT INTO apikeys.keys (app_key, name, roles, created, created_by, active, token_created, revision)
+			SELECT 'appkey-page-' || lpad(i::text, 6, '0'), 'Filler ' || i, ARRAY['OMS - Read only'], i, 'alice', true, i, 1 FROM generate_series(1, $1::int) AS i`,
+			[20_000 - held],
+		);
+		try {
+			const verifier = await StoreVerifier.open({store: db.url('bob'), env: db.env('bob')});
+			try {
+				expect(verifier.keyCount).toBe(20_000);
+				expect(verifier.verify(keys.checkout.token, {appKey: keys.checkout.appKey})).toMatchObject({valid: true, code: 'VALID', name: 'Checkout'});
+				expect(verifier.verify(keys.checkout.token, {appKey: 'appkey-page-000001'})).toEqual({valid: false, code: 'NOT_FOUND'});
+			} finally {
+				await verifier.close();
+			}
+		} finally {
+			await db.query(`DELETE FROM apikeys.keys WHERE app_key LIKE 'appkey-page-%'`);
 		}
 	});
 
