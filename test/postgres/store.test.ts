@@ -1,4 +1,6 @@
 import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bundleScript} from '../bundle.js';
@@ -81,9 +83,25 @@ describe.skipIf(postgresReason !== null)(`the PostgreSQL store${postgresReason ?
 		expect(withPassword).toMatchObject({code: 2, stdout: ''});
 		expect(withPassword.stderr).not.toContain('hunter2-secret');
 		expect(withPassword.stderr).toContain('a password in a --store URL is readable by every user of this machine');
+		// Without a host (the local socket) the URL does not parse, and its password is still what is refused.
+		const socketWithPassword = await runCli(['list', '--store', `postgres://alice:hunter2-secret@/${db.name}`], {env: db.env('alice')});
+		expect(socketWithPassword).toMatchObject({code: 2, stdout: ''});
+		expect(socketWithPassword.stderr).not.toContain('hunter2-secret');
+		expect(socketWithPassword.stderr).toContain('a password in a --store URL is readable by every user of this machine');
 		const away = await runCli(['list'], {store: `postgres://alice@127.0.0.1:1/${db.name}`, env: db.env('alice')});
 		expect(away).toMatchObject({code: 1, stdout: ''});
 		expect(away.stderr).toMatch(/^apikeys: could not reach the PostgreSQL store postgres:\/\/alice@127\.0\.0\.1:1\/\w+: the server refused the connection \(is PostgreSQL running there\?\)\n$/);
+		// No PGPASSWORD, and a home without ~/.pgpass: the driver's own words were "SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string".
+		const home = mkdtempSync(join(tmpdir(), 'apikeys-nopass-'));
+		try {
+			const unasked = await runCli(['list'], {store: db.url('alice'), env: {HOME: home, APIKEYS_OPERATOR: 'alice'}});
+			expect(unasked).toMatchObject({code: 1, stdout: ''});
+			expect(unasked.stderr).toBe(
+				`apikeys: could not reach the PostgreSQL store ${db.url('alice')}: the server asks for a password and none was given: set PGPASSWORD, or put it in ~/.pgpass or a PGSERVICE entry\n`,
+			);
+		} finally {
+			rmSync(home, {recursive: true, force: true});
+		}
 	});
 
 	it('keeps the log append-only for every admin, its owner included', async () => {

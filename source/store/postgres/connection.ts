@@ -98,7 +98,10 @@ export function connectionFailure(where: string, error: unknown): Error {
 					? "the server's certificate is not signed by the certificate authority in sslrootcert (nor by one this system trusts)"
 					: code === 'ERR_TLS_CERT_ALTNAME_INVALID'
 						? `the server's certificate does not name the host ${host ?? ''} (it names ${cert?.subjectaltname?.slice(0, 200) || 'no other'}): connect by a name it holds`
-						: message;
+						: // The driver's words when the server asks for a password and it has none.
+							/password must be a string/.test(message)
+							? 'the server asks for a password and none was given: set PGPASSWORD, or put it in ~/.pgpass or a PGSERVICE entry'
+							: message;
 	return new StoreUnreachableError(`could not reach the PostgreSQL store ${where}: ${reason}`);
 }
 
@@ -119,10 +122,33 @@ function unreadableFile(location: string, url: URL, error: unknown): Error {
  * server whose database cut its connections printed "unexpected error: read ECONNRESET" and quit).
  */
 export function newPool(config: pg.PoolConfig): pg.Pool {
-	const pool = new pg.Pool(config);
+	const pool = new pg.Pool({...config, Client: ClosingClient});
 	pool.on('error', () => undefined);
 	pool.on('connect', client => client.on('error', () => undefined));
 	return pool;
+}
+
+/**
+ * A connection that closes its socket when it fails to connect. The driver leaves it open when the
+ * failure is its own (no password to answer the server's SCRAM challenge): the server then waits
+ * out its authentication_timeout, 60 s by default, and the process with it, its error long printed.
+ */
+class ClosingClient extends pg.Client {
+	override connect(): Promise<pg.Client>;
+	override connect(callback: (error: Error) => void): void;
+	override connect(callback?: (error: Error) => void): Promise<pg.Client> | void {
+		const close = () => void this.end().catch(() => undefined);
+		if (!callback) {
+			return super.connect().catch((error: unknown) => {
+				close();
+				throw error;
+			});
+		}
+		super.connect((error: Error) => {
+			if (error) close();
+			callback(error);
+		});
+	}
 }
 
 /** A connection from `pool`, or the failure to get one in one line naming the store. */

@@ -3,6 +3,8 @@ import {fileURLToPath} from 'node:url';
 import {usage} from '../../core/errors.js';
 
 const POSTGRES = /^postgres(ql)?:\/\//i;
+/** A user:password@ before the host, whether or not the rest parses. */
+const PASSWORD_IN_URL = /^postgres(ql)?:\/\/[^@/?#]*:[^@/?#]*@/i;
 
 /** Whether a store location names a PostgreSQL database (postgres:// or postgresql://) rather than a file. */
 export const isPostgresLocation = (location: string) => POSTGRES.test(location);
@@ -15,15 +17,18 @@ export const isPostgresLocation = (location: string) => POSTGRES.test(location);
  */
 export function storeLocation(value: string, from: 'argv' | 'env'): {kind: 'postgres'; url: string} | {kind: 'file'; path: string} {
 	if (isPostgresLocation(value)) {
+		const refusePassword = () => {
+			throw usage('a password in a --store URL is readable by every user of this machine: leave it out and use PGPASSWORD, ~/.pgpass or PGSERVICE');
+		};
+		// Looked for before the URL is parsed: one that does not parse may still hold a password (user:password@/database).
+		if (from === 'argv' && PASSWORD_IN_URL.test(value)) refusePassword();
 		let url: URL;
 		try {
 			url = new URL(value);
 		} catch {
 			throw usage('the PostgreSQL URL does not parse: postgres://[user@]host[:port]/database[?sslmode=verify-full]');
 		}
-		if (url.password && from === 'argv') {
-			throw usage('a password in a --store URL is readable by every user of this machine: leave it out and use PGPASSWORD, ~/.pgpass or PGSERVICE');
-		}
+		if (url.password && from === 'argv') refusePassword();
 		return {kind: 'postgres', url: value};
 	}
 	if (value.startsWith('file://')) {
