@@ -10,7 +10,7 @@ const OPERATOR = 'bench';
 const ENV = {APIKEYS_OPERATOR: OPERATOR};
 const SIZES = [1_000, 10_000, 100_000];
 
-export async function fileBench({lib, CLI, HELLO, work, root, parts, searches, searchRounds}) {
+export async function fileBench({lib, libPath, CLI, HELLO, work, root, parts, searches, searchRounds}) {
 	const stores = {};
 	for (const count of SIZES) {
 		const path = join(work, `store-${count}.json`);
@@ -77,5 +77,5 @@ export async function fileBench({lib, CLI, HELLO, work, root, parts, searches, s
 	}
 
 	// ---- verify: in process and over HTTP (bench/verify.mjs) ----
-	if (parts.has('verify')) await verifyBench({lib, CLI, root, work, store: stores[100_000]});
+	if (parts.has('verify')) await verifyBench({libPath, CLI, root, work, store: stores[100_000]});
 }

@@ -67,7 +67,7 @@ await build({
 });
 const HELLO = join(work, 'hello', 'hello.js');
 const lib = await import(join(libDir, 'lib.mjs'));
-const context = {lib, CLI, HELLO, work, root, parts, searches: SEARCHES, searchRounds: SEARCH_ROUNDS};
+const context = {lib, libPath: join(libDir, 'lib.mjs'), CLI, HELLO, work, root, parts, searches: SEARCHES, searchRounds: SEARCH_ROUNDS};
 
 if (stores.has('file')) await fileBench(context);
 if (stores.has('postgres')) {

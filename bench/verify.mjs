@@ -17,28 +17,21 @@ let stores;
 
 export async function verifyBench(context) {
 	({CLI, root, work} = context);
-	const {lib} = context;
 	stores = {100_000: context.store};
 	const pairs = [...stores[100_000].tokens.entries()];
 	{
 		const iterations = envCount('BENCH_VERIFY_ITERATIONS', 20_000);
-		// Both lookups are built once, before the loops, as a verifier builds its map once.
-		const verifier = await lib.openVerifier({store: stores[100_000].path});
-		const digests = await lib.storeDigests(stores[100_000].path);
-		const ours = [];
-		const bare = [];
-		// In turns, each loop starting from a collected heap, so neither pays for the other's garbage
-		// (the bench holds the 100 000-key stores, so a full collection here is long). Many short
-		// turns, and each loop's best: on this machine's shared cores a turn of the same loop takes
-		// from one to three times its best, and that noise only ever adds, so the fastest turn is
-		// the loop's own cost (the median of the turns' ratios swung from 0.58 to 0.89 between runs).
-		for (let i = 0; i < 10 * RUNS; i++) {
-			globalThis.gc?.();
-			ours.push(lib.verifierLoop(verifier, pairs, iterations));
-			globalThis.gc?.();
-			bare.push(lib.bareVerifyLoop(pairs, digests, iterations));
-		}
-		await verifier.close();
+		// In a process of its own (bench/verify-loops.mjs), as a service runs it: the verifier and the
+		// bare loop's Map built once, before the loops, then in turns, each loop starting from a
+		// collected heap. Many short turns, and each loop's best: on this machine's shared cores a
+		// turn of the same loop takes from one to three times its best, and that noise only ever
+		// adds, so the fastest turn is the loop's own cost (the median of the turns' ratios swung
+		// from 0.58 to 0.89 between runs).
+		const pairsFile = join(work, 'verify-pairs.json');
+		writeFileSync(pairsFile, JSON.stringify(pairs), {mode: 0o600});
+		const run = spawnSync(process.execPath, ['--expose-gc', join(root, 'bench', 'verify-loops.mjs'), context.libPath, stores[100_000].path, pairsFile, String(iterations), String(10 * RUNS)], {encoding: 'utf8', maxBuffer: 16 * 2 ** 20});
+		if (run.status !== 0) throw new Error(`bench/verify-loops.mjs: ${run.stderr}`);
+		const {ours, bare} = JSON.parse(run.stdout);
 		const perSecond = values => (iterations / Math.min(...values)) * 1000;
 		const entry = {name: 'verify in process (openVerifier), 100 000 keys', perSecond: perSecond(ours), baseline: 'bare crypto.hash SHA-256 + Map lookup', baselinePerSecond: perSecond(bare)};
 		entry.ratio = entry.perSecond / entry.baselinePerSecond;
