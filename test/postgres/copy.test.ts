@@ -55,6 +55,12 @@ describe.skipIf(postgresReason !== null)(`apikeys store copy${postgresReason ? `
 			`Copied 2 keys (1 pending renewal, 1 unused link), 1 external key, 2 operators, 1 custom role, the settings and ${(entries + 1).toLocaleString('en')} activity entries from ${file} to ${pgUrl}.\n` +
 				'The source still works: its keys, tokens and unused links are live in both stores until you retire it (move the file away).\n',
 		);
+		// Analyzed as it was filled: the planner counts its keys (the app's progress shows that count) and its log.
+		const estimates = await db.query("SELECT relname, reltuples FROM pg_class WHERE oid IN ('apikeys.keys'::regclass, 'apikeys.activity'::regclass) ORDER BY relname");
+		expect(estimates.rows.map(row => [row.relname, Number(row.reltuples)])).toEqual([
+			['activity', entries + 1],
+			['keys', 2],
+		]);
 		const onPg = (args: string[], input?: string) => runCli(args, {store: pgUrl, env: db.env('alice'), input});
 		expect(timeless((await onPg(['list', '--json'])).stdout)).toBe(listed);
 		expect((await onPg(['verify', '--key', erpKey], token)).stdout).toMatch(/valid/);
