@@ -54,40 +54,40 @@ const loadLess = {
 	},
 };
 
+/** What both bundles share: ESM for Node 20, with a `require` for the CommonJS packages they hold. */
+const NODE_ESM = {
+	bundle: true,
+	format: 'esm',
+	platform: 'node',
+	target: 'node20',
+	banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
+	logLevel: 'warning',
+};
+
 rmSync(join(root, 'dist'), {recursive: true, force: true});
 try {
 	await build({
 		// The command line, and the package's API for Node services (openVerifier).
+		...NODE_ESM,
 		entryPoints: [join(root, 'source', 'cli.ts'), join(root, 'source', 'index.ts')],
-		bundle: true,
 		splitting: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
 		outdir: join(root, 'dist'),
 		chunkNames: 'chunks/[name]-[hash]',
-		banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
 		external: ['react-devtools-core'],
 		// ICU's segmentation data loads on the first grapheme split, not when a module loads (source/lazy-segmenter.ts).
 		define: {'process.env.NODE_ENV': '"production"', 'Intl.Segmenter': 'LazySegmenter'},
 		inject: [join(root, 'source', 'lazy-segmenter.ts')],
 		plugins: [esbuildInkStandIns(), loadLess],
-		logLevel: 'warning',
 	});
 	// A verifier's first read from PostgreSQL runs this file in a worker thread, found beside the
 	// chunk that starts it (source/verify/pg-first-read.mjs, pg-source.ts): bundled on its own, with
 	// the driver in it as in the chunks, so that dist needs nothing from node_modules but the lock.
 	const worker = 'pg-first-read.mjs';
 	await build({
+		...NODE_ESM,
 		entryPoints: [join(root, 'source', 'verify', worker)],
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
 		outfile: join(root, 'dist', 'chunks', worker),
-		banner: {js: 'import{createRequire as __apikeysRequire}from"node:module";const require=__apikeysRequire(import.meta.url);'},
 		plugins: [loadLess],
-		logLevel: 'warning',
 	});
 	const starters = readdirSync(join(root, 'dist', 'chunks')).filter(name => name !== worker && readFileSync(join(root, 'dist', 'chunks', name), 'utf8').includes(`"./${worker}"`));
 	if (starters.length === 0) throw new Error(`no chunk in dist/chunks starts ${worker}: update source/build.mjs`);

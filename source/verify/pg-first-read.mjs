@@ -3,8 +3,8 @@
 // snapshot, and posts the rows a page at a time, then the revision and the roles. A failure is
 // posted as its first line and the fields connectionFailure words it from (a database's message
 // carries no query parameter, and the configuration, with its password, is never posted back).
-// Plain JavaScript, not TypeScript: the worker runs this file as it is, from the sources in the
-// tests and from dist/chunks (where the build copies it) in the package.
+// Plain JavaScript, not TypeScript: the tests run this file as it is, from the sources; the
+// package runs it from dist/chunks, where the build bundles it with the driver.
 import {parentPort, workerData} from 'node:worker_threads';
 import pg from 'pg';
 
