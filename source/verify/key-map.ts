@@ -128,7 +128,12 @@ export class KeyMap {
 
 	/** The appKey of the caller whose token this is, if its key is active and holds Verify API tokens; else null. */
 	caller(token: string): string | null {
-		const entry = token.length === TOKEN_LENGTH ? this.byDigest.get(tokenDigest(token)) : undefined;
+		return token.length === TOKEN_LENGTH ? this.callerByDigest(tokenDigest(token)) : null;
+	}
+
+	/** caller, for a token already hashed. */
+	callerByDigest(digest: string): string | null {
+		const entry = this.byDigest.get(digest);
 		if (!entry || !entry.active || !entry.roles.some(role => this.callerRoles.has(role))) return null;
 		if (!entry.noted) this.note(entry);
 		return entry.appKey;

@@ -98,12 +98,13 @@ export class StoreVerifier implements Verifier {
 	}
 
 	/**
-	 * The appKey of the key whose token `token` is, when that key is active and holds Verify API
-	 * tokens (the verify server's callers); else null. Throws as verify does when past the stale bound.
+	 * The appKey of the key whose token has this digest (tokenDigest), when that key is active and
+	 * holds Verify API tokens (the verify server's callers); else null. Throws as verify does when
+	 * past the stale bound.
 	 */
-	caller(token: string): string | null {
+	callerByDigest(digest: string): string | null {
 		if (this.expired) throw this.unavailable();
-		return this.map.caller(token);
+		return this.map.callerByDigest(digest);
 	}
 
 	status(): VerifierStatus {

@@ -1,4 +1,6 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {Socket} from 'node:net';
+import {TOKEN_LENGTH, tokenDigest} from '../core/token.js';
 import {BodyTooLarge, collectBody} from '../server/body.js';
 import {hostAllowed} from '../server/request-origin.js';
 import {FailureLimiter} from './rate-limit.js';
@@ -42,15 +44,33 @@ function send(response: ServerResponse, status: number, body: string, extra: rea
 	response.end(body);
 }
 
-/** Each answer object is serialized once: the verifier hands out the same object for a key's token. */
-const serialized = new WeakMap<object, string>();
-function answerText(answer: object): string {
-	let text = serialized.get(answer);
-	if (text === undefined) {
-		text = JSON.stringify(answer);
-		serialized.set(answer, text);
+/** Each answer object is serialized once, with its headers: the verifier hands out the same object for a key's token. */
+const serialized = new WeakMap<object, {body: string; headers: string[]}>();
+function answerReply(answer: object): {body: string; headers: string[]} {
+	let reply = serialized.get(answer);
+	if (reply === undefined) {
+		const body = JSON.stringify(answer);
+		reply = {body, headers: [...HEADERS, 'Content-Length', String(Buffer.byteLength(body))]};
+		serialized.set(answer, reply);
 	}
-	return text;
+	return reply;
+}
+
+/**
+ * The digest of the caller's token, hashed once per connection: a keep-alive connection sends the
+ * same Authorization header with each request. Only the connection's own header is compared with
+ * it, and it goes with the connection.
+ */
+const callers = new WeakMap<Socket, {header: string; digest: string}>();
+function callerDigest(request: IncomingMessage): string | null {
+	const header = request.headers.authorization;
+	const known = callers.get(request.socket);
+	if (known !== undefined && known.header === header) return known.digest;
+	const token = bearer(header);
+	if (token === null || token.length !== TOKEN_LENGTH) return null;
+	const digest = tokenDigest(token);
+	callers.set(request.socket, {header: header!, digest});
+	return digest;
 }
 
 const error = (message: string) => JSON.stringify({error: message});
@@ -117,8 +137,8 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 		const address = request.socket.remoteAddress ?? 'local';
 		let wait = perAddress.retryAfter(address, now);
 		if (wait > 0) return send(response, 429, error('too many failed verifications from this address'), ['Retry-After', String(wait)]);
-		const token = bearer(request.headers.authorization);
-		const caller = token === null ? null : verifier.caller(token);
+		const digest = callerDigest(request);
+		const caller = digest === null ? null : verifier.callerByDigest(digest);
 		if (caller === null) {
 			perAddress.fail(address, now);
 			response.writeHead(401, ['WWW-Authenticate', 'Bearer', 'Cache-Control', 'no-store', 'Content-Length', '0']);
@@ -137,9 +157,9 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 					perKey.fail(caller, now);
 					perAddress.fail(address, now);
 				}
-				const body = answerText(answer);
-				response.writeHead(200, ['Content-Type', HEADERS[1]!, 'Cache-Control', 'no-store', 'X-Content-Type-Options', 'nosniff', 'Content-Length', String(Buffer.byteLength(body))]);
-				response.end(body);
+				const reply = answerReply(answer);
+				response.writeHead(200, reply.headers);
+				response.end(reply.body);
 			} catch (thrown) {
 				fail(response, thrown);
 			}

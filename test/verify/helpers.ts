@@ -82,11 +82,13 @@ export interface Answer {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
 	text: string;
+	/** The client's end of the connection the answer came on. */
+	localPort: number;
 }
 
 const agent = new Agent({keepAlive: true, maxSockets: 32});
 
-type CallOptions = {method?: string; path?: string; body?: string; headers?: Record<string, string>};
+type CallOptions = {method?: string; path?: string; body?: string; headers?: Record<string, string>; agent?: Agent};
 
 /**
  * One HTTP request to the server (keep-alive, as a service calls it). A failure names the server's
@@ -105,11 +107,12 @@ export async function call(url: string, options: CallOptions = {}): Promise<Answ
 function send(url: string, options: CallOptions): Promise<Answer> {
 	return new Promise((resolve, reject) => {
 		const target = new URL(options.path ?? '/v1/verify', url);
-		const req = request(target, {method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers: options.headers, agent}, response => {
+		const req = request(target, {method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers: options.headers, agent: options.agent ?? agent}, response => {
 			let text = '';
+			const localPort = response.socket.localPort ?? 0;
 			response.setEncoding('utf8');
 			response.on('data', chunk => (text += chunk));
-			response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, text}));
+			response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, text, localPort}));
 		});
 		req.on('error', reject);
 		req.end(options.body);

@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {renameSync} from 'node:fs';
+import {Agent} from 'node:http';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {mintToken, tokenDigest} from '../../source/core/token.js';
 import {TOKEN_IN_TEXT, runCli} from '../helpers.js';
@@ -61,6 +62,24 @@ describe('apikeys verify-server on a store file', () => {
 		// A name this server was not told it answers to is what DNS rebinding sends.
 		expect((await call(server.url, {path: '/healthz', headers: {Host: 'attacker.example'}})).status).toBe(421);
 		expect(await call(server.url, {path: '/healthz', headers: {Host: 'localhost:9'}})).toMatchObject({status: 200, text: expect.stringContaining('"status":"current"')});
+	});
+
+	it('judges each request on a keep-alive connection by its own Authorization header', async () => {
+		const one = new Agent({keepAlive: true, maxSockets: 1});
+		try {
+			const as = (caller: string) => call(server.url, {body: JSON.stringify({token: newToken}), headers: {Authorization: `Bearer ${caller}`}, agent: one});
+			const answers = [];
+			for (const caller of [keys.gateway.token, keys.checkout.token, keys.gateway.token, unknownToken(), keys.gateway.token]) answers.push(await as(caller));
+			expect(answers.map(answer => answer.status)).toEqual([200, 401, 200, 401, 200]);
+			expect(new Set(answers.map(answer => answer.localPort)).size).toBe(1);
+			expect((await runCli(['deactivate', keys.gateway.appKey, '--yes'], keys.cli)).code).toBe(0);
+			const refused = await until(() => as(keys.gateway.token), answer => answer.status === 401, 1000, '401 on the same connection once the caller is deactivated');
+			expect(refused.localPort).toBe(answers[0]!.localPort);
+			expect((await runCli(['activate', keys.gateway.appKey], keys.cli)).code).toBe(0);
+			await until(() => as(keys.gateway.token), answer => answer.status === 200, 1000, 'the caller back');
+		} finally {
+			one.destroy();
+		}
 	});
 
 	it('sees a deactivation within a second, of a verified key (INACTIVE) and of the caller itself (401)', async () => {
