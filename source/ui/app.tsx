@@ -6,7 +6,7 @@ import type {AlertCounts, KeyFilter} from '../core/query.js';
 import type {KeyResource} from '../core/types.js';
 import type {ApiKeysService} from '../service.js';
 import {Hints, StatusLine, StoreError, TabBar, TitleBar, TooSmall} from './components/chrome.js';
-import {DialogRouter, dialogSubject, type DialogActions} from './dialog-router.js';
+import {DialogRouter, dialogMode, dialogSubject, type DialogActions} from './dialog-router.js';
 import {useAppKeys} from './hooks/use-app-keys.js';
 import {useKeyTable, type KeyTable} from './hooks/use-key-table.js';
 import {KeysProvider} from './hooks/use-keys.js';
@@ -104,7 +104,7 @@ function AppLayout({service, onLoaded}: AppProps) {
 
 	if (columns < MIN_COLUMNS || rows < MIN_ROWS) return <TooSmall columns={columns} rows={rows} minColumns={MIN_COLUMNS} minRows={MIN_ROWS} onQuit={quit} />;
 
-	const mode: Mode = state.dialog ? (state.dialog.kind === 'reveal' ? 'reveal' : 'dialog') : state.searching ? 'search' : TAB_MODE[state.tab];
+	const mode: Mode = state.dialog ? dialogMode(state.dialog) : state.searching ? 'search' : TAB_MODE[state.tab];
 	const compact = rows < 30;
 	return (
 		<Box flexDirection="column" height={rows - 1} width={columns}>

@@ -25,6 +25,7 @@ import wrap from './ink/wrap-ansi.js';
 import {sanitize} from '../text/sanitize.js';
 import {HelpOverlay} from './screens/help.js';
 import {useExpected} from './hooks/use-expected.js';
+import type {Mode} from './keymap.js';
 import type {Action, AppState, Dialog} from './state.js';
 
 /** What the dialogs do to the app: open another dialog, close with a footer line, run a service call. */
@@ -59,6 +60,25 @@ export function dialogSubject(dialog: Dialog | null, data: StoreSnapshot | null)
 	const external = externalKey && data ? data.external.find(k => k.appKey === externalKey) : undefined;
 	const vanished = Boolean(data && ((appKey && !key) || (externalKey && !external)));
 	return {appKey, externalKey, key, external, vanished};
+}
+
+/** The footer a dialog shows: Space is offered only where there is a box or a choice to toggle. */
+export function dialogMode(dialog: Dialog): Mode {
+	switch (dialog.kind) {
+		case 'help':
+			return 'help';
+		case 'reveal':
+			return 'reveal';
+		case 'generate':
+		case 'edit':
+		case 'renew':
+		case 'settings':
+		case 'external-add':
+		case 'external-edit':
+			return 'form';
+		default:
+			return isConfirmation(dialog) && CONFIRMATIONS[dialog.kind].acknowledge ? 'form' : 'dialog';
+	}
 }
 
 /** How many rows a dialog's text takes at `columns`, wrapped as Ink wraps it. */

@@ -32,7 +32,8 @@ export type Command =
 	| 'dialog.cancel'
 	| 'reveal.copy';
 
-export type Mode = 'table' | 'external' | 'activity' | 'settings' | 'search' | 'dialog' | 'reveal';
+/** `form`: a dialog with a box or a choice that Space toggles; `dialog`: one with buttons or a list only; `help`: the help, which has neither. */
+export type Mode = 'table' | 'external' | 'activity' | 'settings' | 'search' | 'dialog' | 'form' | 'reveal' | 'help';
 
 interface Binding {
 	command: Command;
@@ -70,11 +71,11 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'app.redraw', keys: 'Ctrl-L', description: 'redraw the screen', footer: [], matches: (i, k) => k.ctrl && i === 'l'},
 	{command: 'search.keep', keys: 'Enter', description: 'keep filter', footer: ['search'], matches: (_, k) => k.return},
 	{command: 'search.clear', keys: 'Esc', description: 'clear search', footer: ['search'], matches: (_, k) => k.escape},
-	{command: 'dialog.next', keys: 'Tab/↓/→', description: 'next field', footer: ['dialog', 'reveal'], matches: (_, k) => (k.tab && !k.shift) || k.downArrow || k.rightArrow},
+	{command: 'dialog.next', keys: 'Tab/↓/→', description: 'next field', footer: ['dialog', 'form', 'reveal'], matches: (_, k) => (k.tab && !k.shift) || k.downArrow || k.rightArrow},
 	{command: 'dialog.previous', keys: 'Shift-Tab/↑/←', description: 'previous field', footer: [], matches: (_, k) => (k.tab && k.shift) || k.upArrow || k.leftArrow},
-	{command: 'dialog.toggle', keys: 'Space', description: 'toggle', footer: ['dialog'], matches: i => i === ' '},
-	{command: 'dialog.press', keys: 'Enter', description: 'press button', footer: ['dialog', 'reveal'], matches: (_, k) => k.return},
-	{command: 'dialog.cancel', keys: 'Esc', description: 'cancel', footer: ['dialog', 'reveal'], matches: (_, k) => k.escape},
+	{command: 'dialog.toggle', keys: 'Space', description: 'toggle', footer: ['form'], matches: i => i === ' '},
+	{command: 'dialog.press', keys: 'Enter', description: 'press button', footer: ['dialog', 'form', 'reveal'], matches: (_, k) => k.return},
+	{command: 'dialog.cancel', keys: 'Esc', description: 'cancel', footer: ['dialog', 'form', 'reveal', 'help'], matches: (_, k) => k.escape},
 	{command: 'reveal.copy', keys: 'c', description: 'copy', footer: ['reveal'], matches: letter('c')},
 ];
 

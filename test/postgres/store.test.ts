@@ -83,11 +83,15 @@ describe.skipIf(postgresReason !== null)(`the PostgreSQL store${postgresReason ?
 		expect(withPassword).toMatchObject({code: 2, stdout: ''});
 		expect(withPassword.stderr).not.toContain('hunter2-secret');
 		expect(withPassword.stderr).toContain('a password in a --store URL is readable by every user of this machine');
-		// Without a host (the local socket) the URL does not parse, and its password is still what is refused.
+		// Without a host (the local socket) its password is refused just the same.
 		const socketWithPassword = await runCli(['list', '--store', `postgres://alice:hunter2-secret@/${db.name}`], {env: db.env('alice')});
 		expect(socketWithPassword).toMatchObject({code: 2, stdout: ''});
 		expect(socketWithPassword.stderr).not.toContain('hunter2-secret');
 		expect(socketWithPassword.stderr).toContain('a password in a --store URL is readable by every user of this machine');
+		// A user and no host is the local socket, or PGHOST, as libpq takes it (here PGHOST, since the socket authenticates by peer).
+		const hostless = await runCli(['list', '--store', `postgres://alice@/${db.name}`], {env: {...db.env('alice'), PGHOST: '127.0.0.1'}});
+		expect(hostless).toMatchObject({code: 0, stderr: ''});
+		expect(hostless.stdout).toContain('ERP integration');
 		const away = await runCli(['list'], {store: `postgres://alice@127.0.0.1:1/${db.name}`, env: db.env('alice')});
 		expect(away).toMatchObject({code: 1, stdout: ''});
 		expect(away.stderr).toMatch(/^apikeys: could not reach the PostgreSQL store postgres:\/\/alice@127\.0\.0\.1:1\/\w+: the server refused the connection \(is PostgreSQL running there\?\)\n$/);

@@ -287,6 +287,30 @@ describe('the action menu and its dialogs', () => {
 		expect(await ui.waitFor('✗')).toMatch(/this link was already used at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
 	});
 
+	it('the footer offers Space only in a dialog with a box or a choice to toggle', async () => {
+		const {ui} = await open();
+		const footer = (frame: string) => frame.trimEnd().split('\n').at(-1)!.trim();
+		await ui.press('?');
+		expect(footer(await ui.waitFor('Keys · Esc'))).toBe('Esc cancel');
+		await ui.press(KEYS.escape);
+		await ui.waitFor(f => !f.includes('Keys · Esc'));
+		await ui.press(KEYS.enter);
+		expect(footer(await ui.waitFor('Delete Key'))).toBe('Tab/↓/→ next field  Enter press button  Esc cancel');
+		await ui.press('j', KEYS.enter);
+		expect(footer(await ui.waitFor('Deactivate key'))).toBe('Tab/↓/→ next field  Enter press button  Esc cancel');
+		await ui.press(KEYS.escape);
+		await ui.waitFor(f => !f.includes('Deactivate key'));
+		await ui.press(KEYS.enter);
+		await ui.waitFor('Delete Key');
+		await ui.press(KEYS.end, KEYS.enter);
+		// Delete asks for a box to be ticked first.
+		expect(footer(await ui.waitFor('cannot be undone'))).toBe('Tab/↓/→ next field  Space toggle  Enter press button  Esc cancel');
+		await ui.press(KEYS.escape);
+		await ui.waitFor(f => !f.includes('cannot be undone'));
+		await ui.press('n');
+		expect(footer(await ui.waitFor('Key identification'))).toBe('Tab/↓/→ next field  Space toggle  Enter press button  Esc cancel');
+	});
+
 	it('deactivate asks twice, starting on Cancel each time; activate warns', async () => {
 		const {ui, service, keyNamed} = await open();
 		const erp = keyNamed('ERP integration');

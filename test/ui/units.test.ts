@@ -95,6 +95,9 @@ describe('keymap', () => {
 			}
 		}
 		expect(footerLine('table', 80)).toBe('/ search  Enter/. actions  n generate  Tab next tab  ? help  q/Ctrl-C quit');
+		expect(footerLine('form', 80)).toBe('Tab/↓/→ next field  Space toggle  Enter press button  Esc cancel');
+		expect(footerLine('dialog', 80)).toBe('Tab/↓/→ next field  Enter press button  Esc cancel');
+		expect(footerLine('help', 80)).toBe('Esc cancel');
 		// Narrower than what is never dropped: cut, and said to be with ….
 		expect(footerLine('table', 12)).toBe('? help  q/C…');
 	});

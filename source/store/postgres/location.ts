@@ -6,6 +6,9 @@ const POSTGRES = /^postgres(ql)?:\/\//i;
 /** A user:password@ before the host, whether or not the rest parses. */
 const PASSWORD_IN_URL = /^postgres(ql)?:\/\/[^@/?#]*:[^@/?#]*@/i;
 
+/** postgres://user@/database: a user and no host (the local socket, or PGHOST), as libpq takes it. */
+const USER_WITHOUT_HOST = /^(postgres(?:ql)?:\/\/)([^@/?#:]+)@(\/[^?#]*)(?:\?([^#]*))?$/i;
+
 /** Whether a store location names a PostgreSQL database (postgres:// or postgresql://) rather than a file. */
 export const isPostgresLocation = (location: string) => POSTGRES.test(location);
 
@@ -22,6 +25,13 @@ export function storeLocation(value: string, from: 'argv' | 'env'): {kind: 'post
 		};
 		// Looked for before the URL is parsed: one that does not parse may still hold a password (user:password@/database).
 		if (from === 'argv' && PASSWORD_IN_URL.test(value)) refusePassword();
+		// A URL's user needs a host to parse; with none the user moves to the query, where libpq also takes it.
+		const hostless = USER_WITHOUT_HOST.exec(value);
+		if (hostless) {
+			const query = new URLSearchParams(hostless[4]);
+			query.set('user', decodeURIComponent(hostless[2]!));
+			value = `${hostless[1]}${hostless[3]}?${query}`;
+		}
 		let url: URL;
 		try {
 			url = new URL(value);
