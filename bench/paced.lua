@@ -3,6 +3,8 @@
 -- (uniform, mean PACED_MEAN_MS) before each request, so requests arrive at random moments at about
 -- connections × 1000 / mean per second: an open load, not a closed loop at full speed. wrk times
 -- each request from its write.
+-- PACED_MEAN_MS=0: no wait, each connection sends its next request as soon as its answer is in (a
+-- closed loop at full speed: the throughput half, beside autocannon).
 -- PACED_REQUESTS names a file: the caller's token on the first line, then "appKey token" lines
 -- (read from a file: tokens never go on a command line). PACED_OUT: where the latencies go.
 local mean = tonumber(os.getenv("PACED_MEAN_MS"))
@@ -32,8 +34,10 @@ function request()
 	return requests[index]
 end
 
-function delay()
-	return math.floor(math.random() * 2 * mean + 0.5)
+if mean > 0 then
+	function delay()
+		return math.floor(math.random() * 2 * mean + 0.5)
+	end
 end
 
 function done(summary, latency)

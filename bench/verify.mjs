@@ -114,13 +114,35 @@ function paced(port, rate, seconds, files) {
 }
 
 /**
- * verify-server against a bare node:http server on the same port, both loaded by autocannon with
- * the same keep-alive connections and requests (POST /v1/verify, a valid token of a 100 000-key
- * store): throughput in alternating turns, then the p99 latency of each at half the verify
- * server's throughput, paced.
+ * Full-speed load for `seconds` after a second's warm-up: autocannon in a process of its own
+ * (bench/load-client.mjs), and, when it is installed, wrk with the same connections and requests.
+ * {autocannon, wrk}: requests a second (wrk: null without it).
+ */
+function fullLoad(port, seconds, connections, files) {
+	const run = spawnSync(process.execPath, [join(root, 'bench', 'load-client.mjs'), String(port), String(seconds), String(connections), files.json], {encoding: 'utf8'});
+	if (run.status !== 0) throw new Error(`bench/load-client.mjs: ${run.stderr}`);
+	const result = JSON.parse(run.stdout);
+	if (result.errors || result.non2xx || result.timeouts) throw new Error(`autocannon: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
+	if (!HAVE_WRK) return {autocannon: result.requests / seconds, wrk: null};
+	const out = join(work, 'full.json');
+	const wrk = duration => {
+		const ran = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '-s', join(root, 'bench', 'paced.lua'), `http://127.0.0.1:${port}`], {env: {...process.env, PACED_MEAN_MS: '0', PACED_REQUESTS: files.lines, PACED_OUT: out}});
+		if (ran.status !== 0) throw new Error(`wrk: ${ran.stderr}`);
+		const measured = JSON.parse(readFileSync(out, 'utf8'));
+		if (measured.errors || measured.status) throw new Error(`wrk: ${measured.errors} errors, ${measured.status} answers other than 2xx/3xx`);
+		return measured.requests / measured.seconds;
+	};
+	wrk(1);
+	return {autocannon: result.requests / seconds, wrk: wrk(seconds)};
+}
+
+/**
+ * verify-server against a bare node:http server on the same port, both loaded with the same
+ * keep-alive connections and requests (POST /v1/verify, a valid token of a 100 000-key store):
+ * throughput in alternating turns (autocannon; wrk beside it when installed), then the p99 latency
+ * of each at half the verify server's throughput, paced.
  */
 async function httpVerify(pairs) {
-	const {default: autocannon} = await import('autocannon');
 	const port = await new Promise(resolve => {
 		const probe = createServer().listen(0, '127.0.0.1', () => {
 			const {port: free} = probe.address();
@@ -144,8 +166,9 @@ async function httpVerify(pairs) {
 		return {pid: child.pid, stop: async () => (child.kill('SIGTERM'), await exited, process.off('exit', leftBehind))};
 	};
 	const store = await verifyStore();
+	// With its default limits, as it is run: valid tokens never touch them but for one lookup each.
 	const servers = {
-		ours: () => start([CLI, 'verify-server', '--port', String(port), '--store', store.location, '--failures-per-key', '0', '--failures-per-address', '0'], 'Verifying tokens'),
+		ours: () => start([CLI, 'verify-server', '--port', String(port), '--store', store.location], 'Verifying tokens'),
 		bare: () => start([join(root, 'bench', 'bare-http.mjs'), String(port)], 'listening'),
 	};
 	const requests = pairs.slice(0, 500).map(([appKey, token]) => ({
@@ -156,38 +179,32 @@ async function httpVerify(pairs) {
 	}));
 	const CONNECTIONS = 10;
 	const SECONDS = envCount('BENCH_HTTP_SECONDS', 4);
-	/** One autocannon run; every response's latency kept (autocannon's own histogram counts whole milliseconds). */
-	const load = (extra = {}) =>
-		new Promise((resolve, reject) => {
-			const latencies = [];
-			const instance = autocannon({url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS, requests, ...extra}, (error, result) => (error ? reject(error) : resolve({result, latencies})));
-			instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-		});
+	const files = {json: join(work, 'requests.json'), lines: join(work, 'requests.txt')};
+	writeFileSync(files.json, JSON.stringify(requests), {mode: 0o600});
+	writeFileSync(files.lines, `${stores[100_000].gateway}\n${pairs.slice(0, 500).map(([appKey, token]) => `${appKey} ${token}\n`).join('')}`, {mode: 0o600});
 	const throughput = {ours: [], bare: []};
 	const rss = {};
 	for (let turn = 0; turn < envCount('BENCH_HTTP_TURNS', 5); turn++) {
 		for (const name of ['bare', 'ours']) {
 			const server = await servers[name]();
-			await load({duration: 1});
-			const {result} = await load();
-			if (result.errors || result.non2xx || result.timeouts) throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
-			throughput[name].push(result.requests.total / SECONDS);
+			throughput[name].push(fullLoad(port, SECONDS, CONNECTIONS, files));
 			rss[name] = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 			await server.stop();
 		}
 	}
-	const ratio = median(throughput.ours.map((value, i) => value / throughput.bare[i]));
-	const entry = {name: `verify-server throughput, 100 000 keys (${store.kind})`, perSecond: median(throughput.ours), baseline: 'bare node:http fixed JSON, same port and client', baselinePerSecond: median(throughput.bare), ratio, target: '≥ 0.7× baseline', met: ratio >= 0.7, connections: CONNECTIONS, peakRssMiB: rss.ours, baselinePeakRssMiB: rss.bare};
+	const by = (name, client) => throughput[name].map(turn => turn[client]);
+	const ratioOf = client => median(by('ours', client).map((value, i) => value / by('bare', client)[i]));
+	const ratio = ratioOf('autocannon');
+	const entry = {name: `verify-server throughput, 100 000 keys (${store.kind})`, perSecond: median(by('ours', 'autocannon')), baseline: 'bare node:http fixed JSON, same port and client', baselinePerSecond: median(by('bare', 'autocannon')), ratio, target: '≥ 0.7× baseline', met: ratio >= 0.7, client: 'autocannon', connections: CONNECTIONS, peakRssMiB: rss.ours, baselinePeakRssMiB: rss.bare};
+	if (HAVE_WRK) entry.wrk = {perSecond: median(by('ours', 'wrk')), baselinePerSecond: median(by('bare', 'wrk')), ratio: ratioOf('wrk')};
 	results.figures.push(entry);
-	console.log(`${entry.name.padEnd(42)} ${Math.round(entry.perSecond).toLocaleString('en').padStart(10)}/s │ ${'bare node:http, same client'.padEnd(30)} ${Math.round(entry.baselinePerSecond).toLocaleString('en').padStart(10)}/s │ ratio ${ratio.toFixed(2)}  target ${entry.target} ${entry.met ? 'met' : 'MISSED'}`);
+	const wrkSaid = entry.wrk ? `; wrk: ${Math.round(entry.wrk.perSecond).toLocaleString('en')}/s against ${Math.round(entry.wrk.baselinePerSecond).toLocaleString('en')}/s, ratio ${entry.wrk.ratio.toFixed(2)}` : '; install wrk for a second client beside it';
+	console.log(`${entry.name.padEnd(42)} ${Math.round(entry.perSecond).toLocaleString('en').padStart(10)}/s │ ${'bare node:http, same client'.padEnd(30)} ${Math.round(entry.baselinePerSecond).toLocaleString('en').padStart(10)}/s │ ratio ${ratio.toFixed(2)}  target ${entry.target} ${entry.met ? 'met' : 'MISSED'} (autocannon${wrkSaid})`);
 
 	// Half the load, paced by a client of its own (see paced()), in turns: each server started
 	// afresh, warmed, then measured; the figure is the median of the turns' p99s (on this machine's
 	// shared cores a single window's p99 swings between one and three times its usual value, for
 	// either server), and the worst turn is printed beside it.
-	const files = {json: join(work, 'requests.json'), lines: join(work, 'requests.txt')};
-	writeFileSync(files.json, JSON.stringify(requests));
-	writeFileSync(files.lines, `${stores[100_000].gateway}\n${pairs.slice(0, 500).map(([appKey, token]) => `${appKey} ${token}\n`).join('')}`);
 	const rate = Math.round(entry.perSecond / 2);
 	const latency = {bare: [], ours: []};
 	for (let turn = 0; turn < LATENCY_TURNS; turn++) {
