@@ -21,6 +21,23 @@ export function truncate(text: string, width: number): string {
 	return `${out}…`;
 }
 
+/** Cuts to at most `width` cells from the start, beginning with … when cut: a path keeps its file name. */
+export function truncateStart(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (cellWidth(text) <= width) return text;
+	if (ONE_CELL.test(text)) return `…${text.slice(text.length - (width - 1))}`;
+	const segments = [...segmenter.segment(text)].map(({segment}) => segment);
+	let out = '';
+	let used = 0;
+	for (let i = segments.length - 1; i >= 0; i--) {
+		const w = cellWidth(segments[i]!);
+		if (used + w > width - 1) break;
+		out = segments[i]! + out;
+		used += w;
+	}
+	return `…${out}`;
+}
+
 /** Exactly `width` cells: cut with … or padded with spaces. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	const cut = truncate(text, width);

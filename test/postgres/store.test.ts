@@ -82,12 +82,34 @@ describe.skipIf(postgresReason !== null)(`the PostgreSQL store${postgresReason ?
 		const withPassword = await runCli(['list', '--store', `postgres://alice:hunter2-secret@127.0.0.1/${db.name}`], {env: db.env('alice')});
 		expect(withPassword).toMatchObject({code: 2, stdout: ''});
 		expect(withPassword.stderr).not.toContain('hunter2-secret');
-		expect(withPassword.stderr).toContain('a password in a --store URL is readable by every user of this machine');
+		expect(withPassword.stderr).toContain('a password in a store URL on the command line is readable by every user of this machine');
 		// Without a host (the local socket) its password is refused just the same.
 		const socketWithPassword = await runCli(['list', '--store', `postgres://alice:hunter2-secret@/${db.name}`], {env: db.env('alice')});
 		expect(socketWithPassword).toMatchObject({code: 2, stdout: ''});
 		expect(socketWithPassword.stderr).not.toContain('hunter2-secret');
-		expect(socketWithPassword.stderr).toContain('a password in a --store URL is readable by every user of this machine');
+		expect(socketWithPassword.stderr).toContain('a password in a store URL on the command line is readable by every user of this machine');
+		// As a parameter too, and wherever a store URL is given on the command line.
+		for (const args of [['list', '--store', `postgres://alice@127.0.0.1/${db.name}?password=hunter2-secret`], ['store', 'copy', '--from', `postgres://alice@127.0.0.1/${db.name}?sslmode=disable&password=hunter2-secret`, '--to', join(tmpdir(), 'never.json')]]) {
+			const refused = await runCli(args, {env: db.env('alice')});
+			expect(refused).toMatchObject({code: 2, stdout: ''});
+			expect(refused.stderr).toBe('apikeys: a password in a store URL on the command line is readable by every user of this machine: leave it out and use PGPASSWORD, ~/.pgpass or PGSERVICE\n');
+		}
+		// In APIKEYS_STORE, which only its user can read, a password is used and never shown: not in a message, not in the title of a store.
+		const {PGPASSWORD: password, ...withoutPassword} = db.env('alice');
+		const nope = `${db.name}_nope`;
+		for (const [store, shown] of [
+			[`postgres://alice:${password}@/${nope}?host=127.0.0.1`, `postgres:///${nope}?host=127.0.0.1&user=alice`],
+			[`postgres://alice@127.0.0.1/${nope}?password=${password}`, `postgres://alice@127.0.0.1/${nope}`],
+		]) {
+			const listed = await runCli(['list'], {env: {...withoutPassword, APIKEYS_STORE: store!.replace(nope, db.name)}});
+			expect(listed).toMatchObject({code: 0, stderr: ''});
+			expect(listed.stdout).toContain('ERP integration');
+			const missing = await runCli(['list'], {env: {...withoutPassword, APIKEYS_STORE: store!}});
+			expect(missing).toMatchObject({code: 1, stdout: '', stderr: `apikeys: could not reach the PostgreSQL store ${shown}: database "${nope}" does not exist\n`});
+		}
+		// A parameter the program does not connect with is refused, as libpq refuses it: a misspelt sslmode must not mean no TLS.
+		const misspelt = await runCli(['list', '--store', `postgres://alice@127.0.0.1/${db.name}?sslmod=verify-full`], {env: db.env('alice')});
+		expect(misspelt).toMatchObject({code: 2, stdout: '', stderr: 'apikeys: the PostgreSQL URL parameter "sslmod" is not one apikeys connects with (host, port, user, service, sslmode, sslrootcert, sslcert, sslkey)\n'});
 		// A user and no host is the local socket, or PGHOST, as libpq takes it (here PGHOST, since the socket authenticates by peer).
 		const hostless = await runCli(['list', '--store', `postgres://alice@/${db.name}`], {env: {...db.env('alice'), PGHOST: '127.0.0.1'}});
 		expect(hostless).toMatchObject({code: 0, stderr: ''});

@@ -29,6 +29,12 @@ describe('the Generated tab', () => {
 		const {ui, path, keyNamed} = await open();
 		const frame = ui.frame();
 		expect(frame).toContain(`apikeys · account acme · operator alice · ${path}`);
+		// Narrow, the path is cut at its start: the file name stays.
+		ui.resize(60, 20);
+		const title = (await ui.waitFor(f => f.split('\n')[0]!.includes('…'))).split('\n')[0]!;
+		expect(title).toMatch(/^apikeys · account acme · operator alice · …\S*store\.json$/);
+		ui.resize(120, 40);
+		await ui.waitFor(f => f.includes(`operator alice · ${path}`));
 		expect(frame).toMatch(/Generated\s+External\s+Activity\s+Settings/);
 		expect(frame).toMatch(/│ Key\/Name\s+│ Token duration\s+│ Roles\s+│ Created\s+│ Status\s+│ Last used\s+│/);
 		expect(frame).toContain('4 of 4 keys · 2 past due · status: all · sort: created ↓');

@@ -4,7 +4,7 @@ import {PassThrough} from 'node:stream';
 import {keyAtATime, splitKeys} from '../../source/ui/key-stream.js';
 import {layoutColumns, tableOverhead, type ColumnSpec} from '../../source/ui/layout.js';
 import {initialState, moveIndex, reducer, scrollOffset} from '../../source/ui/state.js';
-import {cellWidth, fit, truncate} from '../../source/ui/text.js';
+import {cellWidth, fit, truncate, truncateStart} from '../../source/ui/text.js';
 import fc from 'fast-check';
 import {chalkStyle, styleText} from '../../source/ui/components/segments.js';
 import {footerHints, footerLine, helpEntries, KEYMAP, type Mode} from '../../source/ui/keymap.js';
@@ -71,6 +71,9 @@ describe('text fitting', () => {
 	it('cuts in display cells with …, never splitting a wide character', () => {
 		expect(truncate('abcdef', 4)).toBe('abc…');
 		expect(truncate('鍵鍵鍵', 4)).toBe('鍵…');
+		expect(truncateStart('/tmp/x/store.json', 12)).toBe('…/store.json');
+		expect(truncateStart('鍵鍵鍵', 4)).toBe('…鍵');
+		expect(truncateStart('abc', 3)).toBe('abc');
 		expect(fit('ab', 4)).toBe('ab  ');
 		expect(fit('鍵', 3, 'right')).toBe(' 鍵');
 	});
@@ -98,6 +101,8 @@ describe('keymap', () => {
 		expect(footerLine('form', 80)).toBe('Tab/↓/→ next field  Space toggle  Enter press button  Esc cancel');
 		expect(footerLine('dialog', 80)).toBe('Tab/↓/→ next field  Enter press button  Esc cancel');
 		expect(footerLine('help', 80)).toBe('Esc cancel');
+		// Narrow, a form keeps Space toggle and drops Tab, which anyone tries.
+		expect(footerLine('form', 60)).toBe('Space toggle  Enter press button  Esc cancel');
 		// Narrower than what is never dropped: cut, and said to be with ….
 		expect(footerLine('table', 12)).toBe('? help  q/C…');
 	});

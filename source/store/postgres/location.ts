@@ -1,45 +1,54 @@
 import {resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {usage} from '../../core/errors.js';
+import {sanitize} from '../../text/sanitize.js';
 
 const POSTGRES = /^postgres(ql)?:\/\//i;
 /** A user:password@ before the host, whether or not the rest parses. */
 const PASSWORD_IN_URL = /^postgres(ql)?:\/\/[^@/?#]*:[^@/?#]*@/i;
-
-/** postgres://user@/database: a user and no host (the local socket, or PGHOST), as libpq takes it. */
-const USER_WITHOUT_HOST = /^(postgres(?:ql)?:\/\/)([^@/?#:]+)@(\/[^?#]*)(?:\?([^#]*))?$/i;
+/** postgres://user[:password]@/database: no host (the local socket, or PGHOST), as libpq takes it. */
+const USER_WITHOUT_HOST = /^(postgres(?:ql)?:\/\/)([^@/?#:]+)(?::([^@/?#]*))?@(\/[^?#]*)(?:\?([^#]*))?$/i;
+/**
+ * The URL parameters the program connects with. Any other is refused, as libpq refuses it: a
+ * misspelt sslmode must not quietly mean a connection without TLS.
+ */
+const PARAMETERS = ['host', 'port', 'user', 'service', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey'];
+const URL_FORM = 'postgres://[user@][host][:port]/database[?sslmode=verify-full]';
 
 /** Whether a store location names a PostgreSQL database (postgres:// or postgresql://) rather than a file. */
 export const isPostgresLocation = (location: string) => POSTGRES.test(location);
 
 /**
- * The store a `--store` value or APIKEYS_STORE names: a PostgreSQL URL as given, or a file path
- * (`file://` URLs included). A password inside a URL given on the command line is refused, since
- * every user of the machine can read a process's arguments; PGPASSWORD, ~/.pgpass or a service
- * file carry it instead.
+ * The store a `--store` value or APIKEYS_STORE names: a PostgreSQL URL (a user with no host moved
+ * to the query, where the URL parser takes it), or a file path (`file://` URLs included). A
+ * password inside a URL given on the command line is refused, in the user part or as ?password=,
+ * since every user of the machine can read a process's arguments; PGPASSWORD, ~/.pgpass or a
+ * service file carry it instead.
  */
 export function storeLocation(value: string, from: 'argv' | 'env'): {kind: 'postgres'; url: string} | {kind: 'file'; path: string} {
 	if (isPostgresLocation(value)) {
 		const refusePassword = () => {
-			throw usage('a password in a --store URL is readable by every user of this machine: leave it out and use PGPASSWORD, ~/.pgpass or PGSERVICE');
+			throw usage('a password in a store URL on the command line is readable by every user of this machine: leave it out and use PGPASSWORD, ~/.pgpass or PGSERVICE');
 		};
-		// Looked for before the URL is parsed: one that does not parse may still hold a password (user:password@/database).
+		// Looked for before the URL is parsed: one that does not parse may still hold a password.
 		if (from === 'argv' && PASSWORD_IN_URL.test(value)) refusePassword();
-		// A URL's user needs a host to parse; with none the user moves to the query, where libpq also takes it.
-		const hostless = USER_WITHOUT_HOST.exec(value);
-		if (hostless) {
-			const query = new URLSearchParams(hostless[4]);
-			query.set('user', decodeURIComponent(hostless[2]!));
-			value = `${hostless[1]}${hostless[3]}?${query}`;
-		}
+		let given: string;
 		let url: URL;
 		try {
-			url = new URL(value);
+			given = withoutHostlessUser(value);
+			url = new URL(given);
 		} catch {
-			throw usage('the PostgreSQL URL does not parse: postgres://[user@]host[:port]/database[?sslmode=verify-full]');
+			throw usage(`the PostgreSQL URL does not parse: ${URL_FORM}`);
 		}
 		if (url.password && from === 'argv') refusePassword();
-		return {kind: 'postgres', url: value};
+		for (const name of url.searchParams.keys()) {
+			if (name === 'password') {
+				if (from === 'argv') refusePassword();
+			} else if (!PARAMETERS.includes(name)) {
+				throw usage(`the PostgreSQL URL parameter "${sanitize(name).slice(0, 40)}" is not one apikeys connects with (${PARAMETERS.join(', ')})`);
+			}
+		}
+		return {kind: 'postgres', url: given};
 	}
 	if (value.startsWith('file://')) {
 		try {
@@ -57,11 +66,23 @@ export function storePath(value: string, from: 'argv' | 'env'): string {
 	return location.kind === 'postgres' ? location.url : resolve(location.path);
 }
 
-/** A PostgreSQL URL as it may be shown: never its password. */
+/** `postgres://user[:password]@/database` as `postgres:///database?user=user[&password=…]`. */
+function withoutHostlessUser(value: string): string {
+	const hostless = USER_WITHOUT_HOST.exec(value);
+	if (!hostless) return value;
+	const [, scheme, user, password, path, query] = hostless;
+	const parameters = new URLSearchParams(query);
+	parameters.set('user', decodeURIComponent(user!));
+	if (password !== undefined) parameters.set('password', decodeURIComponent(password));
+	return `${scheme}${path}?${parameters}`;
+}
+
+/** A PostgreSQL URL as it may be shown: never its password, in the user part or as ?password=. */
 export function displayUrl(location: string): string {
 	try {
 		const url = new URL(location);
 		url.password = '';
+		if (url.searchParams.has('password')) url.searchParams.delete('password');
 		return url.toString();
 	} catch {
 		return 'postgres://…';

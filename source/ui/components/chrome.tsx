@@ -4,20 +4,28 @@ import {useKeys} from '../hooks/use-keys.js';
 import {footerLine, type Mode} from '../keymap.js';
 import {sanitize} from '../../text/sanitize.js';
 import {TABS, TAB_TITLES, type AppState, type Tab} from '../state.js';
-import {truncate} from '../text.js';
+import {cellWidth, truncate, truncateStart} from '../text.js';
 import {useTheme} from '../theme.js';
 
 // The lines around the body, as components of their own: a keystroke that changes none of their
 // props (every one typed in a search) does not render them again.
 
+/** Cells of the title bar's line its text may take: "apikeys" and a cell to spare. */
+const TITLE_ROOM = 8;
+/** Narrower than this, the store's path is not worth keeping at the title's expense. */
+const PATH_ROOM = 12;
+
 export const TitleBar = memo(function TitleBar({account, operator, path, columns}: {account: string | null; operator: string; path: string; columns: number}) {
 	const theme = useTheme();
+	const head = ` · account ${account === null ? '…' : sanitize(account)} · operator ${sanitize(operator)} · `;
+	// A long path is cut at its start, so the store's file or database name stays in sight.
+	const room = columns - TITLE_ROOM - cellWidth(head);
 	return (
 		<Text>
 			<Text bold color={theme.color('accent')}>
 				apikeys
 			</Text>
-			{truncate(` · account ${account === null ? '…' : sanitize(account)} · operator ${sanitize(operator)} · ${sanitize(path)}`, columns - 8)}
+			{room >= PATH_ROOM ? head + truncateStart(sanitize(path), room) : truncate(head + sanitize(path), columns - TITLE_ROOM)}
 		</Text>
 	);
 });
