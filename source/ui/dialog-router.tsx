@@ -69,6 +69,9 @@ export function dialogMode(dialog: Dialog): Mode {
 			return 'help';
 		case 'reveal':
 			return 'reveal';
+		case 'menu':
+		case 'external-menu':
+			return 'menu';
 		case 'generate':
 		case 'edit':
 		case 'renew':

@@ -32,8 +32,8 @@ export type Command =
 	| 'dialog.cancel'
 	| 'reveal.copy';
 
-/** `form`: a dialog with a box or a choice that Space toggles; `dialog`: one with buttons or a list only; `help`: the help, which has neither. */
-export type Mode = 'table' | 'external' | 'activity' | 'settings' | 'search' | 'dialog' | 'form' | 'reveal' | 'help';
+/** `form`: a dialog with a box or a choice that Space toggles; `dialog`: one with buttons only; `menu`: an action menu, moved in with ↑/↓; `help`: the help, which has neither. */
+export type Mode = 'table' | 'external' | 'activity' | 'settings' | 'search' | 'dialog' | 'form' | 'menu' | 'reveal' | 'help';
 
 interface Binding {
 	command: Command;
@@ -49,8 +49,8 @@ const plain = (key: Key) => !key.ctrl && !key.meta;
 const letter = (char: string) => (input: string, key: Key) => plain(key) && input === char;
 
 export const KEYMAP: readonly Binding[] = [
-	{command: 'nav.up', keys: '↑/k', description: 'up', footer: ['table', 'external', 'activity'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
-	{command: 'nav.down', keys: '↓/j', description: 'down', footer: ['table', 'external', 'activity'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
+	{command: 'nav.up', keys: '↑/k', description: 'up', footer: ['table', 'external', 'activity', 'menu'], matches: (i, k) => k.upArrow || letter('k')(i, k)},
+	{command: 'nav.down', keys: '↓/j', description: 'down', footer: ['table', 'external', 'activity', 'menu'], matches: (i, k) => k.downArrow || letter('j')(i, k)},
 	{command: 'nav.pageUp', keys: 'PgUp', description: 'page up', footer: [], matches: (_, k) => k.pageUp},
 	{command: 'nav.pageDown', keys: 'PgDn', description: 'page down', footer: [], matches: (_, k) => k.pageDown},
 	{command: 'nav.home', keys: 'Home/g', description: 'first row', footer: [], matches: (i, k) => k.home || letter('g')(i, k)},
@@ -74,8 +74,8 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'dialog.next', keys: 'Tab/↓/→', description: 'next field', footer: ['dialog', 'form', 'reveal'], matches: (_, k) => (k.tab && !k.shift) || k.downArrow || k.rightArrow},
 	{command: 'dialog.previous', keys: 'Shift-Tab/↑/←', description: 'previous field', footer: [], matches: (_, k) => (k.tab && k.shift) || k.upArrow || k.leftArrow},
 	{command: 'dialog.toggle', keys: 'Space', description: 'toggle', footer: ['form'], matches: i => i === ' '},
-	{command: 'dialog.press', keys: 'Enter', description: 'press button', footer: ['dialog', 'form', 'reveal'], matches: (_, k) => k.return},
-	{command: 'dialog.cancel', keys: 'Esc', description: 'cancel', footer: ['dialog', 'form', 'reveal', 'help'], matches: (_, k) => k.escape},
+	{command: 'dialog.press', keys: 'Enter', description: 'choose', footer: ['dialog', 'form', 'menu', 'reveal'], matches: (_, k) => k.return},
+	{command: 'dialog.cancel', keys: 'Esc', description: 'cancel', footer: ['dialog', 'form', 'menu', 'reveal', 'help'], matches: (_, k) => k.escape},
 	{command: 'reveal.copy', keys: 'c', description: 'copy', footer: ['reveal'], matches: letter('c')},
 ];
 

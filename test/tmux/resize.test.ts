@@ -63,14 +63,16 @@ describe.skipIf(!hasTmux)('resizing the window in tmux', () => {
 		}
 	});
 
-	it('keeps a dialog whole across resizes (the help at 80×24 → 60×20 → 120×40)', async () => {
+	it('keeps a dialog whole across resizes (the help at 80×24 → 60×20, where it scrolls → 120×40)', async () => {
 		const app = await demoAt(80, 24);
 		try {
 			app.type('?');
 			for (const [columns, rows] of [[80, 24], [60, 20], [120, 40], [80, 24]] as const) {
 				app.resize(columns, rows);
 				const screen = await whole(app, {columns, rows, footer: DIALOG_FOOTER, box: 'help'});
-				expect(screen).toContain('Keys · Esc, ? or Enter closes');
+				// At 60×20 the columns the height needs would cut every description: the help scrolls instead.
+				if (columns === 60) expect(screen).toMatch(/Keys 1–\d+ of \d+ · ↑↓ scroll · Esc closes/);
+				else expect(screen).toContain('Keys · Esc, ? or Enter closes');
 			}
 			app.press(TMUX_KEY.escape);
 			await whole(app, {columns: 80, rows: 24, footer: TAB_FOOTER, box: 'table'});

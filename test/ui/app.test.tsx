@@ -301,20 +301,38 @@ describe('the action menu and its dialogs', () => {
 		await ui.press(KEYS.escape);
 		await ui.waitFor(f => !f.includes('Keys · Esc'));
 		await ui.press(KEYS.enter);
-		expect(footer(await ui.waitFor('Delete Key'))).toBe('Tab/↓/→ next field  Enter press button  Esc cancel');
+		expect(footer(await ui.waitFor('Delete Key'))).toBe('↑/k up  ↓/j down  Enter choose  Esc cancel');
 		await ui.press('j', KEYS.enter);
-		expect(footer(await ui.waitFor('Deactivate key'))).toBe('Tab/↓/→ next field  Enter press button  Esc cancel');
+		expect(footer(await ui.waitFor('Deactivate key'))).toBe('Tab/↓/→ next field  Enter choose  Esc cancel');
 		await ui.press(KEYS.escape);
 		await ui.waitFor(f => !f.includes('Deactivate key'));
 		await ui.press(KEYS.enter);
 		await ui.waitFor('Delete Key');
 		await ui.press(KEYS.end, KEYS.enter);
 		// Delete asks for a box to be ticked first.
-		expect(footer(await ui.waitFor('cannot be undone'))).toBe('Tab/↓/→ next field  Space toggle  Enter press button  Esc cancel');
+		expect(footer(await ui.waitFor('cannot be undone'))).toBe('Tab/↓/→ next field  Space toggle  Enter choose  Esc cancel');
 		await ui.press(KEYS.escape);
 		await ui.waitFor(f => !f.includes('cannot be undone'));
 		await ui.press('n');
-		expect(footer(await ui.waitFor('Key identification'))).toBe('Tab/↓/→ next field  Space toggle  Enter press button  Esc cancel');
+		expect(footer(await ui.waitFor('Key identification'))).toBe('Tab/↓/→ next field  Space toggle  Enter choose  Esc cancel');
+	});
+
+	it('the help scrolls where its columns would not fit uncut: every description whole, every binding reachable', async () => {
+		const {ui} = await open({columns: 60, rows: 20});
+		await ui.press('?');
+		const first = await ui.waitFor(/Keys 1–\d+ of \d+ · ↑↓ scroll · Esc closes/);
+		const boxLines = (frame: string) => frame.split('\n').filter(line => line.startsWith(' │'));
+		expect(boxLines(first).length).toBeGreaterThan(8);
+		expect(boxLines(first).join('\n')).not.toContain('…');
+		expect(first).not.toMatch(/ c +copy/);
+		await ui.press(KEYS.pageDown, KEYS.pageDown, KEYS.pageDown);
+		const end = await ui.waitFor(/ c +copy/);
+		expect(boxLines(end).join('\n')).not.toContain('…');
+		expect(end).not.toMatch(/Keys 1–/);
+		await ui.press(KEYS.pageUp, KEYS.pageUp, KEYS.pageUp);
+		await ui.waitFor(/Keys 1–/);
+		await ui.press(KEYS.escape);
+		await ui.waitFor(f => !f.includes('Keys 1–'));
 	});
 
 	it('deactivate asks twice, starting on Cancel each time; activate warns', async () => {

@@ -98,11 +98,12 @@ describe('keymap', () => {
 			}
 		}
 		expect(footerLine('table', 80)).toBe('/ search  Enter/. actions  n generate  Tab next tab  ? help  q/Ctrl-C quit');
-		expect(footerLine('form', 80)).toBe('Tab/↓/→ next field  Space toggle  Enter press button  Esc cancel');
-		expect(footerLine('dialog', 80)).toBe('Tab/↓/→ next field  Enter press button  Esc cancel');
+		expect(footerLine('form', 80)).toBe('Tab/↓/→ next field  Space toggle  Enter choose  Esc cancel');
+		expect(footerLine('dialog', 80)).toBe('Tab/↓/→ next field  Enter choose  Esc cancel');
 		expect(footerLine('help', 80)).toBe('Esc cancel');
+		expect(footerLine('menu', 80)).toBe('↑/k up  ↓/j down  Enter choose  Esc cancel');
 		// Narrow, a form keeps Space toggle and drops Tab, which anyone tries.
-		expect(footerLine('form', 60)).toBe('Space toggle  Enter press button  Esc cancel');
+		expect(footerLine('form', 50)).toBe('Space toggle  Enter choose  Esc cancel');
 		// Narrower than what is never dropped: cut, and said to be with ….
 		expect(footerLine('table', 12)).toBe('? help  q/C…');
 	});

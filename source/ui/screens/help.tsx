@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {useMemo, useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
 import {helpEntries, isCommand} from '../keymap.js';
 import {cellWidth, fit, truncate} from '../text.js';
@@ -44,26 +45,52 @@ export function helpColumns(height: number): Line[][] {
 
 const bindingText = (line: Entry, keysWidth: number) => ` ${fit(line.keys, keysWidth)}  ${line.description}`;
 
+/** The columns of `rows` lines, each column's keys width and natural width, and whether they fit `inner` cells uncut. */
+function layout(rows: number, inner: number) {
+	const columns = helpColumns(rows);
+	const keysWidths = columns.map(column => column.reduce((widest, line) => Math.max(widest, line.kind === 'binding' ? cellWidth(line.keys) : 0), 0));
+	const natural = columns.map((column, c) => column.reduce((widest, line) => Math.max(widest, cellWidth(line.kind === 'section' ? line.text : bindingText(line, keysWidths[c]!))), 0));
+	const gaps = COLUMN_GAP * (columns.length - 1);
+	return {columns, keysWidths, natural, gaps, fits: natural.reduce((sum, w) => sum + w, 0) + gaps <= inner};
+}
+
+/** Every line of the help in one column: past this many rows, more rows gain nothing. */
+const ALL_ROWS = sections().reduce((sum, section) => sum + 1 + section.entries.length, 0);
+
 /**
  * Every binding, generated from the same keymap as the footer, in as many columns as the height
  * needs, each as wide as its own keys and descriptions; the title sits in the top border, so 80×24
- * shows every binding uncut.
+ * shows every binding uncut. Where the columns the height needs are too wide, there are fewer,
+ * taller ones, and ↑/↓ (j/k) scroll them rather than cut every description.
  */
 export function HelpOverlay({width, height, onClose}: {width: number; height: number; onClose(): void}) {
 	const theme = useTheme();
-	useKeys((input, key) => {
-		if (isCommand('dialog.cancel', input, key) || isCommand('app.help', input, key) || input === 'q' || key.return) onClose();
-	});
 	// Two lines are the frame's borders.
-	const columns = helpColumns(Math.max(4, height - 2));
-	const keysWidths = columns.map(column => column.reduce((widest, line) => Math.max(widest, line.kind === 'binding' ? cellWidth(line.keys) : 0), 0));
-	const natural = columns.map((column, c) => column.reduce((widest, line) => Math.max(widest, cellWidth(line.kind === 'section' ? line.text : bindingText(line, keysWidths[c]!))), 0));
+	const visible = Math.max(4, height - 2);
 	const inner = width - FRAME_CELLS;
-	const gaps = COLUMN_GAP * (columns.length - 1);
-	const fitsNaturally = natural.reduce((sum, w) => sum + w, 0) + gaps <= inner;
-	const widths = fitsNaturally ? natural : natural.map(() => Math.floor((inner - gaps) / columns.length));
+	const {columns, keysWidths, natural, gaps, fits} = useMemo(() => {
+		for (let rows = visible; rows <= Math.max(visible, ALL_ROWS); rows++) {
+			const tried = layout(rows, inner);
+			if (tried.fits) return tried;
+		}
+		return layout(visible, inner);
+	}, [visible, inner]);
+	const rows = Math.max(...columns.map(column => column.length));
+	const [top, setTop] = useState(0);
+	const last = Math.max(0, rows - visible);
+	const shownTop = Math.min(top, last);
+	const scroll = (by: number) => setTop(Math.max(0, Math.min(last, shownTop + by)));
+	useKeys((input, key) => {
+		if (isCommand('dialog.cancel', input, key) || isCommand('app.help', input, key) || input === 'q' || key.return) return onClose();
+		if (isCommand('nav.up', input, key)) return scroll(-1);
+		if (isCommand('nav.down', input, key)) return scroll(1);
+		if (isCommand('nav.pageUp', input, key)) return scroll(-visible);
+		if (isCommand('nav.pageDown', input, key)) return scroll(visible);
+	});
+	const widths = fits ? natural : natural.map(() => Math.floor((inner - gaps) / columns.length));
+	const title = last === 0 ? TITLE : `Keys ${shownTop + 1}–${shownTop + visible} of ${rows} · ↑↓ scroll · Esc closes`;
 	const accent = theme.color('accent');
-	const topRule = `╭─ ${truncate(TITLE, width - 6)} `;
+	const topRule = `╭─ ${truncate(title, width - 6)} `;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text color={accent}>
@@ -73,7 +100,7 @@ export function HelpOverlay({width, height, onClose}: {width: number; height: nu
 			<Box borderStyle="round" borderTop={false} borderColor={accent} paddingX={1} width={width} gap={COLUMN_GAP}>
 				{columns.map((column, c) => (
 					<Box key={c} flexDirection="column" width={widths[c]}>
-						{column.map((line, i) =>
+						{column.slice(shownTop, shownTop + visible).map((line, i) =>
 							line.kind === 'section' ? (
 								<Text key={i} bold color={accent}>
 									{fit(line.text, widths[c]!)}
