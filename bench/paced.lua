@@ -7,7 +7,7 @@
 -- closed loop at full speed: the throughput half, beside autocannon).
 -- PACED_REQUESTS names a file: the caller's token on the first line, then "appKey token" lines
 -- (read from a file: tokens never go on a command line). PACED_OUT: where the latencies go.
-local mean = tonumber(os.getenv("PACED_MEAN_MS"))
+local mean = tonumber(os.getenv("PACED_MEAN_MS")) or 0
 local requests = {}
 
 local index = 0

@@ -79,10 +79,26 @@ export function dialogMode(dialog: Dialog): Mode {
 		case 'external-add':
 		case 'external-edit':
 			return 'form';
+		case 'open-link':
+		case 'export':
+			return 'dialog';
+		case 'deactivate':
+		case 'activate':
+		case 'delete-old-token':
+		case 'undo-renewal':
+		case 'revoke-link':
+		case 'delete-key':
+		case 'external-remove':
+			return CONFIRMATIONS[dialog.kind].acknowledge ? 'form' : 'dialog';
 		default:
-			return isConfirmation(dialog) && CONFIRMATIONS[dialog.kind].acknowledge ? 'form' : 'dialog';
+			return unknownDialog(dialog);
 	}
 }
+
+/** A dialog kind dialogMode does not place fails to compile here. */
+const unknownDialog = (dialog: never): Mode => {
+	throw new Error(`no footer for the dialog ${(dialog as Dialog).kind}`);
+};
 
 /** How many rows a dialog's text takes at `columns`, wrapped as Ink wraps it. */
 const wrappedRows = (text: string, columns: number) => wrap(text, Math.max(1, columns), {trim: false, hard: true}).split('\n').length;

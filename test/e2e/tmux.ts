@@ -24,6 +24,7 @@ export const TMUX_KEY = {
 	down: 'Down',
 	home: 'Home',
 	end: 'End',
+	pageDown: 'NPage',
 	backspace: 'BSpace',
 	space: 'Space',
 	ctrlC: 'C-c',

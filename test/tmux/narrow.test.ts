@@ -47,19 +47,28 @@ describe.skipIf(!hasTmux).each(SIZES)('at $columns×$rows in tmux', ({columns, r
 		}
 	});
 
-	it('the help shows every section under its heading, in a whole box', async () => {
+	it('the help shows every section under its heading and every binding whole, in a whole box (scrolled through where it scrolls)', async () => {
 		const app = await demoAt(columns, rows);
 		try {
 			app.type('?');
-			const screen = await app.waitFor(DIALOG_FOOTER);
-			expect(frameProblems(screen, {columns, rows, footer: DIALOG_FOOTER, box: 'help'})).toEqual([]);
-			const body = screen.split('\n').slice(3, rows - 3).join('\n');
-			for (const {title} of HELP_SECTIONS) expect(body).toMatch(new RegExp(`│ (.*  )?${escape(title)}( |$)`, 'm'));
-			if (columns >= 80) {
-				// Room for every binding uncut: its keys, then its whole description.
-				expect(body).not.toContain('…');
-				for (const {keys, description} of KEYMAP) expect(body).toMatch(new RegExp(`(^|\\s)${escape(keys)} +${escape(description)}( |$)`, 'm'));
+			let screen = await app.waitFor(DIALOG_FOOTER);
+			const pages: string[] = [];
+			// Where the columns the height needs would not fit uncut, the help scrolls: "Keys 1–13 of 33 · ↑↓ scroll".
+			const shown = (current: string) => /Keys \d+–(\d+) of (\d+) · ↑↓ scroll/.exec(current)?.slice(1).map(Number);
+			for (;;) {
+				expect(frameProblems(screen, {columns, rows, footer: DIALOG_FOOTER, box: 'help'})).toEqual([]);
+				pages.push(screen.split('\n').slice(3, rows - 3).join('\n'));
+				const [end = 0, total = 0] = shown(screen) ?? [];
+				if (end >= total) break;
+				app.press(TMUX_KEY.pageDown);
+				screen = await app.waitFor(current => (shown(current)?.[0] ?? 0) > end);
 			}
+			if (columns >= 80) expect(pages).toHaveLength(1);
+			const body = pages.join('\n');
+			for (const {title} of HELP_SECTIONS) expect(body).toMatch(new RegExp(`│ (.*  )?${escape(title)}( |$)`, 'm'));
+			// Every binding uncut: its keys, then its whole description.
+			expect(body).not.toContain('…');
+			for (const {keys, description} of KEYMAP) expect(body).toMatch(new RegExp(`(^|\\s)${escape(keys)} +${escape(description)}( |$)`, 'm'));
 		} finally {
 			app.close();
 		}

@@ -77,8 +77,9 @@ export function connectionConfig(location: string, env: NodeJS.ProcessEnv = proc
 		// libpq's order: the URL, the service file, PGPASSWORD (of the environment given), then ~/.pgpass (node-postgres reads it).
 		...(parsed.password || service.password || env.PGPASSWORD ? {password: parsed.password || service.password || env.PGPASSWORD} : {}),
 		...(parsed.ssl !== undefined ? {ssl: parsed.ssl as pg.ClientConfig['ssl']} : {}),
-		application_name: 'apikeys',
-		connectionTimeoutMillis: 10_000,
+		application_name: url.searchParams.get('application_name') ?? 'apikeys',
+		// libpq's connect_timeout, in seconds; 0 waits as long as the system does.
+		connectionTimeoutMillis: url.searchParams.has('connect_timeout') ? Number(url.searchParams.get('connect_timeout')) * 1000 : 10_000,
 	};
 }
 

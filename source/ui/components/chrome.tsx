@@ -18,14 +18,15 @@ const PATH_ROOM = 12;
 export const TitleBar = memo(function TitleBar({account, operator, path, columns}: {account: string | null; operator: string; path: string; columns: number}) {
 	const theme = useTheme();
 	const head = ` · account ${account === null ? '…' : sanitize(account)} · operator ${sanitize(operator)} · `;
-	// A long path is cut at its start, so the store's file or database name stays in sight.
+	// A long file path is cut at its start, so the file name stays in sight; a URL at its end, after its host and database.
 	const room = columns - TITLE_ROOM - cellWidth(head);
+	const fromStart = room >= PATH_ROOM && !path.includes('://');
 	return (
 		<Text>
 			<Text bold color={theme.color('accent')}>
 				apikeys
 			</Text>
-			{room >= PATH_ROOM ? head + truncateStart(sanitize(path), room) : truncate(head + sanitize(path), columns - TITLE_ROOM)}
+			{fromStart ? head + truncateStart(sanitize(path), room) : truncate(head + sanitize(path), columns - TITLE_ROOM)}
 		</Text>
 	);
 });

@@ -86,6 +86,8 @@ export function HelpOverlay({width, height, onClose}: {width: number; height: nu
 		if (isCommand('nav.down', input, key)) return scroll(1);
 		if (isCommand('nav.pageUp', input, key)) return scroll(-visible);
 		if (isCommand('nav.pageDown', input, key)) return scroll(visible);
+		if (isCommand('nav.home', input, key)) return setTop(0);
+		if (isCommand('nav.end', input, key)) return setTop(last);
 	});
 	const widths = fits ? natural : natural.map(() => Math.floor((inner - gaps) / columns.length));
 	const title = last === 0 ? TITLE : `Keys ${shownTop + 1}–${shownTop + visible} of ${rows} · ↑↓ scroll · Esc closes`;
