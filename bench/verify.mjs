@@ -92,19 +92,28 @@ const WARM_SECONDS = 6;
 const PACED_MEAN_MS = 10;
 
 /**
+ * One wrk run with bench/paced.lua: each connection waits `meanMs` on average before each request
+ * (0: none, a closed loop at full speed). {requests, seconds, p50, p99, max}; a failed answer throws.
+ */
+function wrk(port, connections, seconds, meanMs, files) {
+	const out = join(work, 'wrk.json');
+	const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', join(root, 'bench', 'paced.lua'), `http://127.0.0.1:${port}`], {
+		env: {...process.env, PACED_MEAN_MS: String(meanMs), PACED_REQUESTS: files.lines, PACED_OUT: out},
+	});
+	if (run.status !== 0) throw new Error(`wrk: ${run.stderr}`);
+	const result = JSON.parse(readFileSync(out, 'utf8'));
+	if (result.errors || result.status) throw new Error(`wrk: ${result.errors} errors, ${result.status} answers other than 2xx/3xx`);
+	return result;
+}
+
+/**
  * The latency at about `rate` requests a second for `seconds`: with wrk when it is installed (a C
  * client, random arrivals), else with bench/paced-client.mjs. {p50, p99, rate}: what was achieved.
  */
 function paced(port, rate, seconds, files) {
 	if (HAVE_WRK) {
 		const connections = Math.max(1, Math.round((rate * PACED_MEAN_MS) / 1000));
-		const out = join(work, 'paced.json');
-		const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', join(root, 'bench', 'paced.lua'), `http://127.0.0.1:${port}`], {
-			env: {...process.env, PACED_MEAN_MS: String(PACED_MEAN_MS), PACED_REQUESTS: files.lines, PACED_OUT: out},
-		});
-		if (run.status !== 0) throw new Error(`wrk: ${run.stderr}`);
-		const result = JSON.parse(readFileSync(out, 'utf8'));
-		if (result.errors || result.status) throw new Error(`wrk: ${result.errors} errors, ${result.status} answers other than 2xx/3xx`);
+		const result = wrk(port, connections, seconds, PACED_MEAN_MS, files);
 		return {p50: result.p50, p99: result.p99, rate: result.requests / result.seconds, client: `wrk, ${connections} connections at random moments`};
 	}
 	const run = spawnSync(process.execPath, [join(root, 'bench', 'paced-client.mjs'), String(port), String(rate), String(seconds), files.json], {maxBuffer: 256 * 2 ** 20});
@@ -124,16 +133,9 @@ function fullLoad(port, seconds, connections, files) {
 	const result = JSON.parse(run.stdout);
 	if (result.errors || result.non2xx || result.timeouts) throw new Error(`autocannon: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
 	if (!HAVE_WRK) return {autocannon: result.requests / seconds, wrk: null};
-	const out = join(work, 'full.json');
-	const wrk = duration => {
-		const ran = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '-s', join(root, 'bench', 'paced.lua'), `http://127.0.0.1:${port}`], {env: {...process.env, PACED_MEAN_MS: '0', PACED_REQUESTS: files.lines, PACED_OUT: out}});
-		if (ran.status !== 0) throw new Error(`wrk: ${ran.stderr}`);
-		const measured = JSON.parse(readFileSync(out, 'utf8'));
-		if (measured.errors || measured.status) throw new Error(`wrk: ${measured.errors} errors, ${measured.status} answers other than 2xx/3xx`);
-		return measured.requests / measured.seconds;
-	};
-	wrk(1);
-	return {autocannon: result.requests / seconds, wrk: wrk(seconds)};
+	wrk(port, connections, 1, 0, files);
+	const measured = wrk(port, connections, seconds, 0, files);
+	return {autocannon: result.requests / seconds, wrk: measured.requests / measured.seconds};
 }
 
 /**

@@ -128,12 +128,7 @@ export class KeyMap {
 		return current ? (entry.answer ??= answerFor(entry, 'current')) : answerFor(entry, 'old');
 	}
 
-	/** The appKey of the caller whose token this is, if its key is active and holds Verify API tokens; else null. */
-	caller(token: string): string | null {
-		return token.length === TOKEN_LENGTH ? this.callerByDigest(tokenDigest(token)) : null;
-	}
-
-	/** caller, for a token already hashed. */
+	/** The appKey of the caller whose token has this digest, if its key is active and holds Verify API tokens; else null. */
 	callerByDigest(digest: string): string | null {
 		const entry = this.byDigest.get(digest);
 		if (!entry || !entry.active || !entry.roles.some(role => this.callerRoles.has(role))) return null;
@@ -186,7 +181,6 @@ export class KeyMap {
 	}
 }
 
-/** Why a token that matched no key is refused: its shape or checksum, else no key has it. */
 /**
  * A fresh copy of a string, allocated now, beside the entry being built. In process this made a
  * valid check about 10 % faster at 100 000 keys (docs/performance.md); it costs a copy of each
@@ -194,6 +188,7 @@ export class KeyMap {
  */
 const nearby = (text: string): string => Buffer.from(text).toString();
 
+/** Why a token that matched no key is refused: its shape or checksum, else no key has it. */
 const refusal = (token: unknown): Verification => (typeof token === 'string' && checkTokenFormat(token).ok ? NOT_FOUND : MALFORMED);
 
 const answerFor = (entry: KeyFacts, tokenState: 'current' | 'old'): Verification =>

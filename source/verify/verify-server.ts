@@ -39,8 +39,11 @@ export interface VerifyServerOptions {
 // Headers as flat lists: Node writes them as they are, without validating an object's keys again.
 const HEADERS = ['Content-Type', 'application/json; charset=utf-8', 'Cache-Control', 'no-store', 'X-Content-Type-Options', 'nosniff'];
 
+/** The headers of a JSON answer with this body. */
+const jsonHeaders = (body: string, extra: readonly string[] = []) => [...HEADERS, 'Content-Length', String(Buffer.byteLength(body)), ...extra];
+
 function send(response: ServerResponse, status: number, body: string, extra: readonly string[] = []): void {
-	response.writeHead(status, [...HEADERS, 'Content-Length', String(Buffer.byteLength(body)), ...extra]);
+	response.writeHead(status, jsonHeaders(body, extra));
 	response.end(body);
 }
 
@@ -50,7 +53,7 @@ function answerReply(answer: object): {body: string; headers: string[]} {
 	let reply = serialized.get(answer);
 	if (reply === undefined) {
 		const body = JSON.stringify(answer);
-		reply = {body, headers: [...HEADERS, 'Content-Length', String(Buffer.byteLength(body))]};
+		reply = {body, headers: jsonHeaders(body)};
 		serialized.set(answer, reply);
 	}
 	return reply;
@@ -128,7 +131,7 @@ export function createVerifyServer(options: VerifyServerOptions): Server {
 		if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, error('GET /healthz'), ['Allow', 'GET, HEAD']);
 		const {state, revision} = verifier.status();
 		const body = JSON.stringify({status: state, revision});
-		response.writeHead(state === 'unavailable' ? 503 : 200, [...HEADERS, 'Content-Length', String(Buffer.byteLength(body))]);
+		response.writeHead(state === 'unavailable' ? 503 : 200, jsonHeaders(body));
 		response.end(request.method === 'HEAD' ? undefined : body);
 	}
 

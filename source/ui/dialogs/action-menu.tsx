@@ -69,8 +69,8 @@ export function ActionMenu({appKey, name, items, width, busy, error, onChoose, o
 		(input, key) => {
 			if (isCommand('dialog.cancel', input, key)) return onCancel();
 			if (items.length === 0) return;
-			if (input === 'k' || key.upArrow) return setCursor((cursor - 1 + items.length) % items.length);
-			if (input === 'j' || key.downArrow) return setCursor((cursor + 1) % items.length);
+			if (isCommand('nav.up', input, key)) return setCursor((cursor - 1 + items.length) % items.length);
+			if (isCommand('nav.down', input, key)) return setCursor((cursor + 1) % items.length);
 			if (isCommand('nav.home', input, key)) return setCursor(0);
 			if (isCommand('nav.end', input, key)) return setCursor(items.length - 1);
 			const chosen = /^[1-9]$/.test(input) ? items[Number(input) - 1] : key.return ? items[cursor] : undefined;
